@@ -1,0 +1,56 @@
+"""emulation_rules: competition-rule engines, vectorized and explainable.
+
+Describe a competition's rules as small immutable objects -- a points table,
+a ranking with its tie-breakers, awards with quotas, a leader rotation -- and
+evaluate them with numpy on score sets of any size, from the seven provinces
+of an emulation cluster to millions of simulated scenarios.
+
+>>> import emulation_rules as er
+>>> table = er.ScoreTable({"unit": ["A", "B"], "rate": [0.8, 0.7]})
+>>> er.Scorecard([er.Criterion("rate", 10, scale=er.Target(0.75))]).score(table).total
+array([10.  ,  9.33])
+"""
+
+from .errors import (
+    DataError,
+    DataTypeError,
+    EmulationRulesError,
+    MissingValueError,
+    RuleError,
+    RuleTypeError,
+    UnknownNameError,
+)
+from .scales import ByRank, Linear, MinMax, PiecewiseLinear, Scale, Steps, Sum, Target, Vector, ZScore
+from .scoring import Bonus, Criterion, Group, Penalty, ScoreExplanation, Scorecard, Scores
+from .table import Pairwise, ScoreTable
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Bonus",
+    "ByRank",
+    "Criterion",
+    "DataError",
+    "DataTypeError",
+    "EmulationRulesError",
+    "Group",
+    "Linear",
+    "MinMax",
+    "MissingValueError",
+    "Pairwise",
+    "Penalty",
+    "PiecewiseLinear",
+    "RuleError",
+    "RuleTypeError",
+    "Scale",
+    "ScoreExplanation",
+    "ScoreTable",
+    "Scorecard",
+    "Scores",
+    "Steps",
+    "Sum",
+    "Target",
+    "UnknownNameError",
+    "Vector",
+    "ZScore",
+]

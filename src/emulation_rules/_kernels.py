@@ -1,0 +1,133 @@
+"""Bare numpy kernels: no validation, no loops over units, never write to their inputs.
+
+The rule classes validate and call these; benchmarks and property tests call
+them directly too.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from .types import AnyArray, FloatArray, RoundingMode
+
+#: Tolerance, in ticks, within which a value counts as sitting exactly on a
+#: rounding boundary. Decimal inputs are rarely exact in binary (2.675 is stored
+#: as 2.67499999...); without it "half up" would round such a value down.
+TICK_EPS = 2.0**-30
+
+#: Units per chunk: small enough that a chunk of every temporary stays in cache.
+CHUNK = 1 << 14
+
+
+def round_ticks(x: FloatArray, mode: RoundingMode, out: FloatArray | None = None) -> FloatArray:
+    """Round values measured in ticks to whole ticks (still as floats).
+
+    >>> round_ticks(np.array([0.5, 1.5, 2.4999999999999, 2.4]), "half_up")
+    array([1., 2., 3., 2.])
+    >>> round_ticks(np.array([0.5, 1.5, 2.5]), "half_even")
+    array([0., 2., 2.])
+    """
+    if out is None:
+        out = np.empty_like(x)
+    if mode == "half_up":
+        np.add(x, 0.5 + TICK_EPS, out=out)
+        np.floor(out, out=out)
+    elif mode == "down":
+        np.add(x, TICK_EPS, out=out)
+        np.floor(out, out=out)
+    elif mode == "up":
+        np.subtract(x, TICK_EPS, out=out)
+        np.ceil(out, out=out)
+    else:  # half_even
+        f = np.floor(x)
+        on_half = np.abs(x - f - 0.5) <= TICK_EPS
+        np.copyto(out, x)
+        np.copyto(out, f + 0.5, where=on_half)
+        np.rint(out, out=out)
+    return out
+
+
+def round_ticks_scalar(x: float, mode: RoundingMode) -> int:
+    """:func:`round_ticks` for one Python float."""
+    return int(round_ticks(np.array([x]), mode)[0])
+
+
+class ScaleKernel(Protocol):
+    """A compiled scale: writes ``m * fraction(x)`` for a slice of units into ``out``."""
+
+    def apply(self, x: FloatArray, m: float, out: FloatArray, sl: slice) -> None: ...
+
+
+class Affine:
+    """``fraction = clip(a * x + b, 0, 1)``; ``a``, ``b`` scalars or shaped ``(..., 1)``."""
+
+    __slots__ = ("a", "b")
+
+    def __init__(self, a: float | FloatArray, b: float | FloatArray) -> None:
+        self.a, self.b = a, b
+
+    def apply(self, x: FloatArray, m: float, out: FloatArray, sl: slice) -> None:
+        np.multiply(x, np.multiply(self.a, m), out=out)
+        np.add(out, np.multiply(self.b, m), out=out)
+        np.minimum(out, m, out=out)
+        np.maximum(out, 0.0, out=out)
+
+
+class Steps:
+    """``fraction = values[searchsorted(thresholds, x, side)]`` (thresholds ascending)."""
+
+    __slots__ = ("reverse", "side", "thresholds", "values")
+
+    def __init__(self, thresholds: FloatArray, values: FloatArray, side: str, reverse: bool) -> None:
+        self.thresholds, self.values, self.side, self.reverse = thresholds, values, side, reverse
+
+    def apply(self, x: FloatArray, m: float, out: FloatArray, sl: slice) -> None:
+        idx = np.searchsorted(self.thresholds, x, side=self.side)  # type: ignore[call-overload]
+        if self.reverse:
+            idx = len(self.thresholds) - idx
+        np.multiply(self.values[idx], m, out=out)
+
+
+class Interp:
+    """``fraction = interp(x, xp, fp)`` (clamped at both ends)."""
+
+    __slots__ = ("fp", "xp")
+
+    def __init__(self, xp: FloatArray, fp: FloatArray) -> None:
+        self.xp, self.fp = xp, fp
+
+    def apply(self, x: FloatArray, m: float, out: FloatArray, sl: slice) -> None:
+        np.multiply(np.interp(x, self.xp, self.fp), m, out=out)
+
+
+class Dense:
+    """Fractions computed up front for the whole population (rank-based scales)."""
+
+    __slots__ = ("fractions",)
+
+    def __init__(self, fractions: FloatArray) -> None:
+        self.fractions = fractions
+
+    def apply(self, x: FloatArray, m: float, out: FloatArray, sl: slice) -> None:
+        np.multiply(self.fractions[..., sl], m, out=out)
+
+
+def competition_positions(key: FloatArray) -> tuple[AnyArray, AnyArray, AnyArray]:
+    """Sort each row of ``key`` ascending; return (order, first, last) positions of each tie block.
+
+    ``first[r, p]`` / ``last[r, p]`` are the first and last sorted positions of
+    the block of equal keys that sorted position ``p`` belongs to.
+    """
+    order = np.argsort(key, axis=-1, kind="stable")
+    s = np.take_along_axis(key, order, axis=-1)
+    n = key.shape[-1]
+    pos = np.broadcast_to(np.arange(n), key.shape)
+    new = np.ones(key.shape, dtype=bool)
+    new[..., 1:] = s[..., 1:] != s[..., :-1]
+    first = np.maximum.accumulate(np.where(new, pos, 0), axis=-1)
+    end = np.ones(key.shape, dtype=bool)
+    end[..., :-1] = new[..., 1:]
+    last_rev = np.minimum.accumulate(np.where(end, pos, n - 1)[..., ::-1], axis=-1)
+    return order, first, last_rev[..., ::-1]

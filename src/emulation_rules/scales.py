@@ -1,0 +1,537 @@
+"""Scales: how a raw metric becomes a fraction of a criterion's points.
+
+Every scale maps a raw value to a fraction in ``[0, 1]`` where 1 is best.
+Lower-is-better is a property of the :class:`~emulation_rules.Criterion`, and
+every scale documents the one formula it uses in that case.
+
+*Absolute* scales depend only on the unit's own value: :class:`Linear`,
+:class:`Target`, :class:`Steps`, :class:`PiecewiseLinear`.
+*Relative* scales depend on the population being scored (per scenario when
+the column has batch axes): :class:`MinMax`, :class:`Vector`, :class:`Sum`,
+:class:`ZScore`, :class:`ByRank`. Units with a missing value are left out of
+the population a relative scale normalises over.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import ClassVar, Literal
+
+import attrs
+import numpy as np
+
+from . import _kernels as K
+from ._names import listing
+from .errors import DataError, RuleError
+from .types import BoolArray, FloatArray
+
+__all__ = [
+    "ByRank",
+    "Linear",
+    "MinMax",
+    "PiecewiseLinear",
+    "Scale",
+    "Steps",
+    "Sum",
+    "Target",
+    "Vector",
+    "ZScore",
+]
+
+
+def _finite(name: str) -> attrs.AttrsInstance | object:
+    def check(inst: object, attribute: attrs.Attribute[float], value: float) -> None:
+        if not math.isfinite(value):
+            raise RuleError(
+                f"{type(inst).__name__}: {attribute.name} must be a finite number (got {value!r})"
+            )
+
+    return check
+
+
+def _float(x: object) -> float:
+    if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating):
+        raise RuleError(f"expected a number, got {x!r} ({type(x).__name__})")
+    return float(x)
+
+
+def _fraction(where: str, value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise RuleError(f"{where} must be a fraction in [0, 1] (got {value!r})")
+
+
+class Scale:
+    """Base of the built-in scales (not for subclassing outside this library).
+
+    A scale is compiled against the population it scores into a kernel that
+    the scoring engine runs chunk by chunk over the units.
+    """
+
+    relative: ClassVar[bool] = False
+
+    def check_direction(self, lower_is_better: bool, where: str) -> None:
+        """Raise :class:`RuleError` if the scale cannot be used in that direction."""
+
+    def compile(
+        self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None
+    ) -> K.ScaleKernel:  # pragma: no cover - every scale overrides it
+        raise NotImplementedError
+
+    def fraction(
+        self, x: FloatArray, *, lower_is_better: bool = False
+    ) -> FloatArray:
+        """The fraction in ``[0, 1]`` earned by each value of ``x`` (NaN stays NaN).
+
+        Examples
+        --------
+        >>> Linear(0, 10).fraction(np.array([-1.0, 2.5, 12.0]))
+        array([0.  , 0.25, 1.  ])
+        >>> Linear(0, 10).fraction(np.array([2.5]), lower_is_better=True)
+        array([0.75])
+        """
+        self.check_direction(lower_is_better, repr(self))
+        x = np.asarray(x, dtype=np.float64)
+        missing = np.isnan(x)
+        kernel = self.compile(x, lower_is_better, missing if missing.any() else None)
+        out = np.empty(x.shape)
+        kernel.apply(x, 1.0, out, slice(None))
+        out[missing] = np.nan
+        return out
+
+
+def _float_field(**kw: object) -> object:
+    return attrs.field(converter=_float, validator=_finite("x"), **kw)  # type: ignore[call-overload]
+
+
+@attrs.frozen
+class Linear(Scale):
+    """Linear between two bounds, clipped: 0 at one bound, 1 at the other.
+
+    Higher is better: ``(x - low) / (high - low)``.
+    Lower is better: ``(high - x) / (high - low)`` -- the bounds read from
+    worst to best are then ``high`` to ``low``.
+
+    Examples
+    --------
+    >>> Linear(50, 100).fraction(np.array([40.0, 75.0, 100.0]))
+    array([0. , 0.5, 1. ])
+    """
+
+    low: float = _float_field()
+    high: float = _float_field()
+
+    def __attrs_post_init__(self) -> None:
+        if not self.low < self.high:
+            raise RuleError(
+                f"Linear needs low < high (got low={self.low}, high={self.high}); for a metric "
+                "where lower is better keep low < high and set lower_is_better=True on the criterion"
+            )
+
+    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Affine:
+        span = self.high - self.low
+        if lower_is_better:
+            return K.Affine(-1.0 / span, self.high / span)
+        return K.Affine(1.0 / span, -self.low / span)
+
+
+@attrs.frozen
+class Target(Scale):
+    """A rate or amount against a target: full points once the target is met.
+
+    Below the target a unit earns either a proportional share
+    (``below="proportional"``, linear from ``zero_at`` to the target) or
+    nothing (``below="zero"``). With ``below="zero"``, ``strict=True`` makes
+    the target itself not enough (``> 75 %`` rather than ``>= 75 %``).
+
+    Higher is better: full at ``x >= target``; proportional
+    ``(x - zero_at) / (target - zero_at)`` with ``zero_at`` defaulting to 0.
+    Lower is better: full at ``x <= target``; proportional
+    ``(zero_at - x) / (zero_at - target)``, where ``zero_at`` (> target) must
+    be given.
+
+    Examples
+    --------
+    The clearance rate of social-order crimes against the National Assembly's
+    75 % target:
+
+    >>> Target(0.75).fraction(np.array([0.60, 0.75, 0.862]))
+    array([0.8, 1. , 1. ])
+    >>> Target(0.75, below="zero", strict=True).fraction(np.array([0.75, 0.7501]))
+    array([0., 1.])
+
+    References
+    ----------
+    Target derived from the 2024 Government report (83.48 % was 8.48 points
+    above the target); see ``shared/domain/cluster7-2023.md``.
+    """
+
+    target: float = _float_field()
+    below: Literal["proportional", "zero"] = attrs.field(default="proportional", kw_only=True)
+    strict: bool = attrs.field(default=False, kw_only=True)
+    zero_at: float | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.below not in ("proportional", "zero"):
+            raise RuleError(f"Target: below must be 'proportional' or 'zero' (got {self.below!r})")
+        if self.strict and self.below == "proportional":
+            raise RuleError(
+                "Target: strict=True changes nothing with below='proportional' (at the target the "
+                "proportional share is already full); use below='zero' for a strict threshold"
+            )
+        if self.zero_at is not None:
+            object.__setattr__(self, "zero_at", _float(self.zero_at))
+            if self.below == "zero":
+                raise RuleError("Target: zero_at only applies with below='proportional'")
+
+    def check_direction(self, lower_is_better: bool, where: str) -> None:
+        if self.below != "proportional":
+            return
+        z = self.zero_at
+        if lower_is_better and (z is None or not z > self.target):
+            raise RuleError(
+                f"{where}: a lower-is-better Target with proportional points needs zero_at > "
+                f"target (the value that earns nothing); got zero_at={z!r}, target={self.target}"
+            )
+        if not lower_is_better and z is not None and not z < self.target:
+            raise RuleError(
+                f"{where}: zero_at must be below the target when higher is better "
+                f"(got zero_at={z}, target={self.target})"
+            )
+
+    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.ScaleKernel:
+        t = self.target
+        if self.below == "zero":
+            one = np.array([0.0, 1.0])
+            if lower_is_better:
+                # Reached when x <= t (or x < t): count of {t} that are >= x (> x).
+                side = "right" if self.strict else "left"
+                return K.Steps(np.array([t]), one, side, reverse=True)
+            return K.Steps(np.array([t]), one, "left" if self.strict else "right", reverse=False)
+        if lower_is_better:
+            z = float(self.zero_at)  # type: ignore[arg-type]
+            return K.Affine(-1.0 / (z - t), z / (z - t))
+        z = 0.0 if self.zero_at is None else self.zero_at
+        return K.Affine(1.0 / (t - z), -z / (t - z))
+
+
+def _bands(value: Sequence[Sequence[float]]) -> tuple[tuple[float, float], ...]:
+    try:
+        out = tuple((_float(a), _float(b)) for a, b in value)
+    except (TypeError, ValueError) as exc:
+        raise RuleError(
+            f"Steps takes a sequence of (threshold, fraction) pairs (got {value!r})"
+        ) from exc
+    return out
+
+
+@attrs.frozen
+class Steps(Scale):
+    """Bands: a unit earns the fraction of the best threshold it reaches.
+
+    ``bands`` are ``(threshold, fraction)`` pairs listed from worst to best.
+    Higher is better: a threshold is reached when ``x >= threshold`` (``>``
+    with ``strict=True``) and thresholds must increase. Lower is better:
+    reached when ``x <= threshold`` (``<``) and thresholds must decrease.
+    Fractions must not decrease from worst to best; below every threshold a
+    unit earns ``otherwise`` (default 0).
+
+    Examples
+    --------
+    A 100-point assessment form: 70-90 points for one grade, 91-100 for the
+    higher one.
+
+    >>> s = Steps([(70, 0.5), (91, 1.0)])
+    >>> s.fraction(np.array([69.0, 70.0, 90.0, 91.0]))
+    array([0. , 0.5, 0.5, 1. ])
+    """
+
+    bands: tuple[tuple[float, float], ...] = attrs.field(converter=_bands)
+    strict: bool = attrs.field(default=False, kw_only=True)
+    otherwise: float = attrs.field(default=0.0, kw_only=True, converter=_float)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.bands:
+            raise RuleError("Steps needs at least one (threshold, fraction) band")
+        fr = [f for _, f in self.bands]
+        for i, (t, f) in enumerate(self.bands):
+            if not math.isfinite(t):
+                raise RuleError(f"Steps: threshold {i} must be finite (got {t})")
+            _fraction(f"Steps: fraction of band {i}", f)
+        _fraction("Steps: otherwise", self.otherwise)
+        if any(b < a for a, b in zip([self.otherwise, *fr], fr, strict=False)):
+            raise RuleError(
+                f"Steps: fractions must not decrease from the worst band to the best "
+                f"(got otherwise={self.otherwise}, fractions={tuple(fr)}); list bands worst first"
+            )
+
+    def check_direction(self, lower_is_better: bool, where: str) -> None:
+        t = [a for a, _ in self.bands]
+        ok = all(b < a for a, b in zip(t, t[1:], strict=False)) if lower_is_better else all(
+            b > a for a, b in zip(t, t[1:], strict=False)
+        )
+        if not ok:
+            need = "decrease (lower is better)" if lower_is_better else "increase"
+            raise RuleError(
+                f"{where}: Steps thresholds are listed from worst to best, so they must strictly "
+                f"{need}; got {tuple(t)}"
+            )
+
+    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Steps:
+        thr = np.array([a for a, _ in self.bands])
+        vals = np.array([self.otherwise, *(f for _, f in self.bands)])
+        if lower_is_better:
+            side = "right" if self.strict else "left"
+            return K.Steps(thr[::-1].copy(), vals, side, reverse=True)
+        return K.Steps(thr, vals, "left" if self.strict else "right", reverse=False)
+
+
+@attrs.frozen
+class PiecewiseLinear(Scale):
+    """Straight lines between ``(value, fraction)`` points; flat beyond the ends.
+
+    The fractions are given explicitly for each raw value, so lower-is-better
+    does not change the formula: it declares the direction, and the fractions
+    must then not increase with the value (and not decrease otherwise).
+
+    Examples
+    --------
+    >>> p = PiecewiseLinear([(0.5, 0.0), (0.75, 0.8), (0.9, 1.0)])
+    >>> p.fraction(np.array([0.4, 0.625, 0.825, 0.95]))
+    array([0. , 0.4, 0.9, 1. ])
+    """
+
+    points: tuple[tuple[float, float], ...] = attrs.field(converter=_bands)
+
+    def __attrs_post_init__(self) -> None:
+        if len(self.points) < 2:
+            raise RuleError("PiecewiseLinear needs at least two (value, fraction) points")
+        xs = [a for a, _ in self.points]
+        for i, (x, f) in enumerate(self.points):
+            if not math.isfinite(x):
+                raise RuleError(f"PiecewiseLinear: value of point {i} must be finite (got {x})")
+            _fraction(f"PiecewiseLinear: fraction of point {i}", f)
+        if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+            raise RuleError(f"PiecewiseLinear: values must strictly increase (got {tuple(xs)})")
+
+    def check_direction(self, lower_is_better: bool, where: str) -> None:
+        fs = [f for _, f in self.points]
+        pairs = list(zip(fs, fs[1:], strict=False))
+        bad = any(b > a for a, b in pairs) if lower_is_better else any(b < a for a, b in pairs)
+        if bad:
+            direction = "must not increase (lower is better)" if lower_is_better else (
+                "must not decrease (higher is better; set lower_is_better=True otherwise)"
+            )
+            raise RuleError(f"{where}: PiecewiseLinear fractions {direction}; got {tuple(fs)}")
+
+    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Interp:
+        return K.Interp(np.array([a for a, _ in self.points]), np.array([f for _, f in self.points]))
+
+
+# -- relative scales ----------------------------------------------------------
+
+
+def _population(x: FloatArray, missing: BoolArray | None) -> np.ma.MaskedArray:
+    # Masked along the last axis so each scenario row gets its own statistics.
+    return np.ma.masked_array(x, mask=missing if missing is not None else False)
+
+
+def _keep(stat: np.ma.MaskedArray | float) -> FloatArray:
+    a = np.ma.filled(np.ma.asarray(stat).astype(np.float64), np.nan)
+    return np.asarray(a)[..., None] if np.ndim(a) else np.asarray(a)
+
+
+def _nonnegative(scale: str, x: FloatArray, missing: BoolArray | None, strict: bool = False) -> None:
+    bad = (x <= 0) if strict else (x < 0)
+    if missing is not None:
+        bad &= ~missing
+    if bad.any():
+        idx = np.flatnonzero(bad.reshape(-1, x.shape[-1]).any(axis=0)).tolist()
+        need = "positive" if strict else "non-negative"
+        raise DataError(
+            f"{scale} needs {need} values; units at positions {listing(idx)} have "
+            f"{'non-positive' if strict else 'negative'} values: use MinMax or Linear instead",
+            (),
+        )
+
+
+@attrs.frozen
+class MinMax(Scale):
+    """Min-max normalisation over the population.
+
+    Higher is better: ``(x - min) / (max - min)``; lower is better:
+    ``(max - x) / (max - min)``. When every unit has the same value, every
+    unit gets the full fraction.
+
+    Examples
+    --------
+    >>> MinMax().fraction(np.array([2.0, 4.0, 3.0]))
+    array([0. , 1. , 0.5])
+    """
+
+    relative: ClassVar[bool] = True
+
+    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Affine:
+        pop = _population(x, missing)
+        lo, hi = _keep(pop.min(axis=-1)), _keep(pop.max(axis=-1))
+        span = hi - lo
+        flat = ~(span > 0)
+        safe = np.where(flat, 1.0, span)
+        if lower_is_better:
+            a, b = -1.0 / safe, hi / safe
+        else:
+            a, b = 1.0 / safe, -lo / safe
+        # No spread: a = 0 and b = 1 give every unit the full fraction.
+        return K.Affine(np.where(flat, 0.0, a), np.where(flat, 1.0, b))
+
+
+@attrs.frozen
+class Vector(Scale):
+    """Vector normalisation: ``x / sqrt(sum(x**2))`` over the population.
+
+    Lower is better: ``1 - x / sqrt(sum(x**2))``. Values must be non-negative;
+    a population of zeros gives ``x / norm = 0``.
+
+    Examples
+    --------
+    >>> Vector().fraction(np.array([3.0, 4.0]))
+    array([0.6, 0.8])
+    """
+
+    relative: ClassVar[bool] = True
+
+    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Affine:
+        _nonnegative("Vector", x, missing)
+        pop = _population(x, missing)
+        norm = _keep(np.ma.sqrt((pop * pop).sum(axis=-1)))
+        inv = np.where(norm > 0, 1.0 / np.where(norm > 0, norm, 1.0), 0.0)
+        if lower_is_better:
+            return K.Affine(-inv, np.ones_like(inv))
+        return K.Affine(inv, np.zeros_like(inv))
+
+
+@attrs.frozen
+class Sum(Scale):
+    """Sum normalisation: ``x / sum(x)`` over the population.
+
+    Lower is better: ``(1 / x) / sum(1 / x)``, which needs positive values.
+    Higher is better needs non-negative values; a population summing to 0
+    gives 0.
+
+    Examples
+    --------
+    >>> Sum().fraction(np.array([1.0, 3.0]))
+    array([0.25, 0.75])
+    >>> Sum().fraction(np.array([1.0, 3.0]), lower_is_better=True)
+    array([0.75, 0.25])
+    """
+
+    relative: ClassVar[bool] = True
+
+    def compile(
+        self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None
+    ) -> K.ScaleKernel:
+        if lower_is_better:
+            _nonnegative("Sum (lower is better)", x, missing, strict=True)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                recip = 1.0 / x
+            total = _keep(_population(recip, missing).sum(axis=-1))
+            return K.Dense(np.clip(recip / total, 0.0, 1.0))
+        _nonnegative("Sum", x, missing)
+        total = _keep(_population(x, missing).sum(axis=-1))
+        inv = np.where(total > 0, 1.0 / np.where(total > 0, total, 1.0), 0.0)
+        return K.Affine(inv, np.zeros_like(inv))
+
+
+@attrs.frozen
+class ZScore(Scale):
+    """Standard score mapped linearly onto [0, 1].
+
+    ``z = (x - mean) / std`` (population standard deviation); the fraction is
+    ``0.5 + z / (2 * spread)`` clipped to [0, 1], so the mean earns half and
+    ``spread`` standard deviations above it earn everything. Lower is better
+    uses ``-z``. When every unit has the same value, every unit earns 0.5.
+
+    Examples
+    --------
+    >>> ZScore(spread=1).fraction(np.array([1.0, 2.0, 3.0]))
+    array([0.0876..., 0.5, 0.9123...])
+    """
+
+    relative: ClassVar[bool] = True
+    spread: float = attrs.field(default=3.0, kw_only=True, converter=_float)
+
+    def __attrs_post_init__(self) -> None:
+        if not (math.isfinite(self.spread) and self.spread > 0):
+            raise RuleError(f"ZScore: spread must be a positive number (got {self.spread})")
+
+    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Affine:
+        pop = _population(x, missing)
+        mean, std = _keep(pop.mean(axis=-1)), _keep(pop.std(axis=-1))
+        sign = -1.0 if lower_is_better else 1.0
+        ok = std > 0
+        a = np.where(ok, sign / (2 * self.spread * np.where(ok, std, 1.0)), 0.0)
+        return K.Affine(a, 0.5 - a * mean)
+
+
+def _fractions(value: Sequence[float]) -> tuple[float, ...]:
+    try:
+        return tuple(_float(v) for v in value)
+    except TypeError as exc:  # pragma: no cover - _float raises RuleError first
+        raise RuleError(f"ByRank takes a sequence of fractions (got {value!r})") from exc
+
+
+@attrs.frozen
+class ByRank(Scale):
+    """Points by rank: the unit in place ``r`` earns ``fractions[r - 1]``.
+
+    Places are counted best first among the units with a value (highest
+    first, or lowest first when lower is better); places past the list earn
+    ``rest``. Tied units share: with ``ties="share_best"`` they all earn the
+    fraction of the best place they span (competition ranking, 1-2-2-4); with
+    ``ties="average"`` the mean of the fractions of the places they span.
+
+    Examples
+    --------
+    >>> ByRank([1.0, 0.8, 0.6]).fraction(np.array([7.0, 9.0, 7.0, 1.0]))
+    array([0.8, 1. , 0.8, 0. ])
+    >>> ByRank([1.0, 0.8, 0.6], ties="average").fraction(np.array([7.0, 9.0, 7.0, 1.0]))
+    array([0.7, 1. , 0.7, 0. ])
+    """
+
+    relative: ClassVar[bool] = True
+    fractions: tuple[float, ...] = attrs.field(converter=_fractions)
+    ties: Literal["share_best", "average"] = attrs.field(default="share_best", kw_only=True)
+    rest: float = attrs.field(default=0.0, kw_only=True, converter=_float)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.fractions:
+            raise RuleError("ByRank needs the fraction earned by at least the first place")
+        for i, f in enumerate(self.fractions):
+            _fraction(f"ByRank: fraction of place {i + 1}", f)
+        _fraction("ByRank: rest", self.rest)
+        seq = [*self.fractions, self.rest]
+        if any(b > a for a, b in zip(seq, seq[1:], strict=False)):
+            raise RuleError(
+                f"ByRank: fractions must not increase from the first place down (got {seq})"
+            )
+        if self.ties not in ("share_best", "average"):
+            raise RuleError(f"ByRank: ties must be 'share_best' or 'average' (got {self.ties!r})")
+
+    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Dense:
+        n = x.shape[-1]
+        key = x if lower_is_better else -x
+        if missing is not None:
+            key = np.where(missing, np.inf, key)
+        order, first, last = K.competition_positions(key)
+        table = np.full(n + 1, self.rest)
+        k = min(n, len(self.fractions))
+        table[:k] = self.fractions[:k]
+        if self.ties == "share_best":
+            f_sorted = table[first]
+        else:
+            cum = np.concatenate([[0.0], np.cumsum(table[:n])])
+            f_sorted = (cum[last + 1] - cum[first]) / (last - first + 1)
+        out = np.empty(x.shape)
+        np.put_along_axis(out, order, f_sorted, axis=-1)
+        return K.Dense(out)

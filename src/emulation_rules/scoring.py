@@ -1,0 +1,1031 @@
+"""The points table: criteria, groups, bonus and deductions, and the scores they give.
+
+A :class:`Scorecard` turns a :class:`~emulation_rules.ScoreTable` into
+:class:`Scores`. Totals are exact at the scorecard's declared resolution:
+every item's points are rounded to whole *ticks* of the resolution once, and
+everything after that -- caps, subtotals, bonus, deductions, the total -- is
+integer arithmetic on ticks. Reordering criteria or units therefore never
+changes which units tie, and a ranking can use the integer totals directly.
+
+The order of computation (``model="sum"``, the default):
+
+1. each criterion: ``fraction = scale(raw)`` in [0, 1] (a missing raw value
+   follows the criterion's ``missing`` policy), then
+   ``points = round(fraction * max_points)`` to whole ticks;
+2. each group, innermost first: ``subtotal = min(sum of its items, cap)``;
+3. each bonus / penalty item: ``round(per * value)`` to ticks, then
+   ``min(., cap)``;
+4. ``total = clamp(sum of top-level criteria and groups
+   + min(sum of bonus, bonus_cap) - min(sum of penalties, penalty_cap), floor, cap)``.
+
+With ``model="product"`` (the MCDA weighted product model) the total is
+``total_points * prod(fraction_j ** w_j)`` with the weights ``w_j`` the
+criteria's points divided by their sum, rounded once to ticks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from typing import Any, ClassVar, Literal, TypeAlias
+
+import attrs
+import numpy as np
+
+from . import _kernels as K
+from ._names import listing, nfc, unknown
+from ._repr import code_repr
+from .errors import DataError, MissingValueError, RuleError, RuleTypeError, UnknownNameError
+from .scales import Scale
+from .table import ScoreTable
+from .types import AnyArray, BoolArray, FloatArray, IntArray, RoundingMode
+
+__all__ = [
+    "Bonus",
+    "Criterion",
+    "Group",
+    "MissingPolicy",
+    "Penalty",
+    "ScoreExplanation",
+    "Scorecard",
+    "Scores",
+]
+
+#: What a criterion does with a unit whose raw value is missing: ``"error"``
+#: (raise, naming the units), ``"zero"`` (no points), or a float in [0, 1]: that
+#: fraction of the criterion's points.
+MissingPolicy: TypeAlias = Literal["error", "zero"] | float
+
+_RESERVED = frozenset({"total", "bonus", "penalty", "base"})
+_ROUNDING = ("half_up", "half_even", "down", "up")
+
+
+def _number(where: str, value: object, *, positive: bool = False, allow_none: bool = False) -> Any:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise RuleTypeError(f"{where} must be a number (got {value!r})")
+    v = float(value)
+    if not math.isfinite(v) or v < 0 or (positive and v == 0):
+        need = "> 0" if positive else ">= 0"
+        raise RuleError(f"{where} must be finite and {need} (got {value!r})")
+    return v
+
+
+def _check_missing(where: str, value: object) -> MissingPolicy:
+    if value in ("error", "zero"):
+        return value  # type: ignore[return-value]
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
+        return float(value)
+    raise RuleError(
+        f"{where}: missing must be 'error', 'zero' or a fraction in [0, 1] of the points "
+        f"(got {value!r})"
+    )
+
+
+def _name(where: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise RuleTypeError(f"{where} must be a non-empty text (got {value!r})")
+    return nfc(value)
+
+
+@attrs.frozen(repr=False)
+class Criterion:
+    """One line of the points table: a column, its maximum points and a scale.
+
+    Parameters
+    ----------
+    column
+        The table column holding the raw metric.
+    points
+        The maximum points (or, under a parent with ``points=``/``total=``,
+        the weight relative to its siblings).
+    scale
+        How a raw value becomes a fraction of the points (see
+        :mod:`emulation_rules.scales`).
+    lower_is_better
+        The metric is better when lower (each scale documents its formula).
+    missing
+        ``"error"`` (default), ``"zero"``, or a fraction in [0, 1] of the
+        points given to a unit with no value.
+    name
+        The name of the criterion's points in :class:`Scores` (default: the
+        column).
+    label
+        Human-readable text shown by ``explain``.
+
+    Examples
+    --------
+    >>> from emulation_rules import Target
+    >>> Criterion("clearance_rate", 30, scale=Target(0.75))
+    Criterion('clearance_rate', 30.0, scale=Target(target=0.75))
+    """
+
+    column: str = attrs.field(converter=lambda v: _name("Criterion column", v))
+    points: float = attrs.field(converter=lambda v: _number("Criterion points", v, positive=True))
+    scale: Scale = attrs.field(kw_only=True)
+    lower_is_better: bool = attrs.field(default=False, kw_only=True)
+    missing: MissingPolicy = attrs.field(default="error", kw_only=True)
+    name: str = attrs.field(
+        default=attrs.Factory(lambda self: self.column, takes_self=True), kw_only=True
+    )
+    label: str = attrs.field(default="", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        where = f"criterion {self.name!r}"
+        if not isinstance(self.scale, Scale):
+            raise RuleTypeError(
+                f"{where}: scale must be a Scale such as Linear(0, 1) or Target(0.75) "
+                f"(got {self.scale!r})"
+            )
+        object.__setattr__(self, "name", _name(f"{where} name", self.name))
+        object.__setattr__(self, "missing", _check_missing(where, self.missing))
+        self.scale.check_direction(bool(self.lower_is_better), where)
+
+    def __repr__(self) -> str:
+        return code_repr(self, 2)
+
+
+@attrs.frozen(repr=False)
+class _Adjustment:
+    """Shared shape of :class:`Bonus` and :class:`Penalty`."""
+
+    kind: ClassVar[str] = ""
+    column: str = attrs.field(converter=lambda v: _name("column", v))
+    per: float = attrs.field(converter=lambda v: _number("per", v, positive=True))
+    cap: float | None = attrs.field(default=None, kw_only=True)
+    missing: Literal["error", "zero"] = attrs.field(default="error", kw_only=True)
+    name: str = attrs.field(
+        default=attrs.Factory(lambda self: self.column, takes_self=True), kw_only=True
+    )
+    label: str = attrs.field(default="", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        where = f"{self.kind} {self.name!r}"
+        object.__setattr__(self, "name", _name(f"{where} name", self.name))
+        object.__setattr__(self, "cap", _number(f"{where} cap", self.cap, allow_none=True))
+        if self.missing not in ("error", "zero"):
+            raise RuleError(f"{where}: missing must be 'error' or 'zero' (got {self.missing!r})")
+
+    def __repr__(self) -> str:
+        return code_repr(self, 2)
+
+
+@attrs.frozen(repr=False)
+class Bonus(_Adjustment):
+    """Bonus points: ``per`` points for each item (or unit) in ``column``, up to ``cap``.
+
+    Examples
+    --------
+    >>> Bonus("initiatives", 0.5, cap=2)
+    Bonus('initiatives', 0.5, cap=2.0)
+    """
+
+    kind: ClassVar[str] = "bonus"
+
+
+@attrs.frozen(repr=False)
+class Penalty(_Adjustment):
+    """Deducted points: ``per`` points for each item (or unit) in ``column``, up to ``cap``.
+
+    Examples
+    --------
+    >>> Penalty("violations", 2)
+    Penalty('violations', 2.0)
+    """
+
+    kind: ClassVar[str] = "penalty"
+
+
+Item: TypeAlias = "Criterion | Group | Bonus | Penalty"
+
+
+def _items(value: object) -> tuple[Any, ...]:
+    if isinstance(value, Criterion | Group | Bonus | Penalty) or not isinstance(value, Sequence):
+        raise RuleTypeError(
+            f"items must be a list of Criterion, Group, Bonus or Penalty (got {value!r})"
+        )
+    return tuple(value)
+
+
+@attrs.frozen(repr=False)
+class Group:
+    """A named group of criteria (and sub-groups) with its own cap and weight.
+
+    Parameters
+    ----------
+    name
+        The name of the subtotal in :class:`Scores`.
+    items
+        Criteria and groups.
+    points
+        When given, the items' points are read as weights and rescaled so that
+        the group's items are worth ``points`` together.
+    cap
+        The subtotal never exceeds ``cap`` points.
+
+    Examples
+    --------
+    >>> from emulation_rules import Linear
+    >>> Group("xây dựng lực lượng", [Criterion("training", 10, scale=Linear(0, 1))], cap=8)
+    Group('xây dựng lực lượng', (Criterion('training', 10.0, scale=Linear(low=0.0, high=1.0)),), cap=8.0)
+    """
+
+    name: str = attrs.field(converter=lambda v: _name("Group name", v))
+    items: tuple[Criterion | Group, ...] = attrs.field(converter=_items)
+    points: float | None = attrs.field(default=None, kw_only=True)
+    cap: float | None = attrs.field(default=None, kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        where = f"group {self.name!r}"
+        object.__setattr__(
+            self, "points", _number(f"{where} points", self.points, positive=True, allow_none=True)
+        )
+        object.__setattr__(self, "cap", _number(f"{where} cap", self.cap, allow_none=True))
+        if not self.items:
+            raise RuleError(f"{where} has no items; give it at least one criterion")
+        for it in self.items:
+            if isinstance(it, Bonus | Penalty):
+                raise RuleError(
+                    f"{where}: {it.kind} {it.name!r} must be a top-level item of the Scorecard "
+                    "(bonus and deductions apply to the total)"
+                )
+            if not isinstance(it, Criterion | Group):
+                raise RuleTypeError(f"{where}: items must be Criterion or Group (got {it!r})")
+            if self.points is not None and isinstance(it, Group) and it.cap is not None:
+                raise RuleError(
+                    f"{where}: with points= the items are weights, so sub-group {it.name!r} "
+                    "cannot have a cap; give the items absolute points instead"
+                )
+
+    def __repr__(self) -> str:
+        return code_repr(self, 2)
+
+
+# -- the compiled form of a scorecard ------------------------------------------------
+
+
+@attrs.frozen
+class _Node:
+    """A flattened scorecard item with its effective maximum in points."""
+
+    kind: str  # "criterion" | "group" | "bonus" | "penalty"
+    item: Any
+    max_points: float
+    parent: int  # index of the parent group node, -1 for the top level
+    row: int  # row in Scores' item or group arrays
+
+
+def _flatten(
+    items: Sequence[Any], scale_to: float | None, parent: int, out: list[_Node],
+    counters: dict[str, int],
+) -> float:
+    """Append nodes for ``items`` (post-order for groups); return their combined maximum."""
+    weights = [
+        it.points if isinstance(it, Criterion) else (it.points or _group_weight(it))
+        for it in items if isinstance(it, Criterion | Group)
+    ]
+    factor = scale_to / sum(weights) if scale_to is not None and weights else 1.0
+    total = 0.0
+    for it in items:
+        if isinstance(it, Criterion):
+            m = it.points * factor
+            out.append(_Node("criterion", it, m, parent, counters["item"]))
+            counters["item"] += 1
+            total += m
+        elif isinstance(it, Group):
+            me = len(out)
+            out.append(_Node("group", it, 0.0, parent, counters["group"]))
+            counters["group"] += 1
+            own = it.points * factor if it.points is not None else None
+            if own is None and factor != 1.0:
+                own = _group_weight(it) * factor
+            inner = _flatten(it.items, own, me, out, counters)
+            m = min(inner, it.cap) if it.cap is not None else inner
+            out[me] = attrs.evolve(out[me], max_points=m)
+            total += m
+    return total
+
+
+def _group_weight(g: Group) -> float:
+    if g.points is not None:
+        return g.points
+    inner = sum(
+        it.points if isinstance(it, Criterion) else _group_weight(it) for it in g.items
+    )
+    return min(inner, g.cap) if g.cap is not None else inner
+
+
+def _walk(items: Sequence[Any]) -> Iterator[Any]:
+    for it in items:
+        yield it
+        if isinstance(it, Group):
+            yield from _walk(it.items)
+
+
+@attrs.frozen(repr=False)
+class Scorecard:
+    """The points table: items, caps, and the resolution totals are exact at.
+
+    Parameters
+    ----------
+    items
+        :class:`Criterion`, :class:`Group`, :class:`Bonus` and :class:`Penalty`
+        objects. Names must be unique across the card and may not be
+        ``total``, ``bonus``, ``penalty`` or ``base``.
+    resolution
+        Points are whole multiples of this (e.g. 0.01, 0.25 or 1).
+    rounding
+        How an item's points are rounded to the resolution: ``"half_up"``
+        (default), ``"half_even"``, ``"down"`` or ``"up"``.
+    total
+        When given, the top-level criteria and groups are weights, rescaled so
+        that they are worth ``total`` together (the MCDA weighted-sum model:
+        ``total=1`` with a relative scale such as ``MinMax()``).
+    cap, floor
+        Clamp the total to ``[floor, cap]``.
+    bonus_cap, penalty_cap
+        Caps on the summed bonus and on the summed deductions.
+    model
+        ``"sum"`` (the additive points table, default) or ``"product"`` (the
+        MCDA weighted product model: criteria only).
+
+    Examples
+    --------
+    >>> from emulation_rules import ScoreTable, Target, Linear
+    >>> card = Scorecard(
+    ...     [
+    ...         Criterion("clearance", 60, scale=Target(0.75)),
+    ...         Criterion("drug_cases", 40, scale=Linear(0, 500)),
+    ...         Bonus("initiatives", 0.5, cap=2),
+    ...     ],
+    ...     resolution=0.25,
+    ... )
+    >>> table = ScoreTable({
+    ...     "unit": ["Phú Yên", "Khánh Hòa"],
+    ...     "clearance": [0.70, 0.88],
+    ...     "drug_cases": [180, 260],
+    ...     "initiatives": [1, 6],
+    ... })
+    >>> card.score(table).total
+    array([70.5 , 82.75])
+    """
+
+    items: tuple[Criterion | Group | Bonus | Penalty, ...] = attrs.field(converter=_items)
+    resolution: float = attrs.field(default=0.01, kw_only=True)
+    rounding: RoundingMode = attrs.field(default="half_up", kw_only=True)
+    total: float | None = attrs.field(default=None, kw_only=True)
+    cap: float | None = attrs.field(default=None, kw_only=True)
+    floor: float | None = attrs.field(default=None, kw_only=True)
+    bonus_cap: float | None = attrs.field(default=None, kw_only=True)
+    penalty_cap: float | None = attrs.field(default=None, kw_only=True)
+    model: Literal["sum", "product"] = attrs.field(default="sum", kw_only=True)
+    _nodes: tuple[_Node, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        res = _number("Scorecard resolution", self.resolution, positive=True)
+        object.__setattr__(self, "resolution", res)
+        if self.rounding not in _ROUNDING:
+            raise RuleError(
+                f"Scorecard rounding must be one of {', '.join(_ROUNDING)} (got {self.rounding!r})"
+            )
+        if self.model not in ("sum", "product"):
+            raise RuleError(f"Scorecard model must be 'sum' or 'product' (got {self.model!r})")
+        for f in ("total", "cap", "bonus_cap", "penalty_cap"):
+            object.__setattr__(
+                self, f, _number(f"Scorecard {f}", getattr(self, f), positive=f == "total",
+                                 allow_none=True)
+            )
+        if self.floor is not None:
+            if isinstance(self.floor, bool) or not isinstance(self.floor, int | float):
+                raise RuleTypeError(f"Scorecard floor must be a number (got {self.floor!r})")
+            object.__setattr__(self, "floor", float(self.floor))
+        if not self.items:
+            raise RuleError("a Scorecard needs at least one item")
+        seen: dict[str, str] = {}
+        n_scoring = 0
+        for it in _walk(self.items):
+            if not isinstance(it, Criterion | Group | Bonus | Penalty):
+                raise RuleTypeError(
+                    f"Scorecard items must be Criterion, Group, Bonus or Penalty (got {it!r})"
+                )
+            kind = type(it).__name__.lower()
+            if it.name in _RESERVED:
+                raise RuleError(
+                    f"{kind} name {it.name!r} is reserved for a field of Scores; "
+                    f"give it another name with name=..."
+                )
+            if it.name in seen:
+                raise RuleError(
+                    f"the name {it.name!r} is used by a {seen[it.name]} and a {kind}; names must "
+                    "be unique across the scorecard: give one of them name=..."
+                )
+            seen[it.name] = kind
+            n_scoring += isinstance(it, Criterion)
+        if n_scoring == 0:
+            raise RuleError("a Scorecard needs at least one Criterion")
+        if self.model == "product" and any(not isinstance(i, Criterion) for i in self.items):
+            raise RuleError(
+                "model='product' takes criteria only (no groups, bonus or penalty): a weighted "
+                "product has no additive subtotals"
+            )
+        nodes: list[_Node] = []
+        counters = {"item": 0, "group": 0}
+        _flatten(self.items, self.total, -1, nodes, counters)
+        for it in self.items:
+            if isinstance(it, Bonus | Penalty):
+                nodes.append(_Node(it.kind, it, math.inf, -1, counters["item"]))
+                counters["item"] += 1
+        object.__setattr__(self, "_nodes", tuple(nodes))
+        for what, value in self._caps():
+            if value is not None and not _on_grid(value, res):
+                raise RuleError(
+                    f"{what} = {value} is not a whole multiple of the resolution {res}; "
+                    "give a cap on the points grid (or a finer resolution)"
+                )
+
+    def _caps(self) -> Iterator[tuple[str, float | None]]:
+        yield "Scorecard cap", self.cap
+        yield "Scorecard floor", self.floor
+        yield "Scorecard bonus_cap", self.bonus_cap
+        yield "Scorecard penalty_cap", self.penalty_cap
+        for it in _walk(self.items):
+            if isinstance(it, Group | Bonus | Penalty):
+                yield f"{type(it).__name__.lower()} {it.name!r} cap", it.cap
+
+    def __repr__(self) -> str:
+        return code_repr(self, 1)
+
+    # -- facts about the card ---------------------------------------------------
+
+    @property
+    def ticks_per_point(self) -> float:
+        """How many ticks of the resolution make one point (1 / resolution)."""
+        return 1.0 / self.resolution
+
+    @property
+    def criteria(self) -> tuple[Criterion, ...]:
+        """Every criterion, groups flattened, in card order."""
+        return tuple(n.item for n in self._nodes if n.kind == "criterion")
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The names :class:`Scores` answers to: items, groups, and the totals."""
+        names = [n.item.name for n in self._nodes]
+        return (*names, "base", "bonus", "penalty", "total")
+
+    @property
+    def max_points(self) -> float:
+        """The most a unit can score before bonus (after group caps and the total cap)."""
+        top = sum(n.max_points for n in self._nodes if n.parent == -1 and n.kind in
+                  ("criterion", "group"))
+        if self.model == "product":
+            top = self.total if self.total is not None else top
+        return min(top, self.cap) if self.cap is not None else top
+
+    def max_points_of(self, name: str) -> float:
+        """The effective maximum points of a criterion or group (after weights and caps)."""
+        for n in self._nodes:
+            if n.item.name == name:
+                return n.max_points
+        raise unknown("criterion or group", name, [n.item.name for n in self._nodes],
+                      "in the scorecard")
+
+    # -- scoring ----------------------------------------------------------------
+
+    def score(self, table: ScoreTable) -> Scores:
+        """Score every unit of ``table`` (and every scenario of its batch axes).
+
+        Raises
+        ------
+        UnknownNameError
+            A criterion, bonus or penalty names a column the table lacks.
+        DataTypeError
+            A column holds text where numbers are needed.
+        MissingValueError
+            A column has missing values and the item's policy is ``"error"``.
+        DataError
+            Values a scale cannot take (negative values for ``Vector``...).
+        """
+        if not isinstance(table, ScoreTable):
+            raise RuleTypeError(
+                f"Scorecard.score takes a ScoreTable (got {type(table).__name__}); "
+                "build one with ScoreTable(...) or ScoreTable.from_records(...)"
+            )
+        inputs = _Inputs.gather(self, table)
+        if self.model == "product":
+            return _score_product(self, table, inputs)
+        return _score_sum(self, table, inputs)
+
+
+def _on_grid(value: float, res: float) -> bool:
+    q = value / res
+    return abs(q - round(q)) <= 1e-9 * max(1.0, abs(q))
+
+
+# -- evaluation -------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Inputs:
+    """The columns, missing masks and compiled scales of one scoring run."""
+
+    columns: tuple[FloatArray, ...]  # one per node that reads a column (criteria, bonus, penalty)
+    masks: tuple[BoolArray | None, ...]
+    kernels: tuple[K.ScaleKernel | None, ...]
+    batch: tuple[int, ...]
+
+    @classmethod
+    def gather(cls, card: Scorecard, table: ScoreTable) -> _Inputs:
+        leafs = [n for n in card._nodes if n.kind != "group"]
+        missing_cols = [n for n in leafs if n.item.column not in table]
+        if missing_cols:
+            first = missing_cols[0].item
+            err = unknown("column", first.column, table.columns, "in the score table")
+            who = ", ".join(f"{n.kind} {n.item.name!r} needs column {n.item.column!r}"
+                            for n in missing_cols)
+            raise UnknownNameError(f"{who}; {err.message}")
+        cols, masks, kernels, problems = [], [], [], []
+        batch: tuple[int, ...] = ()
+        for n in leafs:
+            it = n.item
+            x = table.numeric(it.column, needed_by=f"{n.kind} {it.name!r}")
+            mask = table.missing(it.column) if table.has_missing(it.column) else None
+            if mask is not None and not mask.any():
+                mask = None
+            if mask is not None and it.missing == "error":
+                units = _units_where(mask, table.units)
+                problems.append(
+                    f"{n.kind} {it.name!r}: column {it.column!r} is missing for "
+                    f"{listing(units)}; fill the values, or set missing='zero'"
+                    + (" or a fraction of the points" if n.kind == "criterion" else "")
+                    + " on the " + n.kind
+                )
+            if n.kind != "criterion":
+                neg = x < 0
+                if neg.any():
+                    raise DataError(
+                        f"{n.kind} {it.name!r}: column {it.column!r} must count items (>= 0) "
+                        f"but is negative for {listing(_units_where(neg, table.units))}; "
+                        "use a Penalty for deductions"
+                    )
+                kernels.append(None)
+            else:
+                try:
+                    kernels.append(it.scale.compile(x, it.lower_is_better, mask))
+                except DataError as exc:
+                    raise DataError(
+                        f"criterion {it.name!r} (column {it.column!r}): {exc}"
+                    ) from None
+            cols.append(x)
+            masks.append(mask)
+            batch = np.broadcast_shapes(batch, x.shape[:-1])
+        if problems:
+            raise MissingValueError.collect(problems, "the scored columns")
+        return cls(tuple(cols), tuple(masks), tuple(kernels), batch)
+
+
+def _units_where(mask: BoolArray, units: Sequence[str]) -> list[str]:
+    per_unit = mask.reshape(-1, mask.shape[-1]).any(axis=0)
+    return [units[i] for i in np.flatnonzero(per_unit)]
+
+
+def _fill_value(policy: MissingPolicy) -> float:
+    return 0.0 if policy in ("zero", "error") else float(policy)  # type: ignore[arg-type]
+
+
+def _ticks_dtype(card: Scorecard) -> type[np.signedinteger[Any]]:
+    tpp = card.ticks_per_point
+    limits = [n.max_points * tpp for n in card._nodes if n.kind == "criterion"]
+    limits += [
+        (n.item.cap if n.item.cap is not None else math.inf) * tpp
+        for n in card._nodes if n.kind in ("bonus", "penalty")
+    ]
+    return np.int32 if max(limits) < 2**31 - 1 else np.int64
+
+
+def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
+    nodes = card._nodes
+    n = table.n_units
+    batch = inp.batch
+    tpp = card.ticks_per_point
+    mode = card.rounding
+    leafs = [nd for nd in nodes if nd.kind != "group"]
+    groups = [nd for nd in nodes if nd.kind == "group"]
+    n_items = len(leafs)
+    items = np.empty((n_items, *batch, n), dtype=_ticks_dtype(card))
+    group_ticks = np.empty((len(groups), *batch, n), dtype=np.int64)
+    base = np.empty((*batch, n), dtype=np.int64)
+    has_bonus = any(nd.kind == "bonus" for nd in leafs)
+    has_penalty = any(nd.kind == "penalty" for nd in leafs)
+    bonus = np.zeros((*batch, n), dtype=np.int64)
+    penalty = np.zeros((*batch, n), dtype=np.int64)
+
+    # Accumulator slot of every node: 0 is the top level, group g is slot g + 1.
+    node_slot = {id(nd): nd.row + 1 for nd in groups}
+    parent_slot = [0 if nd.parent == -1 else node_slot[id(nodes[nd.parent])] for nd in nodes]
+    plan = []  # (kind, node, input index, parent slot)
+    leaf_index = {id(nd): i for i, nd in enumerate(leafs)}
+    # Children come after their group in _nodes; close groups innermost first.
+    for nd, ps in zip(nodes, parent_slot, strict=True):
+        if nd.kind != "group":
+            plan.append((nd.kind, nd, leaf_index[id(nd)], ps))
+    group_order = sorted(groups, key=lambda g: -_depth(nodes, g))
+    group_plan = [(g, node_slot[id(g)], parent_slot[nodes.index(g)]) for g in group_order]
+
+    n_batch = int(np.prod(batch)) if batch else 1
+    step = max(1, K.CHUNK // n_batch)
+    buf_full = np.empty((*batch, min(step, n)))
+    acc_full = np.zeros((len(groups) + 1, *batch, min(step, n)))
+    for start in range(0, n, step):
+        sl = slice(start, min(n, start + step))
+        w = sl.stop - sl.start
+        buf = buf_full[..., :w]
+        acc = acc_full[..., :w]
+        acc.fill(0.0)
+        bacc = np.zeros((*batch, w)) if has_bonus else None
+        pacc = np.zeros((*batch, w)) if has_penalty else None
+        for kind, nd, i, ps in plan:
+            x = inp.columns[i][..., sl]
+            mask = inp.masks[i]
+            it = nd.item
+            if kind == "criterion":
+                m = nd.max_points * tpp
+                kern = inp.kernels[i]
+                assert kern is not None
+                kern.apply(x, m, buf, sl)
+                if mask is not None:
+                    np.copyto(buf, _fill_value(it.missing) * m, where=mask[..., sl])
+                K.round_ticks(buf, mode, out=buf)
+                items[i, ..., sl] = buf
+                acc[ps] += buf
+            else:
+                # Criteria of this chunk are already stored, so buf is free to reuse.
+                np.multiply(x, it.per * tpp, out=buf)
+                if mask is not None:
+                    np.copyto(buf, 0.0, where=mask[..., sl])
+                K.round_ticks(buf, mode, out=buf)
+                if it.cap is not None:
+                    np.minimum(buf, round(it.cap * tpp), out=buf)
+                items[i, ..., sl] = buf
+                if kind == "bonus":
+                    bacc += buf  # type: ignore[operator]
+                else:
+                    pacc += buf  # type: ignore[operator]
+        for g, slot, ps in group_plan:
+            v = acc[slot]
+            if g.item.cap is not None:
+                np.minimum(v, round(g.item.cap * tpp), out=v)
+            group_ticks[g.row, ..., sl] = v
+            acc[ps] += v
+        base[..., sl] = acc[0]
+        if bacc is not None:
+            bonus[..., sl] = bacc
+        if pacc is not None:
+            penalty[..., sl] = pacc
+
+    if card.bonus_cap is not None:
+        np.minimum(bonus, round(card.bonus_cap * tpp), out=bonus)
+    if card.penalty_cap is not None:
+        np.minimum(penalty, round(card.penalty_cap * tpp), out=penalty)
+    total = base + bonus if has_bonus else base.copy()
+    if has_penalty:
+        total -= penalty
+    if card.cap is not None:
+        np.minimum(total, round(card.cap * tpp), out=total)
+    if card.floor is not None:
+        np.maximum(total, round(card.floor * tpp), out=total)
+    return Scores(card, table, items, group_ticks, base, bonus, penalty, total, inp)
+
+
+def _depth(nodes: Sequence[_Node], nd: _Node) -> int:
+    d = 0
+    while nd.parent != -1:
+        nd = nodes[nd.parent]
+        d += 1
+    return d
+
+
+def _score_product(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
+    nodes = card._nodes
+    n = table.n_units
+    tpp = card.ticks_per_point
+    weights = np.array([nd.item.points for nd in nodes])
+    weights = weights / weights.sum()
+    total_points = card.total if card.total is not None else sum(nd.item.points for nd in nodes)
+    m = total_points * tpp
+    items = np.empty((len(nodes), *inp.batch, n), dtype=_ticks_dtype(card))
+    # Multiply in a fixed order (by name) so that reordering the criteria cannot
+    # change a single bit of the product, and so cannot change who ties.
+    prod = np.ones((*inp.batch, n))
+    for i in sorted(range(len(nodes)), key=lambda i: nodes[i].item.name):
+        nd = nodes[i]
+        f = np.empty((*inp.batch, n))
+        kern = inp.kernels[i]
+        assert kern is not None
+        kern.apply(inp.columns[i], 1.0, f, slice(None))
+        if inp.masks[i] is not None:
+            np.copyto(f, _fill_value(nd.item.missing), where=inp.masks[i])
+        factor = f ** weights[i]
+        prod *= factor
+        items[i] = K.round_ticks(factor * m, card.rounding)
+    total = K.round_ticks(prod * m, card.rounding).astype(np.int64)
+    if card.cap is not None:
+        np.minimum(total, round(card.cap * tpp), out=total)
+    if card.floor is not None:
+        np.maximum(total, round(card.floor * tpp), out=total)
+    zeros = np.zeros_like(total)
+    groups = np.empty((0, *inp.batch, n), dtype=np.int64)
+    return Scores(card, table, items, groups, total.copy(), zeros, zeros, total, inp)
+
+
+# -- results ---------------------------------------------------------------------
+
+
+class Scores:
+    """The result of :meth:`Scorecard.score`: points per item, subtotals, bonus, total.
+
+    Arrays are aligned with the table's units (last axis) and carry the
+    table's batch axes. Points are exact multiples of the resolution; the
+    integer tick counts behind them are available with :meth:`ticks`.
+
+    Fields, by name (``scores[name]`` gives points as floats):
+
+    * each criterion, bonus and penalty item by its name;
+    * each group by its name (its capped subtotal);
+    * ``"base"`` (criteria and groups, before bonus), ``"bonus"`` and
+      ``"penalty"`` (summed and capped), ``"total"``.
+
+    Examples
+    --------
+    >>> from emulation_rules import ScoreTable, Scorecard, Criterion, Linear
+    >>> t = ScoreTable({"unit": ["A", "B"], "x": [0.5, 0.25]})
+    >>> s = Scorecard([Criterion("x", 10, scale=Linear(0, 1))]).score(t)
+    >>> s["x"], s.ticks("total")
+    (array([5. , 2.5]), array([500, 250]))
+    """
+
+    __slots__ = (
+        "_base", "_bonus", "_groups", "_inputs", "_items", "_penalty", "_total",
+        "scorecard", "table",
+    )
+
+    def __init__(
+        self, scorecard: Scorecard, table: ScoreTable, items: IntArray, groups: IntArray,
+        base: IntArray, bonus: IntArray, penalty: IntArray, total: IntArray, inputs: _Inputs,
+    ) -> None:
+        self.scorecard = scorecard
+        self.table = table
+        for a in (items, groups, base, bonus, penalty, total):
+            a.flags.writeable = False
+        self._items, self._groups, self._base = items, groups, base
+        self._bonus, self._penalty, self._total = bonus, penalty, total
+        self._inputs = inputs
+
+    # -- access ---------------------------------------------------------------
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The unit ids, aligned with every array."""
+        return self.table.units
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every name :meth:`__getitem__` and :meth:`ticks` accept."""
+        return self.scorecard.fields
+
+    @property
+    def resolution(self) -> float:
+        """The scorecard's resolution, in points per tick."""
+        return self.scorecard.resolution
+
+    @property
+    def total(self) -> FloatArray:
+        """The total points of every unit."""
+        return self._points(self._total)
+
+    @property
+    def total_ticks(self) -> IntArray:
+        """The totals as integer ticks of the resolution (what rankings compare)."""
+        return self._total
+
+    def ticks(self, name: str) -> AnyArray:
+        """The integer tick counts of field ``name`` (read-only)."""
+        key = nfc(name)
+        fixed = {"total": self._total, "base": self._base, "bonus": self._bonus,
+                 "penalty": self._penalty}
+        if key in fixed:
+            return fixed[key]
+        for nd in self.scorecard._nodes:
+            if nd.item.name == key:
+                return self._groups[nd.row] if nd.kind == "group" else self._items[nd.row]
+        raise unknown("score field", name, self.fields, "in these scores")
+
+    def __getitem__(self, name: str) -> FloatArray:
+        """The points of field ``name`` as floats."""
+        return self._points(self.ticks(name))
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and nfc(name) in self.fields
+
+    def _points(self, ticks: AnyArray) -> FloatArray:
+        # Dividing by an integral ticks-per-point gives the float nearest the
+        # decimal value (1234 / 100 == 12.34), which multiplying by 0.01 does not.
+        tpp = self.scorecard.ticks_per_point
+        if _on_grid(tpp, 1.0):
+            return ticks / float(round(tpp))
+        return ticks * self.scorecard.resolution
+
+    def to_pandas(self, *, scenario: tuple[int, ...] | int | None = None) -> Any:
+        """Every field as a column of a pandas DataFrame indexed by unit."""
+        import pandas as pd
+
+        data: dict[str, Any] = {}
+        for name in self.fields:
+            a = self[name]
+            if a.ndim > 1:
+                if scenario is None:
+                    raise DataError(
+                        f"these scores have batch axes {a.shape[:-1]}; pick one scenario with "
+                        "to_pandas(scenario=i)"
+                    )
+                a = a[scenario]
+            data[name] = a
+        return pd.DataFrame(data, index=pd.Index(self.units, name="unit"))
+
+    def __repr__(self) -> str:
+        batch = f", batch {self._total.shape[:-1]}" if self._total.ndim > 1 else ""
+        return (
+            f"<Scores of {self.table.n_units} units on {len(self.scorecard.criteria)} criteria"
+            f"{batch}; fields: {listing(self.fields, 8)}>"
+        )
+
+    # -- explanation ----------------------------------------------------------
+
+    def explain(self, unit: str, *, scenario: tuple[int, ...] | int = ()) -> ScoreExplanation:
+        """Where each point of ``unit``'s total came from.
+
+        Built from the arrays and compiled scales of this very computation:
+        the fraction shown is the one the scale produced, the points the ones
+        that were summed.
+
+        Examples
+        --------
+        >>> from emulation_rules import ScoreTable, Scorecard, Criterion, Linear, Penalty
+        >>> t = ScoreTable({"unit": ["A"], "x": [0.5], "late": [1]})
+        >>> card = Scorecard([Criterion("x", 10, scale=Linear(0, 1)), Penalty("late", 2)])
+        >>> print(card.score(t).explain("A"))
+        A: total 3 points
+          x: raw 0.5, Linear(low=0.0, high=1.0) -> fraction 0.5 -> 5 of 10
+          base 5
+          penalty late: 1 x 2 = 2
+          total = 5 - 2 = 3
+        """
+        i = self.table.index(unit)
+        sc = (scenario,) if isinstance(scenario, int) else tuple(scenario)
+        batch = self._total.shape[:-1]
+        if len(sc) != len(batch):
+            raise DataError(
+                f"these scores have batch axes {batch}; give scenario= with {len(batch)} "
+                f"index(es) (got {scenario!r})"
+            )
+        card = self.scorecard
+        leafs = [nd for nd in card._nodes if nd.kind != "group"]
+        leaf_pos = {id(nd): k for k, nd in enumerate(leafs)}
+
+        def at(a: AnyArray) -> Any:
+            return a[(*_fit(sc, a.shape[:-1]), i)]
+
+        def pts(t: int) -> float:
+            return float(self._points(np.array(t)))
+
+        def node_dict(nd: _Node) -> dict[str, Any]:
+            it = nd.item
+            if nd.kind == "group":
+                kids = [node_dict(c) for c in card._nodes if c.parent == card._nodes.index(nd)]
+                raw = sum(k["points"] for k in kids)
+                return {
+                    "kind": "group", "name": it.name, "label": it.label, "items": kids,
+                    "sum": raw, "cap": it.cap, "points": pts(at(self._groups[nd.row])),
+                    "max_points": nd.max_points,
+                }
+            k = leaf_pos[id(nd)]
+            col = self._inputs.columns[k]
+            x = float(at(col))
+            mask = self._inputs.masks[k]
+            is_missing = bool(at(mask)) if mask is not None else False
+            d: dict[str, Any] = {
+                "kind": nd.kind, "name": it.name, "label": it.label, "column": it.column,
+                "raw": None if is_missing else x, "points": pts(at(self._items[nd.row])),
+            }
+            if nd.kind == "criterion":
+                if is_missing:
+                    fraction = _fill_value(it.missing)
+                    d["missing_policy"] = it.missing
+                else:
+                    one = np.empty((1,))
+                    kern = self._inputs.kernels[k]
+                    assert kern is not None
+                    kern.apply(np.asarray(col[(*_fit(sc, col.shape[:-1]), slice(i, i + 1))]),
+                               1.0, one, slice(i, i + 1))
+                    fraction = float(one[0])
+                d.update(scale=repr(it.scale), lower_is_better=it.lower_is_better,
+                         fraction=fraction, max_points=nd.max_points)
+            else:
+                d.update(per=it.per, cap=it.cap)
+            return d
+
+        top = [node_dict(nd) for nd in card._nodes if nd.parent == -1]
+        out = {
+            "unit": self.table.units[i],
+            "scenario": sc,
+            "resolution": card.resolution,
+            "items": top,
+            "base": pts(at(self._base)),
+            "bonus": pts(at(self._bonus)),
+            "bonus_cap": card.bonus_cap,
+            "penalty": pts(at(self._penalty)),
+            "penalty_cap": card.penalty_cap,
+            "cap": card.cap,
+            "floor": card.floor,
+            "model": card.model,
+            "total": pts(at(self._total)),
+        }
+        return ScoreExplanation(out)
+
+
+def _fit(sc: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
+    # A column without batch axes (or with fewer) broadcasts over the scenarios.
+    sc = sc[len(sc) - len(shape):] if shape else ()
+    return tuple(0 if d == 1 else s for s, d in zip(sc, shape, strict=True))
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "none"
+    return f"{x:.10g}"
+
+
+class ScoreExplanation:
+    """Where a unit's points came from: ``str()`` for words, :meth:`to_dict` for data."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def to_dict(self) -> dict[str, Any]:
+        """The explanation as plain dicts, lists, strings and numbers."""
+        return self._data
+
+    def __str__(self) -> str:
+        d = self._data
+        sc = f" (scenario {d['scenario']})" if d["scenario"] else ""
+        lines = [f"{d['unit']}{sc}: total {_num(d['total'])} points"]
+
+        def item(node: dict[str, Any], indent: str) -> None:
+            label = f" ({node['label']})" if node.get("label") else ""
+            if node["kind"] == "group":
+                cap = ""
+                if node["cap"] is not None and node["sum"] > node["cap"]:
+                    cap = f", capped at {_num(node['cap'])}"
+                lines.append(f"{indent}group {node['name']}{label}: {_num(node['sum'])}{cap} "
+                             f"-> {_num(node['points'])}")
+                for kid in node["items"]:
+                    item(kid, indent + "  ")
+            elif node["kind"] == "criterion":
+                raw = ("missing (policy " + repr(node["missing_policy"]) + ")"
+                       if node["raw"] is None else f"raw {_num(node['raw'])}")
+                lb = ", lower is better" if node["lower_is_better"] else ""
+                lines.append(
+                    f"{indent}{node['name']}{label}: {raw}, {node['scale']}{lb} -> fraction "
+                    f"{node['fraction']:.4g} -> {_num(node['points'])} of {_num(node['max_points'])}"
+                )
+
+        for node in d["items"]:
+            item(node, "  ")
+        if d["model"] == "product":
+            lines.append("  total = max points x product of fraction ** weight")
+            return "\n".join(lines)
+        lines.append(f"  base {_num(d['base'])}")
+        adj = [n for n in d["items"] if n["kind"] in ("bonus", "penalty")]
+        for node in adj:
+            raw = "missing -> 0" if node["raw"] is None else f"{_num(node['raw'])} x {_num(node['per'])}"
+            cap = f" (cap {_num(node['cap'])})" if node["cap"] is not None else ""
+            lines.append(f"  {node['kind']} {node['name']}: {raw} = {_num(node['points'])}{cap}")
+        expr = _num(d["base"])
+        if any(n["kind"] == "bonus" for n in adj):
+            cap = f" (bonus cap {_num(d['bonus_cap'])})" if d["bonus_cap"] is not None else ""
+            expr += f" + {_num(d['bonus'])}{cap}"
+        if any(n["kind"] == "penalty" for n in adj):
+            cap = f" (penalty cap {_num(d['penalty_cap'])})" if d["penalty_cap"] is not None else ""
+            expr += f" - {_num(d['penalty'])}{cap}"
+        clamp = ""
+        if d["cap"] is not None or d["floor"] is not None:
+            clamp = f", clamped to [{_num(d['floor'])}, {_num(d['cap'])}]"
+        lines.append(f"  total = {expr}{clamp} = {_num(d['total'])}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<ScoreExplanation of {self._data['unit']!r}: total {_num(self._data['total'])}>"

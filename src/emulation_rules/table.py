@@ -1,0 +1,681 @@
+"""`ScoreTable`: the units of a competition and what is known about each of them.
+
+A table holds N units, each with a unique text id, and named columns of one
+value per unit: floats, ints, bools or categories (text). Numeric columns may
+carry leading batch axes ``(..., N)``: one row per scenario, for simulations.
+
+Validation happens once, on construction, and reports every problem at once.
+Missing values (NaN / None) are recorded, not rejected: the rule that uses a
+column decides what a missing value means.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from ._names import listing, nfc, unknown
+from .errors import DataError, DataTypeError
+from .types import AnyArray, BoolArray, ColumnKind, FloatArray, IntArray
+
+__all__ = ["Pairwise", "ScoreTable"]
+
+
+def _readonly(a: AnyArray) -> AnyArray:
+    a.flags.writeable = False
+    return a
+
+
+class _Problems:
+    """Collects validation problems so that all of them are reported together."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, msg: str) -> None:
+        self.items.append(msg)
+
+    def raise_if_any(self, what: str) -> None:
+        if self.items:
+            raise DataError.collect(self.items, what)
+
+
+def _is_missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _classify_objects(values: Sequence[object]) -> str:
+    """The kind of a list of Python objects: 'number', 'bool', 'text', 'mixed' or 'empty'."""
+    seen: set[str] = set()
+    for v in values:
+        if _is_missing(v):
+            continue
+        if isinstance(v, bool | np.bool_):
+            seen.add("bool")
+        elif isinstance(v, numbers.Real):
+            seen.add("number")
+        elif isinstance(v, str):
+            seen.add("text")
+        else:
+            seen.add("other")
+        if len(seen) > 1:
+            return "mixed"
+    return seen.pop() if seen else "empty"
+
+
+@attrs.frozen(eq=False)
+class Pairwise:
+    """Sparse pairwise results of one metric: unit ``earner[k]`` got ``value[k]`` against
+    unit ``opponent[k]`` (a match's points, goals; or the points judge-unit ``opponent[k]``
+    gave unit ``earner[k]``).
+
+    Entries are positions in the table's units. A pair may appear several times
+    (several matches); sub-tables add them up. Memory grows with the number of
+    entries, never with N².
+    """
+
+    earner: IntArray
+    opponent: IntArray
+    value: FloatArray
+
+    @property
+    def n_entries(self) -> int:
+        """How many (earner, opponent, value) entries are stored."""
+        return int(self.value.shape[0])
+
+
+def _pairwise(
+    name: str, spec: object, ids: Sequence[str], index: Mapping[str, int], problems: _Problems
+) -> Pairwise | None:
+    """Validate one pairwise metric: a dense N x N array (NaN = no result) or three
+    sequences (earner ids, opponent ids, values)."""
+    n = len(ids)
+    if isinstance(spec, Pairwise):
+        return spec
+    if isinstance(spec, np.ndarray) and spec.ndim == 2:
+        if spec.shape != (n, n):
+            problems.add(
+                f"pairwise metric {name!r} is a {spec.shape} array; a dense pairwise array must "
+                f"be {n} x {n} (row: the earning unit, column: the opponent), NaN for no result"
+            )
+            return None
+        dense = np.asarray(spec, dtype=np.float64)
+        if np.isinf(dense).any():
+            problems.add(f"pairwise metric {name!r} holds infinity; give finite values")
+            return None
+        off = ~np.isnan(dense)
+        np.fill_diagonal(off, False)
+        if (~np.isnan(np.diag(dense))).any():
+            problems.add(
+                f"pairwise metric {name!r} has values on the diagonal (a unit against itself); "
+                "set them to NaN"
+            )
+            return None
+        i, j = np.nonzero(off)
+        return Pairwise(_readonly(i.astype(np.int64)), _readonly(j.astype(np.int64)),
+                        _readonly(dense[i, j].copy()))
+    try:
+        earners, opponents, values = spec  # type: ignore[misc]
+    except (TypeError, ValueError):
+        problems.add(
+            f"pairwise metric {name!r} must be an N x N array or three sequences "
+            "(earner ids, opponent ids, values)"
+        )
+        return None
+    earners, opponents = list(earners), list(opponents)
+    vals = np.asarray(values, dtype=np.float64)
+    if not len(earners) == len(opponents) == vals.shape[0] or vals.ndim != 1:
+        problems.add(
+            f"pairwise metric {name!r}: earners, opponents and values must have the same length "
+            f"(got {len(earners)}, {len(opponents)}, {vals.shape[0]})"
+        )
+        return None
+    bad = sorted({str(u) for u in (*earners, *opponents) if nfc(str(u)) not in index})
+    if bad:
+        problems.add(
+            f"pairwise metric {name!r} names units that are not in the table: {listing(bad)}; "
+            "add them to the table or fix the ids"
+        )
+        return None
+    i = np.array([index[nfc(str(u))] for u in earners], dtype=np.int64)
+    j = np.array([index[nfc(str(u))] for u in opponents], dtype=np.int64)
+    if (i == j).any():
+        k = int(np.flatnonzero(i == j)[0])
+        problems.add(
+            f"pairwise metric {name!r} has an entry of unit {ids[i[k]]!r} against itself; remove it"
+        )
+        return None
+    if not np.isfinite(vals).all():
+        problems.add(f"pairwise metric {name!r} holds NaN or infinity; give finite values")
+        return None
+    return Pairwise(_readonly(i), _readonly(j), _readonly(vals.copy()))
+
+
+class ScoreTable:
+    """N units with unique ids and named columns of values, validated once.
+
+    Parameters
+    ----------
+    data
+        A mapping of column name to values. Values are sequences or numpy
+        arrays; numeric arrays may be shaped ``(..., N)`` (leading batch axes
+        for scenarios).
+    unit
+        The column of ``data`` that holds the unit ids (default ``"unit"``).
+        Ignored when ``units`` is given.
+    units
+        The unit ids, when they are not a column of ``data``.
+    pairwise
+        Pairwise results by metric name (for head-to-head tie-breaks): a dense
+        ``N x N`` array (row: the earning unit, column: the opponent; NaN for
+        no result) or three sequences ``(earner ids, opponent ids, values)``.
+    copy
+        Copy the caller's arrays (default). With ``copy=False`` float64 arrays
+        are used as read-only views: the table never writes to them, but the
+        caller must not change them afterwards either.
+
+    Notes
+    -----
+    Unit ids are text compared after Unicode NFC normalisation, so "Khánh Hòa"
+    typed with a composed or a decomposed "ò" is one unit. Integer ids are
+    accepted and turned into their decimal text.
+
+    Column kinds: ``"float"`` (NaN marks a missing value), ``"int"``,
+    ``"bool"`` and ``"category"`` (text, ``None`` marks a missing value).
+    Infinity is refused. Text where numbers are needed is refused by the rule
+    that needs numbers, naming the unit.
+
+    Examples
+    --------
+    >>> t = ScoreTable({"unit": ["Quảng Nam", "Khánh Hòa"], "rate": [0.84, 0.91]})
+    >>> t
+    ScoreTable(2 units: 'Quảng Nam', 'Khánh Hòa'; columns: rate (float))
+    >>> t["rate"]
+    array([0.84, 0.91])
+    >>> t.index("Khánh Hòa")
+    1
+    """
+
+    __slots__ = (
+        "_batch_shape", "_columns", "_has_missing", "_index", "_kinds", "_pairwise", "_units",
+    )
+
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        *,
+        unit: str = "unit",
+        units: Iterable[object] | None = None,
+        pairwise: Mapping[str, Any] | None = None,
+        copy: bool = True,
+    ) -> None:
+        if not isinstance(data, Mapping):
+            raise DataTypeError(
+                f"ScoreTable takes a mapping of column name to values (got {type(data).__name__}); "
+                "use ScoreTable.from_records for a list of dicts or "
+                "ScoreTable.from_dataframe for a DataFrame"
+            )
+        problems = _Problems()
+        cols = dict(data)
+        if units is None:
+            if unit not in cols:
+                raise unknown(
+                    "unit column", unit, [str(c) for c in cols],
+                    "(name the column of unit ids with unit=..., or pass units=...)",
+                )
+            raw_units = cols.pop(unit)
+        else:
+            raw_units = units
+        ids = self._validate_units(raw_units, problems)
+        n = len(ids)
+        self._units: tuple[str, ...] = tuple(ids)
+        self._index: dict[str, int] | None = None
+        self._columns: dict[str, AnyArray] = {}
+        self._kinds: dict[str, ColumnKind] = {}
+        self._has_missing: dict[str, bool] = {}
+        for name, values in cols.items():
+            if not isinstance(name, str) or not name.strip():
+                problems.add(f"column name {name!r} is not a non-empty text; name every column")
+                continue
+            key = nfc(name)
+            if key in self._columns:
+                problems.add(f"column {name!r} is given twice (after Unicode NFC normalisation)")
+                continue
+            converted = self._convert(key, values, ids, problems, copy=copy)
+            if converted is not None:
+                arr, kind = converted
+                self._columns[key], self._kinds[key] = arr, kind
+                self._has_missing[key] = _any_missing(arr, kind)
+        self._batch_shape = self._validate_batch(problems)
+        self._pairwise: dict[str, Pairwise] = {}
+        if pairwise:
+            index = {u: k for k, u in enumerate(ids)}
+            for name, spec in pairwise.items():
+                pw = _pairwise(str(name), spec, ids, index, problems)
+                if pw is not None:
+                    self._pairwise[nfc(str(name))] = pw
+        problems.raise_if_any("the score table")
+
+    # -- construction helpers -------------------------------------------------
+
+    def _validate_units(self, raw: object, problems: _Problems) -> list[str]:
+        if isinstance(raw, str) or not isinstance(raw, Iterable):
+            raise DataTypeError(
+                f"unit ids must be a sequence of texts (got {type(raw).__name__})"
+            )
+        values = raw.tolist() if isinstance(raw, np.ndarray) else list(raw)
+        ids: list[str] = []
+        first_row: dict[str, int] = {}
+        for row, v in enumerate(values):
+            if isinstance(v, bool | np.bool_) or not isinstance(v, str | numbers.Integral):
+                problems.add(
+                    f"unit id at row {row} is {v!r} ({type(v).__name__}); unit ids must be texts "
+                    "(or whole numbers): give every unit a name"
+                )
+                ids.append(f"<row {row}>")
+                continue
+            text = nfc(str(v)).strip() if isinstance(v, str) else str(int(v))
+            if isinstance(v, str) and text != nfc(v):
+                problems.add(
+                    f"unit id {v!r} at row {row} has leading or trailing spaces; strip them"
+                )
+            if not text:
+                problems.add(f"unit id at row {row} is empty; give every unit a name")
+            elif text in first_row:
+                problems.add(
+                    f"unit id {text!r} appears at rows {first_row[text]} and {row}; unit ids must "
+                    "be unique (after Unicode NFC normalisation): rename or merge the rows"
+                )
+            else:
+                first_row[text] = row
+            ids.append(text)
+        return ids
+
+    @staticmethod
+    def _convert(
+        name: str, values: object, ids: Sequence[str], problems: _Problems, *, copy: bool
+    ) -> tuple[AnyArray, ColumnKind] | None:
+        n = len(ids)
+        if isinstance(values, np.ndarray):
+            arr = values
+        elif isinstance(values, str) or not isinstance(values, Iterable):
+            problems.add(
+                f"column {name!r} is {type(values).__name__}, not a sequence of values; "
+                "give one value per unit"
+            )
+            return None
+        else:
+            seq = values if isinstance(values, Sequence) else list(values)
+            try:
+                arr = np.asarray(seq)
+            except ValueError:
+                problems.add(
+                    f"column {name!r} is ragged (its rows have different lengths); "
+                    "give one value per unit in every scenario"
+                )
+                return None
+            if arr.dtype.kind in "OUS" and arr.ndim == 1:
+                return ScoreTable._convert_objects(name, list(seq), ids, problems)
+        if arr.ndim == 0 or arr.shape[-1] != n:
+            got = "a single value" if arr.ndim == 0 else f"{arr.shape[-1]} values"
+            problems.add(
+                f"column {name!r} has {got} but there are {n} units; give one value per unit "
+                f"(the last axis must have length {n})"
+            )
+            return None
+        kind = arr.dtype.kind
+        if kind == "b":
+            return _readonly(np.array(arr, dtype=np.bool_, copy=True if copy else None)), "bool"
+        if kind in "iu":
+            if kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
+                problems.add(f"column {name!r} holds integers too large for int64")
+                return None
+            return _readonly(np.array(arr, dtype=np.int64, copy=True if copy else None)), "int"
+        if kind == "f":
+            out = np.array(arr, dtype=np.float64, copy=True if copy else None)
+            if out is arr:
+                # A view, so that marking it read-only leaves the caller's own flag alone.
+                out = arr.view()
+            if not np.isfinite(out).all():
+                inf = np.isinf(out)
+                if inf.any():
+                    where = np.argwhere(inf)
+                    problems.add(
+                        f"column {name!r} holds infinity at {_positions(where, ids)}; "
+                        "give a finite number, or NaN for a missing value"
+                    )
+            return _readonly(out), "float"
+        if kind in "OUS":
+            if arr.ndim != 1:
+                problems.add(
+                    f"column {name!r} holds text with batch axes {arr.shape[:-1]}; "
+                    "only numeric columns may vary by scenario"
+                )
+                return None
+            return ScoreTable._convert_objects(name, arr.tolist(), ids, problems)
+        problems.add(
+            f"column {name!r} has dtype {arr.dtype}, which a score table cannot hold; "
+            "give floats, ints, bools or text"
+        )
+        return None
+
+    @staticmethod
+    def _convert_objects(
+        name: str, values: list[object], ids: Sequence[str], problems: _Problems
+    ) -> tuple[AnyArray, ColumnKind] | None:
+        n = len(ids)
+        if len(values) != n:
+            problems.add(
+                f"column {name!r} has {len(values)} values but there are {n} units; "
+                "give one value per unit"
+            )
+            return None
+        what = _classify_objects(values)
+        if what in ("number", "empty"):
+            try:
+                out = np.array([math.nan if _is_missing(v) else v for v in values], dtype=float)
+            except OverflowError:
+                problems.add(f"column {name!r} holds a number too large for a float")
+                return None
+            if np.isinf(out).any():
+                rows = np.flatnonzero(np.isinf(out))
+                problems.add(
+                    f"column {name!r} holds infinity at units {listing([ids[i] for i in rows])}; "
+                    "give a finite number, or NaN for a missing value"
+                )
+            all_int = what == "number" and all(
+                isinstance(v, numbers.Integral) for v in values
+            )
+            if all_int:
+                return _readonly(out.astype(np.int64)), "int"
+            return _readonly(out), "float"
+        if what == "bool":
+            missing = [i for i, v in enumerate(values) if _is_missing(v)]
+            if missing:
+                problems.add(
+                    f"flag column {name!r} has missing values at units "
+                    f"{listing([ids[i] for i in missing])}; "
+                    "give True or False for every unit"
+                )
+                return None
+            return _readonly(np.array(values, dtype=np.bool_)), "bool"
+        if what == "text":
+            out_obj = np.empty(n, dtype=object)
+            out_obj[:] = [None if _is_missing(v) else nfc(str(v)) for v in values]
+            return _readonly(out_obj), "category"
+        kinds = sorted({type(v).__name__ for v in values if not _is_missing(v)})
+        problems.add(
+            f"column {name!r} mixes values of types {', '.join(kinds)}; "
+            "a column holds numbers, flags or text, not a mixture: convert it first"
+        )
+        return None
+
+    def _validate_batch(self, problems: _Problems) -> tuple[int, ...]:
+        shape: tuple[int, ...] = ()
+        first: dict[tuple[int, ...], str] = {}
+        for name, arr in self._columns.items():
+            b = arr.shape[:-1]
+            if not b:
+                continue
+            first.setdefault(b, name)
+            try:
+                shape = np.broadcast_shapes(shape, b)
+            except ValueError:
+                other = next(iter(first.items()))
+                problems.add(
+                    f"column {name!r} has batch axes {b} that do not broadcast with "
+                    f"{other[1]!r}'s {other[0]}; give every scenario column the same leading axes"
+                )
+        return shape
+
+    # -- alternative constructors --------------------------------------------
+
+    @classmethod
+    def from_records(
+        cls, records: Iterable[Mapping[str, Any]], *, unit: str = "unit"
+    ) -> ScoreTable:
+        """A table from a list of dicts, one per unit.
+
+        A key missing from a record is a missing value for that unit, never a
+        dropped row.
+
+        Examples
+        --------
+        >>> t = ScoreTable.from_records([
+        ...     {"unit": "Phú Yên", "cases": 410},
+        ...     {"unit": "Bình Định", "cases": 560, "note": "leader"},
+        ... ])
+        >>> t["cases"], t["note"]
+        (array([410, 560]), array([None, 'leader'], dtype=object))
+        """
+        rows = list(records)
+        names: dict[str, None] = {}
+        for i, r in enumerate(rows):
+            if not isinstance(r, Mapping):
+                raise DataTypeError(
+                    f"record {i} is {type(r).__name__}, not a mapping; give one dict per unit"
+                )
+            names.update(dict.fromkeys(r))
+        data = {k: [r.get(k) for r in rows] for k in names}
+        return cls(data, unit=unit)
+
+    @classmethod
+    def from_dataframe(cls, df: Any, *, unit: str | None = None) -> ScoreTable:
+        """A table from a pandas or polars DataFrame or a pyarrow Table.
+
+        Parameters
+        ----------
+        df
+            The frame, one row per unit.
+        unit
+            The column of unit ids. For pandas, the index is used when
+            ``unit`` is not given and the index is not a plain 0..N-1 range.
+        """
+        module = type(df).__module__.split(".")[0]
+        if module == "pandas":
+            return cls._from_pandas(df, unit)
+        if module == "polars":
+            return cls._from_columns({c: df.get_column(c).to_list() for c in df.columns}, unit)
+        if module == "pyarrow":
+            return cls._from_columns({c: df.column(c).to_pylist() for c in df.column_names}, unit)
+        raise DataTypeError(
+            f"from_dataframe takes a pandas or polars DataFrame or a pyarrow Table "
+            f"(got {type(df).__module__}.{type(df).__name__})"
+        )
+
+    @classmethod
+    def _from_columns(cls, cols: dict[str, Any], unit: str | None) -> ScoreTable:
+        return cls(cols, unit=unit if unit is not None else "unit")
+
+    @classmethod
+    def _from_pandas(cls, df: Any, unit: str | None) -> ScoreTable:
+        import pandas as pd
+
+        cols: dict[str, Any] = {}
+        for c in df.columns:
+            s = df[c]
+            if pd.api.types.is_bool_dtype(s.dtype) and not s.isna().any():
+                cols[str(c)] = s.to_numpy(dtype=bool)
+            elif pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+                if s.isna().any() or pd.api.types.is_float_dtype(s.dtype):
+                    cols[str(c)] = s.to_numpy(dtype=float, na_value=np.nan)
+                else:
+                    cols[str(c)] = s.to_numpy(dtype=np.int64)
+            else:
+                cols[str(c)] = [None if v is pd.NA else v for v in s.tolist()]
+        if unit is None and "unit" not in cols:
+            if isinstance(df.index, pd.RangeIndex):
+                raise DataError(
+                    "the DataFrame has no 'unit' column and a plain 0..N-1 index; "
+                    "name the column of unit ids with unit=..., or set it as the index"
+                )
+            return cls(cols, units=df.index.tolist())
+        return cls(cols, unit=unit if unit is not None else "unit")
+
+    # -- access ---------------------------------------------------------------
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The unit ids (NFC-normalised), in table order."""
+        return self._units
+
+    @property
+    def n_units(self) -> int:
+        """The number of units N."""
+        return len(self._units)
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The column names, in the order given."""
+        return tuple(self._columns)
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        """The leading (scenario) axes shared by the numeric columns; ``()`` if none."""
+        return self._batch_shape
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and nfc(name) in self._columns
+
+    def __getitem__(self, name: str) -> AnyArray:
+        """The column ``name`` as a read-only array."""
+        return self._columns[self._column_key(name)]
+
+    def _column_key(self, name: str) -> str:
+        key = nfc(name) if isinstance(name, str) else name
+        if key not in self._columns:
+            raise unknown("column", str(name), list(self._columns), "in the score table")
+        return key
+
+    @property
+    def pairwise_metrics(self) -> tuple[str, ...]:
+        """The names of the pairwise metrics the table carries."""
+        return tuple(self._pairwise)
+
+    def pairwise(self, name: str) -> Pairwise:
+        """The sparse pairwise results of metric ``name``."""
+        key = nfc(name)
+        if key not in self._pairwise:
+            raise unknown("pairwise metric", name, list(self._pairwise), "in the score table")
+        return self._pairwise[key]
+
+    def kind(self, name: str) -> ColumnKind:
+        """The kind of column ``name``: ``"float"``, ``"int"``, ``"bool"`` or ``"category"``."""
+        return self._kinds[self._column_key(name)]
+
+    def has_missing(self, name: str) -> bool:
+        """Whether column ``name`` has any missing value (known since construction)."""
+        return self._has_missing[self._column_key(name)]
+
+    def missing(self, name: str) -> BoolArray:
+        """Where column ``name`` has a missing value (NaN or None)."""
+        arr = self[name]
+        if arr.dtype == object:
+            return np.array([v is None for v in arr], dtype=np.bool_)
+        if arr.dtype.kind == "f":
+            return np.isnan(arr)
+        return np.zeros(arr.shape, dtype=np.bool_)
+
+    def numeric(self, name: str, *, needed_by: str = "") -> FloatArray:
+        """Column ``name`` as float64 (bools as 0/1); text is refused naming the unit.
+
+        Float columns are returned without a copy (read-only).
+        """
+        key = self._column_key(name)
+        arr = self._columns[key]
+        if self._kinds[key] == "category":
+            bad = next((i for i, v in enumerate(arr) if v is not None), 0)
+            who = f" (needed by {needed_by})" if needed_by else ""
+            raise DataTypeError(
+                f"column {key!r} holds text, not numbers{who}: e.g. {arr[bad]!r} at unit "
+                f"{self._units[bad]!r}; convert the column to numbers "
+                "(a decimal point, not a comma) before building the table"
+            )
+        if arr.dtype == np.float64:
+            return arr
+        return _readonly(arr.astype(np.float64))
+
+    def index(self, unit: str) -> int:
+        """The row of ``unit`` (compared after NFC normalisation)."""
+        if self._index is None:
+            self._index = {u: i for i, u in enumerate(self._units)}
+        key = nfc(unit) if isinstance(unit, str) else str(unit)
+        try:
+            return self._index[key]
+        except KeyError:
+            raise unknown("unit", str(unit), self._units, "in the score table") from None
+
+    # -- derived tables -------------------------------------------------------
+
+    def with_columns(self, columns: Mapping[str, Any] | None = None, /, **more: Any) -> ScoreTable:
+        """A new table with columns added or replaced; this table is unchanged.
+
+        Examples
+        --------
+        >>> t = ScoreTable({"unit": ["A", "B"], "x": [1.0, 2.0]})
+        >>> t.with_columns(fair_play=[-1, 0]).columns
+        ('x', 'fair_play')
+        """
+        data: dict[str, Any] = dict(self._columns)
+        data.update(columns or {})
+        data.update(more)
+        return ScoreTable(data, units=self._units, pairwise=self._pairwise, copy=False)
+
+    def with_pairwise(self, metrics: Mapping[str, Any] | None = None, /, **more: Any) -> ScoreTable:
+        """A new table with pairwise metrics added or replaced; this table is unchanged."""
+        pw: dict[str, Any] = dict(self._pairwise)
+        pw.update(metrics or {})
+        pw.update(more)
+        return ScoreTable(dict(self._columns), units=self._units, pairwise=pw, copy=False)
+
+    # -- export ---------------------------------------------------------------
+
+    def to_pandas(self, *, scenario: tuple[int, ...] | int | None = None) -> Any:
+        """The table as a pandas DataFrame indexed by unit id.
+
+        Columns with batch axes need ``scenario=`` (an index into the batch axes).
+        """
+        import pandas as pd
+
+        data: dict[str, Any] = {}
+        for name, arr in self._columns.items():
+            if arr.ndim > 1:
+                if scenario is None:
+                    raise DataError(
+                        f"column {name!r} has batch axes {arr.shape[:-1]}; pick one scenario "
+                        "with to_pandas(scenario=i)"
+                    )
+                arr = arr[scenario]
+            data[name] = arr
+        return pd.DataFrame(data, index=pd.Index(self._units, name="unit"))
+
+    def __repr__(self) -> str:
+        cols = ", ".join(f"{c} ({k})" for c, k in self._kinds.items()) or "none"
+        batch = f", batch {self._batch_shape}" if self._batch_shape else ""
+        n = len(self._units)
+        return f"ScoreTable({n} unit{'s' if n != 1 else ''}: {listing(self._units, 3)}; columns: {cols}{batch})"
+
+
+def _any_missing(arr: AnyArray, kind: ColumnKind) -> bool:
+    if kind == "category":
+        return any(v is None for v in arr)
+    # A sum is one fast pass and is NaN exactly when some value is NaN (no infinities here).
+    return kind == "float" and bool(np.isnan(arr.sum()))
+
+
+def _positions(where: AnyArray, ids: Sequence[str]) -> str:
+    """"unit 'A', unit 'B' (scenario (0,))" for an argwhere result."""
+    parts = []
+    for idx in where[:5].tolist():
+        unit = f"unit {ids[idx[-1]]!r}"
+        parts.append(f"{unit} (scenario {tuple(idx[:-1])})" if len(idx) > 1 else unit)
+    more = len(where) - 5
+    return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
