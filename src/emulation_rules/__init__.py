@@ -20,8 +20,19 @@ from .errors import (
     RuleTypeError,
     UnknownNameError,
 )
-from .scales import ByRank, Linear, MinMax, PiecewiseLinear, Scale, Steps, Sum, Target, Vector, ZScore
-from .scoring import Bonus, Criterion, Group, Penalty, ScoreExplanation, Scorecard, Scores
+from .scales import (
+    ByRank,
+    Linear,
+    MinMax,
+    PiecewiseLinear,
+    Scale,
+    Steps,
+    Sum,
+    Target,
+    Vector,
+    ZScore,
+)
+from .scoring import Bonus, Criterion, Group, Penalty, Scorecard, ScoreExplanation, Scores
 from .table import Pairwise, ScoreTable
 
 __version__ = "0.1.0"

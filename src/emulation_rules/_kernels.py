@@ -80,7 +80,9 @@ class Steps:
 
     __slots__ = ("reverse", "side", "thresholds", "values")
 
-    def __init__(self, thresholds: FloatArray, values: FloatArray, side: str, reverse: bool) -> None:
+    def __init__(
+        self, thresholds: FloatArray, values: FloatArray, side: str, reverse: bool
+    ) -> None:
         self.thresholds, self.values, self.side, self.reverse = thresholds, values, side, reverse
 
     def apply(self, x: FloatArray, m: float, out: FloatArray, sl: slice) -> None:

@@ -15,14 +15,12 @@ def code_repr(obj: Any, positional: int = 0) -> str:
         if not f.init or not f.repr:
             continue
         value = getattr(obj, f.name)
-        if i < positional:
+        if i < positional and not f.kw_only:
             parts.append(repr(value))
             continue
         default = f.default
         if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            default = (
-                default.factory(obj) if default.takes_self else default.factory()  # type: ignore[attr-defined]
-            )
+            default = default.factory(obj) if default.takes_self else default.factory()
         if default is not attrs.NOTHING and value == default:
             continue
         parts.append(f"{f.name}={value!r}")

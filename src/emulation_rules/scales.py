@@ -14,15 +14,17 @@ the population a relative scale normalises over.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import attrs
 import numpy as np
 
 from . import _kernels as K
 from ._names import listing
+from ._repr import code_repr
 from .errors import DataError, RuleError
 from .types import BoolArray, FloatArray
 
@@ -40,14 +42,11 @@ __all__ = [
 ]
 
 
-def _finite(name: str) -> attrs.AttrsInstance | object:
-    def check(inst: object, attribute: attrs.Attribute[float], value: float) -> None:
-        if not math.isfinite(value):
-            raise RuleError(
-                f"{type(inst).__name__}: {attribute.name} must be a finite number (got {value!r})"
-            )
-
-    return check
+def _finite(inst: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not math.isfinite(value):
+        raise RuleError(
+            f"{type(inst).__name__}: {attribute.name} must be a finite number (got {value!r})"
+        )
 
 
 def _float(x: object) -> float:
@@ -69,6 +68,11 @@ class Scale:
     """
 
     relative: ClassVar[bool] = False
+    #: How many leading fields the repr shows by position.
+    _positional: ClassVar[int] = 1
+
+    def __repr__(self) -> str:
+        return code_repr(self, self._positional)
 
     def check_direction(self, lower_is_better: bool, where: str) -> None:
         """Raise :class:`RuleError` if the scale cannot be used in that direction."""
@@ -78,9 +82,7 @@ class Scale:
     ) -> K.ScaleKernel:  # pragma: no cover - every scale overrides it
         raise NotImplementedError
 
-    def fraction(
-        self, x: FloatArray, *, lower_is_better: bool = False
-    ) -> FloatArray:
+    def fraction(self, x: FloatArray, *, lower_is_better: bool = False) -> FloatArray:
         """The fraction in ``[0, 1]`` earned by each value of ``x`` (NaN stays NaN).
 
         Examples
@@ -100,11 +102,11 @@ class Scale:
         return out
 
 
-def _float_field(**kw: object) -> object:
-    return attrs.field(converter=_float, validator=_finite("x"), **kw)  # type: ignore[call-overload]
+def _float_field(**kw: Any) -> Any:
+    return attrs.field(converter=_float, validator=_finite, **kw)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Linear(Scale):
     """Linear between two bounds, clipped: 0 at one bound, 1 at the other.
 
@@ -118,6 +120,7 @@ class Linear(Scale):
     array([0. , 0.5, 1. ])
     """
 
+    _positional: ClassVar[int] = 2
     low: float = _float_field()
     high: float = _float_field()
 
@@ -135,7 +138,7 @@ class Linear(Scale):
         return K.Affine(1.0 / span, -self.low / span)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Target(Scale):
     """A rate or amount against a target: full points once the target is met.
 
@@ -199,7 +202,9 @@ class Target(Scale):
                 f"(got zero_at={z}, target={self.target})"
             )
 
-    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.ScaleKernel:
+    def compile(
+        self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None
+    ) -> K.ScaleKernel:
         t = self.target
         if self.below == "zero":
             one = np.array([0.0, 1.0])
@@ -225,7 +230,7 @@ def _bands(value: Sequence[Sequence[float]]) -> tuple[tuple[float, float], ...]:
     return out
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Steps(Scale):
     """Bands: a unit earns the fraction of the best threshold it reaches.
 
@@ -259,7 +264,7 @@ class Steps(Scale):
                 raise RuleError(f"Steps: threshold {i} must be finite (got {t})")
             _fraction(f"Steps: fraction of band {i}", f)
         _fraction("Steps: otherwise", self.otherwise)
-        if any(b < a for a, b in zip([self.otherwise, *fr], fr, strict=False)):
+        if any(b < a for a, b in itertools.pairwise([self.otherwise, *fr])):
             raise RuleError(
                 f"Steps: fractions must not decrease from the worst band to the best "
                 f"(got otherwise={self.otherwise}, fractions={tuple(fr)}); list bands worst first"
@@ -267,8 +272,10 @@ class Steps(Scale):
 
     def check_direction(self, lower_is_better: bool, where: str) -> None:
         t = [a for a, _ in self.bands]
-        ok = all(b < a for a, b in zip(t, t[1:], strict=False)) if lower_is_better else all(
-            b > a for a, b in zip(t, t[1:], strict=False)
+        ok = (
+            all(b < a for a, b in itertools.pairwise(t))
+            if lower_is_better
+            else all(b > a for a, b in itertools.pairwise(t))
         )
         if not ok:
             need = "decrease (lower is better)" if lower_is_better else "increase"
@@ -286,7 +293,7 @@ class Steps(Scale):
         return K.Steps(thr, vals, "left" if self.strict else "right", reverse=False)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class PiecewiseLinear(Scale):
     """Straight lines between ``(value, fraction)`` points; flat beyond the ends.
 
@@ -311,21 +318,25 @@ class PiecewiseLinear(Scale):
             if not math.isfinite(x):
                 raise RuleError(f"PiecewiseLinear: value of point {i} must be finite (got {x})")
             _fraction(f"PiecewiseLinear: fraction of point {i}", f)
-        if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(xs)):
             raise RuleError(f"PiecewiseLinear: values must strictly increase (got {tuple(xs)})")
 
     def check_direction(self, lower_is_better: bool, where: str) -> None:
         fs = [f for _, f in self.points]
-        pairs = list(zip(fs, fs[1:], strict=False))
+        pairs = list(itertools.pairwise(fs))
         bad = any(b > a for a, b in pairs) if lower_is_better else any(b < a for a, b in pairs)
         if bad:
-            direction = "must not increase (lower is better)" if lower_is_better else (
-                "must not decrease (higher is better; set lower_is_better=True otherwise)"
+            direction = (
+                "must not increase (lower is better)"
+                if lower_is_better
+                else ("must not decrease (higher is better; set lower_is_better=True otherwise)")
             )
             raise RuleError(f"{where}: PiecewiseLinear fractions {direction}; got {tuple(fs)}")
 
     def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Interp:
-        return K.Interp(np.array([a for a, _ in self.points]), np.array([f for _, f in self.points]))
+        return K.Interp(
+            np.array([a for a, _ in self.points]), np.array([f for _, f in self.points])
+        )
 
 
 # -- relative scales ----------------------------------------------------------
@@ -341,7 +352,9 @@ def _keep(stat: np.ma.MaskedArray | float) -> FloatArray:
     return np.asarray(a)[..., None] if np.ndim(a) else np.asarray(a)
 
 
-def _nonnegative(scale: str, x: FloatArray, missing: BoolArray | None, strict: bool = False) -> None:
+def _nonnegative(
+    scale: str, x: FloatArray, missing: BoolArray | None, strict: bool = False
+) -> None:
     bad = (x <= 0) if strict else (x < 0)
     if missing is not None:
         bad &= ~missing
@@ -355,7 +368,7 @@ def _nonnegative(scale: str, x: FloatArray, missing: BoolArray | None, strict: b
         )
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class MinMax(Scale):
     """Min-max normalisation over the population.
 
@@ -385,7 +398,7 @@ class MinMax(Scale):
         return K.Affine(np.where(flat, 0.0, a), np.where(flat, 1.0, b))
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Vector(Scale):
     """Vector normalisation: ``x / sqrt(sum(x**2))`` over the population.
 
@@ -410,7 +423,7 @@ class Vector(Scale):
         return K.Affine(inv, np.zeros_like(inv))
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Sum(Scale):
     """Sum normalisation: ``x / sum(x)`` over the population.
 
@@ -443,7 +456,7 @@ class Sum(Scale):
         return K.Affine(inv, np.zeros_like(inv))
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ZScore(Scale):
     """Standard score mapped linearly onto [0, 1].
 
@@ -454,8 +467,8 @@ class ZScore(Scale):
 
     Examples
     --------
-    >>> ZScore(spread=1).fraction(np.array([1.0, 2.0, 3.0]))
-    array([0.0876..., 0.5, 0.9123...])
+    >>> ZScore(spread=2).fraction(np.array([1.0, 2.0, 3.0]))
+    array([0.1938..., 0.5 , 0.8061...])
     """
 
     relative: ClassVar[bool] = True
@@ -481,7 +494,7 @@ def _fractions(value: Sequence[float]) -> tuple[float, ...]:
         raise RuleError(f"ByRank takes a sequence of fractions (got {value!r})") from exc
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ByRank(Scale):
     """Points by rank: the unit in place ``r`` earns ``fractions[r - 1]``.
 
@@ -511,7 +524,7 @@ class ByRank(Scale):
             _fraction(f"ByRank: fraction of place {i + 1}", f)
         _fraction("ByRank: rest", self.rest)
         seq = [*self.fractions, self.rest]
-        if any(b > a for a, b in zip(seq, seq[1:], strict=False)):
+        if any(b > a for a, b in itertools.pairwise(seq)):
             raise RuleError(
                 f"ByRank: fractions must not increase from the first place down (got {seq})"
             )

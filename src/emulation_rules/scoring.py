@@ -73,8 +73,8 @@ def _number(where: str, value: object, *, positive: bool = False, allow_none: bo
 
 
 def _check_missing(where: str, value: object) -> MissingPolicy:
-    if value in ("error", "zero"):
-        return value  # type: ignore[return-value]
+    if value == "error" or value == "zero":
+        return value
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
         return float(value)
     raise RuleError(
@@ -87,6 +87,14 @@ def _name(where: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise RuleTypeError(f"{where} must be a non-empty text (got {value!r})")
     return nfc(value)
+
+
+def _group_name(value: object) -> str:
+    return _name("Group name", value)
+
+
+def _same_as_column(self: Any) -> str:
+    return str(self.column)
 
 
 @attrs.frozen(repr=False)
@@ -118,27 +126,31 @@ class Criterion:
     --------
     >>> from emulation_rules import Target
     >>> Criterion("clearance_rate", 30, scale=Target(0.75))
-    Criterion('clearance_rate', 30.0, scale=Target(target=0.75))
+    Criterion('clearance_rate', 30.0, scale=Target(0.75))
     """
 
-    column: str = attrs.field(converter=lambda v: _name("Criterion column", v))
-    points: float = attrs.field(converter=lambda v: _number("Criterion points", v, positive=True))
+    column: str
+    points: float
     scale: Scale = attrs.field(kw_only=True)
     lower_is_better: bool = attrs.field(default=False, kw_only=True)
     missing: MissingPolicy = attrs.field(default="error", kw_only=True)
     name: str = attrs.field(
-        default=attrs.Factory(lambda self: self.column, takes_self=True), kw_only=True
+        default=attrs.Factory(_same_as_column, takes_self=True), kw_only=True
     )
     label: str = attrs.field(default="", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "column", _name("Criterion column", self.column))
+        object.__setattr__(self, "name", _name("Criterion name", self.name))
         where = f"criterion {self.name!r}"
+        object.__setattr__(
+            self, "points", _number(f"{where} points", self.points, positive=True)
+        )
         if not isinstance(self.scale, Scale):
             raise RuleTypeError(
                 f"{where}: scale must be a Scale such as Linear(0, 1) or Target(0.75) "
                 f"(got {self.scale!r})"
             )
-        object.__setattr__(self, "name", _name(f"{where} name", self.name))
         object.__setattr__(self, "missing", _check_missing(where, self.missing))
         self.scale.check_direction(bool(self.lower_is_better), where)
 
@@ -151,18 +163,22 @@ class _Adjustment:
     """Shared shape of :class:`Bonus` and :class:`Penalty`."""
 
     kind: ClassVar[str] = ""
-    column: str = attrs.field(converter=lambda v: _name("column", v))
-    per: float = attrs.field(converter=lambda v: _number("per", v, positive=True))
+    column: str
+    per: float
     cap: float | None = attrs.field(default=None, kw_only=True)
     missing: Literal["error", "zero"] = attrs.field(default="error", kw_only=True)
     name: str = attrs.field(
-        default=attrs.Factory(lambda self: self.column, takes_self=True), kw_only=True
+        default=attrs.Factory(_same_as_column, takes_self=True), kw_only=True
     )
     label: str = attrs.field(default="", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "column", _name(f"{self.kind} column", self.column))
+        object.__setattr__(self, "name", _name(f"{self.kind} name", self.name))
         where = f"{self.kind} {self.name!r}"
-        object.__setattr__(self, "name", _name(f"{where} name", self.name))
+        object.__setattr__(
+            self, "per", _number(f"{where} per (points per item)", self.per, positive=True)
+        )
         object.__setattr__(self, "cap", _number(f"{where} cap", self.cap, allow_none=True))
         if self.missing not in ("error", "zero"):
             raise RuleError(f"{where}: missing must be 'error' or 'zero' (got {self.missing!r})")
@@ -228,10 +244,10 @@ class Group:
     --------
     >>> from emulation_rules import Linear
     >>> Group("xây dựng lực lượng", [Criterion("training", 10, scale=Linear(0, 1))], cap=8)
-    Group('xây dựng lực lượng', (Criterion('training', 10.0, scale=Linear(low=0.0, high=1.0)),), cap=8.0)
+    Group('xây dựng lực lượng', (Criterion('training', 10.0, scale=Linear(0.0, 1.0)),), cap=8.0)
     """
 
-    name: str = attrs.field(converter=lambda v: _name("Group name", v))
+    name: str = attrs.field(converter=_group_name)
     items: tuple[Criterion | Group, ...] = attrs.field(converter=_items)
     points: float | None = attrs.field(default=None, kw_only=True)
     cap: float | None = attrs.field(default=None, kw_only=True)
@@ -278,13 +294,17 @@ class _Node:
 
 
 def _flatten(
-    items: Sequence[Any], scale_to: float | None, parent: int, out: list[_Node],
+    items: Sequence[Any],
+    scale_to: float | None,
+    parent: int,
+    out: list[_Node],
     counters: dict[str, int],
 ) -> float:
     """Append nodes for ``items`` (post-order for groups); return their combined maximum."""
     weights = [
         it.points if isinstance(it, Criterion) else (it.points or _group_weight(it))
-        for it in items if isinstance(it, Criterion | Group)
+        for it in items
+        if isinstance(it, Criterion | Group)
     ]
     factor = scale_to / sum(weights) if scale_to is not None and weights else 1.0
     total = 0.0
@@ -311,9 +331,7 @@ def _flatten(
 def _group_weight(g: Group) -> float:
     if g.points is not None:
         return g.points
-    inner = sum(
-        it.points if isinstance(it, Criterion) else _group_weight(it) for it in g.items
-    )
+    inner = sum(it.points if isinstance(it, Criterion) else _group_weight(it) for it in g.items)
     return min(inner, g.cap) if g.cap is not None else inner
 
 
@@ -369,7 +387,7 @@ class Scorecard:
     ...     "initiatives": [1, 6],
     ... })
     >>> card.score(table).total
-    array([70.5 , 82.75])
+    array([71.  , 82.75])
     """
 
     items: tuple[Criterion | Group | Bonus | Penalty, ...] = attrs.field(converter=_items)
@@ -394,8 +412,9 @@ class Scorecard:
             raise RuleError(f"Scorecard model must be 'sum' or 'product' (got {self.model!r})")
         for f in ("total", "cap", "bonus_cap", "penalty_cap"):
             object.__setattr__(
-                self, f, _number(f"Scorecard {f}", getattr(self, f), positive=f == "total",
-                                 allow_none=True)
+                self,
+                f,
+                _number(f"Scorecard {f}", getattr(self, f), positive=f == "total", allow_none=True),
             )
         if self.floor is not None:
             if isinstance(self.floor, bool) or not isinstance(self.floor, int | float):
@@ -478,8 +497,9 @@ class Scorecard:
     @property
     def max_points(self) -> float:
         """The most a unit can score before bonus (after group caps and the total cap)."""
-        top = sum(n.max_points for n in self._nodes if n.parent == -1 and n.kind in
-                  ("criterion", "group"))
+        top = sum(
+            n.max_points for n in self._nodes if n.parent == -1 and n.kind in ("criterion", "group")
+        )
         if self.model == "product":
             top = self.total if self.total is not None else top
         return min(top, self.cap) if self.cap is not None else top
@@ -489,8 +509,9 @@ class Scorecard:
         for n in self._nodes:
             if n.item.name == name:
                 return n.max_points
-        raise unknown("criterion or group", name, [n.item.name for n in self._nodes],
-                      "in the scorecard")
+        raise unknown(
+            "criterion or group", name, [n.item.name for n in self._nodes], "in the scorecard"
+        )
 
     # -- scoring ----------------------------------------------------------------
 
@@ -543,10 +564,14 @@ class _Inputs:
         if missing_cols:
             first = missing_cols[0].item
             err = unknown("column", first.column, table.columns, "in the score table")
-            who = ", ".join(f"{n.kind} {n.item.name!r} needs column {n.item.column!r}"
-                            for n in missing_cols)
+            who = ", ".join(
+                f"{n.kind} {n.item.name!r} needs column {n.item.column!r}" for n in missing_cols
+            )
             raise UnknownNameError(f"{who}; {err.message}")
-        cols, masks, kernels, problems = [], [], [], []
+        cols: list[FloatArray] = []
+        masks: list[BoolArray | None] = []
+        kernels: list[K.ScaleKernel | None] = []
+        problems: list[str] = []
         batch: tuple[int, ...] = ()
         for n in leafs:
             it = n.item
@@ -560,7 +585,8 @@ class _Inputs:
                     f"{n.kind} {it.name!r}: column {it.column!r} is missing for "
                     f"{listing(units)}; fill the values, or set missing='zero'"
                     + (" or a fraction of the points" if n.kind == "criterion" else "")
-                    + " on the " + n.kind
+                    + " on the "
+                    + n.kind
                 )
             if n.kind != "criterion":
                 neg = x < 0
@@ -588,11 +614,11 @@ class _Inputs:
 
 def _units_where(mask: BoolArray, units: Sequence[str]) -> list[str]:
     per_unit = mask.reshape(-1, mask.shape[-1]).any(axis=0)
-    return [units[i] for i in np.flatnonzero(per_unit)]
+    return [units[int(i)] for i in np.flatnonzero(per_unit)]
 
 
 def _fill_value(policy: MissingPolicy) -> float:
-    return 0.0 if policy in ("zero", "error") else float(policy)  # type: ignore[arg-type]
+    return float(policy) if isinstance(policy, float) else 0.0
 
 
 def _ticks_dtype(card: Scorecard) -> type[np.signedinteger[Any]]:
@@ -600,7 +626,8 @@ def _ticks_dtype(card: Scorecard) -> type[np.signedinteger[Any]]:
     limits = [n.max_points * tpp for n in card._nodes if n.kind == "criterion"]
     limits += [
         (n.item.cap if n.item.cap is not None else math.inf) * tpp
-        for n in card._nodes if n.kind in ("bonus", "penalty")
+        for n in card._nodes
+        if n.kind in ("bonus", "penalty")
     ]
     return np.int32 if max(limits) < 2**31 - 1 else np.int64
 
@@ -767,13 +794,28 @@ class Scores:
     """
 
     __slots__ = (
-        "_base", "_bonus", "_groups", "_inputs", "_items", "_penalty", "_total",
-        "scorecard", "table",
+        "_base",
+        "_bonus",
+        "_groups",
+        "_inputs",
+        "_items",
+        "_penalty",
+        "_total",
+        "scorecard",
+        "table",
     )
 
     def __init__(
-        self, scorecard: Scorecard, table: ScoreTable, items: IntArray, groups: IntArray,
-        base: IntArray, bonus: IntArray, penalty: IntArray, total: IntArray, inputs: _Inputs,
+        self,
+        scorecard: Scorecard,
+        table: ScoreTable,
+        items: IntArray,
+        groups: IntArray,
+        base: IntArray,
+        bonus: IntArray,
+        penalty: IntArray,
+        total: IntArray,
+        inputs: _Inputs,
     ) -> None:
         self.scorecard = scorecard
         self.table = table
@@ -813,13 +855,18 @@ class Scores:
     def ticks(self, name: str) -> AnyArray:
         """The integer tick counts of field ``name`` (read-only)."""
         key = nfc(name)
-        fixed = {"total": self._total, "base": self._base, "bonus": self._bonus,
-                 "penalty": self._penalty}
+        fixed = {
+            "total": self._total,
+            "base": self._base,
+            "bonus": self._bonus,
+            "penalty": self._penalty,
+        }
         if key in fixed:
             return fixed[key]
         for nd in self.scorecard._nodes:
             if nd.item.name == key:
-                return self._groups[nd.row] if nd.kind == "group" else self._items[nd.row]
+                found: AnyArray = self._groups[nd.row] if nd.kind == "group" else self._items[nd.row]
+                return found
         raise unknown("score field", name, self.fields, "in these scores")
 
     def __getitem__(self, name: str) -> FloatArray:
@@ -877,7 +924,7 @@ class Scores:
         >>> card = Scorecard([Criterion("x", 10, scale=Linear(0, 1)), Penalty("late", 2)])
         >>> print(card.score(t).explain("A"))
         A: total 3 points
-          x: raw 0.5, Linear(low=0.0, high=1.0) -> fraction 0.5 -> 5 of 10
+          x: raw 0.5, Linear(0.0, 1.0) -> fraction 0.5 -> 5 of 10
           base 5
           penalty late: 1 x 2 = 2
           total = 5 - 2 = 3
@@ -906,8 +953,13 @@ class Scores:
                 kids = [node_dict(c) for c in card._nodes if c.parent == card._nodes.index(nd)]
                 raw = sum(k["points"] for k in kids)
                 return {
-                    "kind": "group", "name": it.name, "label": it.label, "items": kids,
-                    "sum": raw, "cap": it.cap, "points": pts(at(self._groups[nd.row])),
+                    "kind": "group",
+                    "name": it.name,
+                    "label": it.label,
+                    "items": kids,
+                    "sum": raw,
+                    "cap": it.cap,
+                    "points": pts(at(self._groups[nd.row])),
                     "max_points": nd.max_points,
                 }
             k = leaf_pos[id(nd)]
@@ -916,8 +968,12 @@ class Scores:
             mask = self._inputs.masks[k]
             is_missing = bool(at(mask)) if mask is not None else False
             d: dict[str, Any] = {
-                "kind": nd.kind, "name": it.name, "label": it.label, "column": it.column,
-                "raw": None if is_missing else x, "points": pts(at(self._items[nd.row])),
+                "kind": nd.kind,
+                "name": it.name,
+                "label": it.label,
+                "column": it.column,
+                "raw": None if is_missing else x,
+                "points": pts(at(self._items[nd.row])),
             }
             if nd.kind == "criterion":
                 if is_missing:
@@ -927,11 +983,19 @@ class Scores:
                     one = np.empty((1,))
                     kern = self._inputs.kernels[k]
                     assert kern is not None
-                    kern.apply(np.asarray(col[(*_fit(sc, col.shape[:-1]), slice(i, i + 1))]),
-                               1.0, one, slice(i, i + 1))
+                    kern.apply(
+                        np.asarray(col[_fit(sc, col.shape[:-1]) + (slice(i, i + 1),)]),
+                        1.0,
+                        one,
+                        slice(i, i + 1),
+                    )
                     fraction = float(one[0])
-                d.update(scale=repr(it.scale), lower_is_better=it.lower_is_better,
-                         fraction=fraction, max_points=nd.max_points)
+                d.update(
+                    scale=repr(it.scale),
+                    lower_is_better=it.lower_is_better,
+                    fraction=fraction,
+                    max_points=nd.max_points,
+                )
             else:
                 d.update(per=it.per, cap=it.cap)
             return d
@@ -957,7 +1021,7 @@ class Scores:
 
 def _fit(sc: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
     # A column without batch axes (or with fewer) broadcasts over the scenarios.
-    sc = sc[len(sc) - len(shape):] if shape else ()
+    sc = sc[len(sc) - len(shape) :] if shape else ()
     return tuple(0 if d == 1 else s for s, d in zip(sc, shape, strict=True))
 
 
@@ -990,13 +1054,18 @@ class ScoreExplanation:
                 cap = ""
                 if node["cap"] is not None and node["sum"] > node["cap"]:
                     cap = f", capped at {_num(node['cap'])}"
-                lines.append(f"{indent}group {node['name']}{label}: {_num(node['sum'])}{cap} "
-                             f"-> {_num(node['points'])}")
+                lines.append(
+                    f"{indent}group {node['name']}{label}: {_num(node['sum'])}{cap} "
+                    f"-> {_num(node['points'])}"
+                )
                 for kid in node["items"]:
                     item(kid, indent + "  ")
             elif node["kind"] == "criterion":
-                raw = ("missing (policy " + repr(node["missing_policy"]) + ")"
-                       if node["raw"] is None else f"raw {_num(node['raw'])}")
+                raw = (
+                    "missing (policy " + repr(node["missing_policy"]) + ")"
+                    if node["raw"] is None
+                    else f"raw {_num(node['raw'])}"
+                )
                 lb = ", lower is better" if node["lower_is_better"] else ""
                 lines.append(
                     f"{indent}{node['name']}{label}: {raw}, {node['scale']}{lb} -> fraction "
@@ -1011,7 +1080,11 @@ class ScoreExplanation:
         lines.append(f"  base {_num(d['base'])}")
         adj = [n for n in d["items"] if n["kind"] in ("bonus", "penalty")]
         for node in adj:
-            raw = "missing -> 0" if node["raw"] is None else f"{_num(node['raw'])} x {_num(node['per'])}"
+            raw = (
+                "missing -> 0"
+                if node["raw"] is None
+                else f"{_num(node['raw'])} x {_num(node['per'])}"
+            )
             cap = f" (cap {_num(node['cap'])})" if node["cap"] is not None else ""
             lines.append(f"  {node['kind']} {node['name']}: {raw} = {_num(node['points'])}{cap}")
         expr = _num(d["base"])

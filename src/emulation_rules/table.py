@@ -117,8 +117,14 @@ def _pairwise(
             )
             return None
         i, j = np.nonzero(off)
-        return Pairwise(_readonly(i.astype(np.int64)), _readonly(j.astype(np.int64)),
-                        _readonly(dense[i, j].copy()))
+        return Pairwise(
+            _readonly(i.astype(np.int64)),
+            _readonly(j.astype(np.int64)),
+            _readonly(dense[i, j].copy()),
+        )
+    earners: Iterable[object]
+    opponents: Iterable[object]
+    values: object
     try:
         earners, opponents, values = spec  # type: ignore[misc]
     except (TypeError, ValueError):
@@ -127,23 +133,23 @@ def _pairwise(
             "(earner ids, opponent ids, values)"
         )
         return None
-    earners, opponents = list(earners), list(opponents)
+    earner_ids, opponent_ids = list(earners), list(opponents)
     vals = np.asarray(values, dtype=np.float64)
-    if not len(earners) == len(opponents) == vals.shape[0] or vals.ndim != 1:
+    if not len(earner_ids) == len(opponent_ids) == vals.shape[0] or vals.ndim != 1:
         problems.add(
             f"pairwise metric {name!r}: earners, opponents and values must have the same length "
-            f"(got {len(earners)}, {len(opponents)}, {vals.shape[0]})"
+            f"(got {len(earner_ids)}, {len(opponent_ids)}, {vals.shape[0]})"
         )
         return None
-    bad = sorted({str(u) for u in (*earners, *opponents) if nfc(str(u)) not in index})
+    bad = sorted({str(u) for u in (*earner_ids, *opponent_ids) if nfc(str(u)) not in index})
     if bad:
         problems.add(
             f"pairwise metric {name!r} names units that are not in the table: {listing(bad)}; "
             "add them to the table or fix the ids"
         )
         return None
-    i = np.array([index[nfc(str(u))] for u in earners], dtype=np.int64)
-    j = np.array([index[nfc(str(u))] for u in opponents], dtype=np.int64)
+    i = np.array([index[nfc(str(u))] for u in earner_ids], dtype=np.int64)
+    j = np.array([index[nfc(str(u))] for u in opponent_ids], dtype=np.int64)
     if (i == j).any():
         k = int(np.flatnonzero(i == j)[0])
         problems.add(
@@ -202,7 +208,13 @@ class ScoreTable:
     """
 
     __slots__ = (
-        "_batch_shape", "_columns", "_has_missing", "_index", "_kinds", "_pairwise", "_units",
+        "_batch_shape",
+        "_columns",
+        "_has_missing",
+        "_index",
+        "_kinds",
+        "_pairwise",
+        "_units",
     )
 
     def __init__(
@@ -225,14 +237,15 @@ class ScoreTable:
         if units is None:
             if unit not in cols:
                 raise unknown(
-                    "unit column", unit, [str(c) for c in cols],
+                    "unit column",
+                    unit,
+                    [str(c) for c in cols],
                     "(name the column of unit ids with unit=..., or pass units=...)",
                 )
             raw_units = cols.pop(unit)
         else:
             raw_units = units
         ids = self._validate_units(raw_units, problems)
-        n = len(ids)
         self._units: tuple[str, ...] = tuple(ids)
         self._index: dict[str, int] | None = None
         self._columns: dict[str, AnyArray] = {}
@@ -265,9 +278,7 @@ class ScoreTable:
 
     def _validate_units(self, raw: object, problems: _Problems) -> list[str]:
         if isinstance(raw, str) or not isinstance(raw, Iterable):
-            raise DataTypeError(
-                f"unit ids must be a sequence of texts (got {type(raw).__name__})"
-            )
+            raise DataTypeError(f"unit ids must be a sequence of texts (got {type(raw).__name__})")
         values = raw.tolist() if isinstance(raw, np.ndarray) else list(raw)
         ids: list[str] = []
         first_row: dict[str, int] = {}
@@ -383,14 +394,11 @@ class ScoreTable:
                 problems.add(f"column {name!r} holds a number too large for a float")
                 return None
             if np.isinf(out).any():
-                rows = np.flatnonzero(np.isinf(out))
                 problems.add(
-                    f"column {name!r} holds infinity at units {listing([ids[i] for i in rows])}; "
+                    f"column {name!r} holds infinity at {_positions(np.argwhere(np.isinf(out)), ids)}; "
                     "give a finite number, or NaN for a missing value"
                 )
-            all_int = what == "number" and all(
-                isinstance(v, numbers.Integral) for v in values
-            )
+            all_int = what == "number" and all(isinstance(v, numbers.Integral) for v in values)
             if all_int:
                 return _readonly(out.astype(np.int64)), "int"
             return _readonly(out), "float"
@@ -672,7 +680,7 @@ def _any_missing(arr: AnyArray, kind: ColumnKind) -> bool:
 
 
 def _positions(where: AnyArray, ids: Sequence[str]) -> str:
-    """"unit 'A', unit 'B' (scenario (0,))" for an argwhere result."""
+    """ "unit 'A', unit 'B' (scenario (0,))" for an argwhere result."""
     parts = []
     for idx in where[:5].tolist():
         unit = f"unit {ids[idx[-1]]!r}"

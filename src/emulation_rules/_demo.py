@@ -1,0 +1,56 @@
+"""The demo printed by ``python -m emulation_rules demo``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .examples import cluster7
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def demo_text() -> str:
+    """The worked example, scored and explained, as text."""
+    table = cluster7.table()
+    card = cluster7.scorecard()
+    scores = card.score(table)
+    groups = [it.name for it in card.items if hasattr(it, "items")]
+    lines = [
+        f'{cluster7.CLUSTER} — phong trào "{cluster7.MOVEMENT}", {cluster7.YEAR}',
+        f"Members: {', '.join(cluster7.MEMBERS)}. Leader {cluster7.YEAR}: {cluster7.LEADER}.",
+        "Members, leader and cluster totals are public; each province's figures and the",
+        "points table are ILLUSTRATIVE (no province's score was published).",
+        "",
+        f"Points table: {len(card.criteria)} criteria in {len(groups)} groups, bonus and "
+        f"deductions, max {_fmt(card.max_points)} points, resolution {_fmt(card.resolution)}.",
+        "",
+    ]
+    head = ["unit", *groups, "bonus", "penalty", "total"]
+    rows = [
+        [
+            u,
+            *(_fmt(scores[g][i]) for g in groups),
+            _fmt(scores["bonus"][i]),
+            _fmt(scores["penalty"][i]),
+            _fmt(scores.total[i]),
+        ]
+        for i, u in enumerate(scores.units)
+    ]
+    widths = [max(len(r[k]) for r in [head, *rows]) for k in range(len(head))]
+
+    def line(r: list[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if k == 0 else c.rjust(w)
+            for k, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+
+    lines += [line(head), line(["-" * w for w in widths]), *(line(r) for r in rows), ""]
+    best = int(np.argmax(scores.total_ticks))
+    lines += [
+        "Where the highest total came from:",
+        str(scores.explain(scores.units[best])),
+        "",
+    ]
+    return "\n".join(lines)

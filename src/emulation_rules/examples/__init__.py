@@ -1,0 +1,1 @@
+"""Worked examples that ship with the library (used by ``python -m emulation_rules demo``)."""

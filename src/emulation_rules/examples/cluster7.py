@@ -1,0 +1,138 @@
+"""The founding scenario: Emulation Cluster No. 7 of the Ministry of Public Security, 2023.
+
+Facts (public, see ``shared/domain/cluster7-2023.md``): the seven provincial
+police forces of the cluster, its 2023 leader (Khánh Hòa) and the hand-over
+to Bình Thuận for 2024; cluster-wide 2023 results -- 3,264 social-order
+crimes solved (clearance rate 86.2 %), 95.6 % for very serious and especially
+serious cases, 1,252 drug cases, 144 corruption, economic and position-related
+cases prosecuted -- and the targets these rates are measured against (75 %,
+set by the National Assembly; 90 % for very serious cases, believed).
+
+**The per-province numbers are illustrative.** No province's score is public.
+The counts below were chosen so that they add up to the published cluster
+totals; the rates, the assessments and the points table itself are invented
+for the example. The cluster's real scoring table was not public either.
+
+Examples
+--------
+>>> from emulation_rules.examples import cluster7
+>>> scores = cluster7.scorecard().score(cluster7.table())
+>>> int(cluster7.table()["solved_cases"].sum()), int(cluster7.table()["drug_cases"].sum())
+(3264, 1252)
+>>> scores.units[int(scores.total.argmax())]
+'Khánh Hòa'
+"""
+
+from __future__ import annotations
+
+from ..scales import Linear, MinMax, Target
+from ..scoring import Bonus, Criterion, Group, Penalty, Scorecard
+from ..table import ScoreTable
+
+__all__ = ["CLUSTER", "MEMBERS", "scorecard", "table"]
+
+CLUSTER = "Cụm thi đua số 7 - Bộ Công an"
+MOVEMENT = "Vì an ninh Tổ quốc"
+YEAR = 2023
+LEADER = "Khánh Hòa"
+NEXT_LEADER = "Bình Thuận"
+
+#: The members in the order the public report lists them.
+MEMBERS = (
+    "Quảng Nam",
+    "Quảng Ngãi",
+    "Bình Định",
+    "Phú Yên",
+    "Khánh Hòa",
+    "Ninh Thuận",
+    "Bình Thuận",
+)
+
+# Illustrative per-province figures; the counts add up to the published totals.
+_DATA = {
+    #                    solved  rate    serious drugs corrupt movement training initiatives violations
+    "Quảng Nam": (520, 0.852, 0.951, 210, 24, 9.00, 0.93, 2, 0),
+    "Quảng Ngãi": (430, 0.871, 0.962, 160, 18, 8.50, 0.88, 1, 1),
+    "Bình Định": (610, 0.858, 0.948, 230, 26, 9.25, 0.95, 3, 0),
+    "Phú Yên": (330, 0.836, 0.910, 120, 14, 8.00, 0.84, 0, 2),
+    "Khánh Hòa": (640, 0.902, 0.981, 260, 28, 9.50, 0.97, 4, 0),
+    "Ninh Thuận": (250, 0.842, 0.940, 95, 11, 8.25, 0.86, 1, 1),
+    "Bình Thuận": (484, 0.873, 0.965, 177, 23, 9.00, 0.92, 2, 0),
+}
+_COLUMNS = (
+    "solved_cases",
+    "clearance_rate",
+    "serious_clearance_rate",
+    "drug_cases",
+    "corruption_cases",
+    "movement_score",
+    "training_pass_rate",
+    "initiatives",
+    "violations",
+)
+
+
+def table() -> ScoreTable:
+    """The cluster's 2023 score table (illustrative values, real members)."""
+    data: dict[str, object] = {"unit": list(MEMBERS)}
+    for k, col in enumerate(_COLUMNS):
+        data[col] = [_DATA[m][k] for m in MEMBERS]
+    return ScoreTable(data)
+
+
+def scorecard() -> Scorecard:
+    """An illustrative 100-point table in the shape clusters use.
+
+    Two groups -- the fight against crime (60 points) and building the force
+    (40 points) -- plus bonus points for recognised initiatives and deductions
+    for violations, on a grid of 0.25 points.
+    """
+    crime = Group(
+        "đấu tranh phòng chống tội phạm",
+        [
+            Criterion(
+                "clearance_rate",
+                25,
+                scale=Target(0.75),
+                label="tỷ lệ điều tra khám phá án trật tự xã hội (chỉ tiêu 75 %)",
+            ),
+            Criterion(
+                "serious_clearance_rate",
+                15,
+                scale=Target(0.90, zero_at=0.75),
+                label="án rất nghiêm trọng, đặc biệt nghiêm trọng (chỉ tiêu 90 %)",
+            ),
+            Criterion("drug_cases", 10, scale=MinMax(), label="số vụ ma túy phát hiện"),
+            Criterion(
+                "corruption_cases", 10, scale=Linear(0, 30), label="án tham nhũng, kinh tế, chức vụ"
+            ),
+        ],
+        cap=60,
+    )
+    force = Group(
+        "xây dựng lực lượng",
+        [
+            Criterion(
+                "movement_score",
+                20,
+                scale=Linear(5, 10),
+                label="phong trào thi đua (điểm đánh giá 0-10)",
+            ),
+            Criterion(
+                "training_pass_rate",
+                20,
+                scale=Linear(0.6, 1.0),
+                label="tỷ lệ đạt yêu cầu huấn luyện",
+            ),
+        ],
+        cap=40,
+    )
+    return Scorecard(
+        [
+            crime,
+            force,
+            Bonus("initiatives", 0.5, cap=2, label="sáng kiến được công nhận"),
+            Penalty("violations", 1, cap=5, label="vi phạm điều lệnh, kỷ luật"),
+        ],
+        resolution=0.25,
+    )
