@@ -272,3 +272,26 @@ def test_ids_normalised_and_looked_up(ids: list[str]) -> None:
     assert t.units == tuple(nfc_ids)
     for k, u in enumerate(ids):
         assert t.index(unicodedata.normalize("NFD", u)) == k
+
+
+class TestPairwiseInstances:
+    def test_instance_is_validated(self) -> None:
+        from emulation_rules import Pairwise
+
+        with pytest.raises(DataError, match="outside the table's 2 units"):
+            ScoreTable({"unit": ["A", "B"]}, pairwise={"p": Pairwise([0], [5], [1.0])})
+        with pytest.raises(DataError, match="against itself"):
+            ScoreTable({"unit": ["A", "B"]}, pairwise={"p": Pairwise([1], [1], [1.0])})
+        with pytest.raises(DataError, match="NaN or infinity"):
+            ScoreTable({"unit": ["A", "B"]}, pairwise={"p": Pairwise([0], [1], [np.nan])})
+        with pytest.raises(DataError, match="same length"):
+            Pairwise([0, 1], [1], [1.0])
+
+    def test_instance_copies_the_callers_arrays(self) -> None:
+        from emulation_rules import Pairwise
+
+        values = np.array([3.0])
+        pw = Pairwise(np.array([0]), np.array([1]), values)
+        values[0] = 99.0
+        assert pw.value[0] == 3.0
+        assert not pw.value.flags.writeable

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import numbers
 import unicodedata
 from collections.abc import Iterable, Sequence
+
+import numpy as np
 
 from .errors import UnknownNameError
 
@@ -48,3 +51,39 @@ def unknown(kind: str, name: str, choices: Sequence[str], where: str = "") -> Un
     else:
         msg += f" (there are no {kind}s)"
     return UnknownNameError(msg)
+
+
+def check_ids(
+    values: Sequence[object], kind: str = "unit", where: str = "row"
+) -> tuple[list[str], list[str]]:
+    """Ids as NFC text, and every problem found: not text, spaces around, empty, repeated.
+
+    Whole numbers are accepted and turned into their decimal text.
+    """
+    ids: list[str] = []
+    problems: list[str] = []
+    first: dict[str, int] = {}
+    for pos, v in enumerate(values):
+        if isinstance(v, bool | np.bool_) or not isinstance(v, str | numbers.Integral):
+            problems.append(
+                f"{kind} id at {where} {pos} is {v!r} ({type(v).__name__}); {kind} ids must be "
+                f"texts (or whole numbers): give every {kind} a name"
+            )
+            ids.append(f"<{where} {pos}>")
+            continue
+        text = nfc(v).strip() if isinstance(v, str) else str(int(v))
+        if isinstance(v, str) and text and text != nfc(v):
+            problems.append(
+                f"{kind} id {v!r} at {where} {pos} has leading or trailing spaces; strip them"
+            )
+        if not text:
+            problems.append(f"{kind} id at {where} {pos} is empty; give every {kind} a name")
+        elif text in first:
+            problems.append(
+                f"{kind} id {text!r} appears at {where}s {first[text]} and {pos}; {kind} ids must "
+                f"be unique (after Unicode NFC normalisation): rename or merge the {kind}s"
+            )
+        else:
+            first[text] = pos
+        ids.append(text)
+    return ids, problems

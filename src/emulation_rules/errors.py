@@ -22,7 +22,7 @@ Examples
 ... except DataError as exc:
 ...     print(exc)
 1 problem in the score table:
-- unit id 'A' appears at rows 0 and 1; unit ids must be unique (after Unicode NFC normalisation): rename or merge the rows
+- unit id 'A' appears at rows 0 and 1; unit ids must be unique (after Unicode NFC normalisation): rename or merge the units
 """
 
 from __future__ import annotations

@@ -342,14 +342,28 @@ class PiecewiseLinear(Scale):
 # -- relative scales ----------------------------------------------------------
 
 
-def _population(x: FloatArray, missing: BoolArray | None) -> np.ma.MaskedArray:
-    # Masked along the last axis so each scenario row gets its own statistics.
-    return np.ma.masked_array(x, mask=missing if missing is not None else False)
+# Population statistics per scenario row (keepdims, so they broadcast over units).
+# Missing values are NaN in the column; the fmin/fmax/nansum reductions skip them
+# without copying the column, and an empty or all-missing row gives a harmless value.
 
 
-def _keep(stat: np.ma.MaskedArray | float) -> FloatArray:
-    a = np.ma.filled(np.ma.asarray(stat).astype(np.float64), np.nan)
-    return np.asarray(a)[..., None] if np.ndim(a) else np.asarray(a)
+def _pop_min(x: FloatArray) -> FloatArray:
+    return np.asarray(np.fmin.reduce(x, axis=-1, keepdims=True, initial=np.inf))
+
+
+def _pop_max(x: FloatArray) -> FloatArray:
+    return np.asarray(np.fmax.reduce(x, axis=-1, keepdims=True, initial=-np.inf))
+
+
+def _pop_sum(x: FloatArray) -> FloatArray:
+    return np.asarray(np.nansum(x, axis=-1, keepdims=True))
+
+
+def _pop_count(x: FloatArray, missing: BoolArray | None) -> FloatArray:
+    n = x.shape[-1]
+    if missing is None:
+        return np.full((*x.shape[:-1], 1), float(n))
+    return np.asarray(n - missing.sum(axis=-1, keepdims=True), dtype=np.float64)
 
 
 def _nonnegative(
@@ -385,10 +399,11 @@ class MinMax(Scale):
     relative: ClassVar[bool] = True
 
     def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Affine:
-        pop = _population(x, missing)
-        lo, hi = _keep(pop.min(axis=-1)), _keep(pop.max(axis=-1))
-        span = hi - lo
+        lo, hi = _pop_min(x), _pop_max(x)
+        with np.errstate(invalid="ignore"):
+            span = hi - lo
         flat = ~(span > 0)
+        lo, hi = np.where(flat, 0.0, lo), np.where(flat, 0.0, hi)
         safe = np.where(flat, 1.0, span)
         if lower_is_better:
             a, b = -1.0 / safe, hi / safe
@@ -415,8 +430,7 @@ class Vector(Scale):
 
     def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Affine:
         _nonnegative("Vector", x, missing)
-        pop = _population(x, missing)
-        norm = _keep(np.ma.sqrt((pop * pop).sum(axis=-1)))
+        norm = np.sqrt(_pop_sum(x * x))
         inv = np.where(norm > 0, 1.0 / np.where(norm > 0, norm, 1.0), 0.0)
         if lower_is_better:
             return K.Affine(-inv, np.ones_like(inv))
@@ -448,10 +462,9 @@ class Sum(Scale):
             _nonnegative("Sum (lower is better)", x, missing, strict=True)
             with np.errstate(divide="ignore", invalid="ignore"):
                 recip = 1.0 / x
-            total = _keep(_population(recip, missing).sum(axis=-1))
-            return K.Dense(np.clip(recip / total, 0.0, 1.0))
+                return K.Dense(np.clip(recip / _pop_sum(recip), 0.0, 1.0))
         _nonnegative("Sum", x, missing)
-        total = _keep(_population(x, missing).sum(axis=-1))
+        total = _pop_sum(x)
         inv = np.where(total > 0, 1.0 / np.where(total > 0, total, 1.0), 0.0)
         return K.Affine(inv, np.zeros_like(inv))
 
@@ -479,8 +492,9 @@ class ZScore(Scale):
             raise RuleError(f"ZScore: spread must be a positive number (got {self.spread})")
 
     def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Affine:
-        pop = _population(x, missing)
-        mean, std = _keep(pop.mean(axis=-1)), _keep(pop.std(axis=-1))
+        count = np.maximum(_pop_count(x, missing), 1.0)
+        mean = _pop_sum(x) / count
+        std = np.sqrt(_pop_sum((x - mean) ** 2) / count)
         sign = -1.0 if lower_is_better else 1.0
         ok = std > 0
         a = np.where(ok, sign / (2 * self.spread * np.where(ok, std, 1.0)), 0.0)

@@ -983,8 +983,9 @@ class Scores:
                     one = np.empty((1,))
                     kern = self._inputs.kernels[k]
                     assert kern is not None
+                    where: tuple[Any, ...] = (*_fit(sc, col.shape[:-1]), slice(i, i + 1))
                     kern.apply(
-                        np.asarray(col[_fit(sc, col.shape[:-1]) + (slice(i, i + 1),)]),
+                        np.asarray(col[where]),
                         1.0,
                         one,
                         slice(i, i + 1),

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ._names import listing, nfc, unknown
+from ._names import check_ids, listing, nfc, unknown
 from .errors import DataError, DataTypeError
 from .types import AnyArray, BoolArray, ColumnKind, FloatArray, IntArray
 
@@ -68,6 +68,14 @@ def _classify_objects(values: Sequence[object]) -> str:
     return seen.pop() if seen else "empty"
 
 
+def _int_copy(a: Any) -> IntArray:
+    return _readonly(np.array(a, dtype=np.int64))
+
+
+def _float_copy(a: Any) -> FloatArray:
+    return _readonly(np.array(a, dtype=np.float64))
+
+
 @attrs.frozen(eq=False)
 class Pairwise:
     """Sparse pairwise results of one metric: unit ``earner[k]`` got ``value[k]`` against
@@ -79,9 +87,17 @@ class Pairwise:
     entries, never with N².
     """
 
-    earner: IntArray
-    opponent: IntArray
-    value: FloatArray
+    earner: IntArray = attrs.field(converter=_int_copy)
+    opponent: IntArray = attrs.field(converter=_int_copy)
+    value: FloatArray = attrs.field(converter=_float_copy)
+
+    def __attrs_post_init__(self) -> None:
+        shapes = {self.earner.shape, self.opponent.shape, self.value.shape}
+        if len(shapes) != 1 or self.value.ndim != 1:
+            raise DataError(
+                "Pairwise needs three 1-D arrays of the same length (earner, opponent, value); "
+                f"got shapes {self.earner.shape}, {self.opponent.shape}, {self.value.shape}"
+            )
 
     @property
     def n_entries(self) -> int:
@@ -96,7 +112,34 @@ def _pairwise(
     sequences (earner ids, opponent ids, values)."""
     n = len(ids)
     if isinstance(spec, Pairwise):
-        return spec
+        i, j, vals = spec.earner, spec.opponent, spec.value
+        out_of_range = (i < 0) | (i >= n) | (j < 0) | (j >= n)
+        if out_of_range.any():
+            k = int(np.flatnonzero(out_of_range)[0])
+            problems.add(
+                f"pairwise metric {name!r} has entry {k} ({int(i[k])}, {int(j[k])}) outside the "
+                f"table's {n} units; a Pairwise holds positions 0..{n - 1} of this table's units"
+            )
+            return None
+    else:
+        return _pairwise_spec(name, spec, ids, index, problems)
+    if (i == j).any():
+        k = int(np.flatnonzero(i == j)[0])
+        problems.add(
+            f"pairwise metric {name!r} has an entry of unit {ids[i[k]]!r} against itself; remove it"
+        )
+        return None
+    if not np.isfinite(vals).all():
+        problems.add(f"pairwise metric {name!r} holds NaN or infinity; give finite values")
+        return None
+    return spec
+
+
+def _pairwise_spec(
+    name: str, spec: object, ids: Sequence[str], index: Mapping[str, int], problems: _Problems
+) -> Pairwise | None:
+    """A dense array or three sequences, validated and turned into a :class:`Pairwise`."""
+    n = len(ids)
     if isinstance(spec, np.ndarray) and spec.ndim == 2:
         if spec.shape != (n, n):
             problems.add(
@@ -117,11 +160,7 @@ def _pairwise(
             )
             return None
         i, j = np.nonzero(off)
-        return Pairwise(
-            _readonly(i.astype(np.int64)),
-            _readonly(j.astype(np.int64)),
-            _readonly(dense[i, j].copy()),
-        )
+        return Pairwise(i, j, dense[i, j])
     earners: Iterable[object]
     opponents: Iterable[object]
     values: object
@@ -150,16 +189,7 @@ def _pairwise(
         return None
     i = np.array([index[nfc(str(u))] for u in earner_ids], dtype=np.int64)
     j = np.array([index[nfc(str(u))] for u in opponent_ids], dtype=np.int64)
-    if (i == j).any():
-        k = int(np.flatnonzero(i == j)[0])
-        problems.add(
-            f"pairwise metric {name!r} has an entry of unit {ids[i[k]]!r} against itself; remove it"
-        )
-        return None
-    if not np.isfinite(vals).all():
-        problems.add(f"pairwise metric {name!r} holds NaN or infinity; give finite values")
-        return None
-    return Pairwise(_readonly(i), _readonly(j), _readonly(vals.copy()))
+    return _pairwise(name, Pairwise(i, j, vals), ids, index, problems)
 
 
 class ScoreTable:
@@ -280,31 +310,9 @@ class ScoreTable:
         if isinstance(raw, str) or not isinstance(raw, Iterable):
             raise DataTypeError(f"unit ids must be a sequence of texts (got {type(raw).__name__})")
         values = raw.tolist() if isinstance(raw, np.ndarray) else list(raw)
-        ids: list[str] = []
-        first_row: dict[str, int] = {}
-        for row, v in enumerate(values):
-            if isinstance(v, bool | np.bool_) or not isinstance(v, str | numbers.Integral):
-                problems.add(
-                    f"unit id at row {row} is {v!r} ({type(v).__name__}); unit ids must be texts "
-                    "(or whole numbers): give every unit a name"
-                )
-                ids.append(f"<row {row}>")
-                continue
-            text = nfc(str(v)).strip() if isinstance(v, str) else str(int(v))
-            if isinstance(v, str) and text != nfc(v):
-                problems.add(
-                    f"unit id {v!r} at row {row} has leading or trailing spaces; strip them"
-                )
-            if not text:
-                problems.add(f"unit id at row {row} is empty; give every unit a name")
-            elif text in first_row:
-                problems.add(
-                    f"unit id {text!r} appears at rows {first_row[text]} and {row}; unit ids must "
-                    "be unique (after Unicode NFC normalisation): rename or merge the rows"
-                )
-            else:
-                first_row[text] = row
-            ids.append(text)
+        ids, found = check_ids(values)
+        for msg in found:
+            problems.add(msg)
         return ids
 
     @staticmethod
@@ -471,6 +479,89 @@ class ScoreTable:
             names.update(dict.fromkeys(r))
         data = {k: [r.get(k) for r in rows] for k in names}
         return cls(data, unit=unit)
+
+    @classmethod
+    def from_matches(
+        cls,
+        matches: Iterable[Sequence[Any]],
+        *,
+        win: float = 3,
+        draw: float = 1,
+        loss: float = 0,
+        units: Iterable[str] | None = None,
+    ) -> ScoreTable:
+        """A league table from match results ``(home, away, home_goals, away_goals)``.
+
+        Columns and pairwise metrics (what a unit earned against each opponent)
+        are both named ``points``, ``goal_difference``, ``goals_for``,
+        ``goals_against``, ``wins``, ``draws``, ``losses`` and ``played``, so a
+        ranking can use a name overall and inside a
+        :class:`~emulation_rules.HeadToHead` block alike. Units appear in the
+        order of ``units`` if given, else in order of first appearance.
+
+        Examples
+        --------
+        >>> t = ScoreTable.from_matches([("A", "B", 2, 1), ("B", "C", 0, 0), ("C", "A", 1, 3)])
+        >>> t.units, t["points"], t["goal_difference"]
+        (('A', 'B', 'C'), array([6, 1, 1]), array([ 3, -1, -2]))
+        """
+        rows = []
+        for k, m in enumerate(matches):
+            try:
+                home, away, hg, ag = m
+            except (TypeError, ValueError):
+                raise DataError(
+                    f"match {k} is {m!r}; give (home, away, home_goals, away_goals)"
+                ) from None
+            for g in (hg, ag):
+                if isinstance(g, bool) or not isinstance(g, numbers.Integral) or g < 0:
+                    raise DataError(
+                        f"match {k} ({home!r} v {away!r}) has goals {g!r}; goals are whole "
+                        "numbers >= 0"
+                    )
+            h, a = nfc(str(home)), nfc(str(away))
+            if h == a:
+                raise DataError(f"match {k} has {h!r} playing itself; fix the teams")
+            rows.append((h, a, int(hg), int(ag)))
+        order: dict[str, None] = {}
+        if units is not None:
+            order.update(dict.fromkeys(nfc(str(u)) for u in units))
+            extra = sorted({t for r in rows for t in r[:2]} - set(order))
+            if extra:
+                raise DataError(
+                    f"matches name teams that are not in units: {listing(extra)}; add them"
+                )
+        for h, a, _, _ in rows:
+            order.update(dict.fromkeys((h, a)))
+        ids = list(order)
+        idx = {u: i for i, u in enumerate(ids)}
+        n = len(ids)
+        earner, opponent, gf, ga = [], [], [], []
+        for h, a, hg, ag in rows:
+            earner += [idx[h], idx[a]]
+            opponent += [idx[a], idx[h]]
+            gf += [hg, ag]
+            ga += [ag, hg]
+        e, o = np.array(earner, dtype=np.int64), np.array(opponent, dtype=np.int64)
+        f, g = np.array(gf, dtype=np.int64), np.array(ga, dtype=np.int64)
+        per_match = {
+            "points": np.where(f > g, win, np.where(f == g, draw, loss)),
+            "goal_difference": f - g,
+            "goals_for": f,
+            "goals_against": g,
+            "wins": (f > g).astype(np.int64),
+            "draws": (f == g).astype(np.int64),
+            "losses": (f < g).astype(np.int64),
+            "played": np.ones_like(f),
+        }
+        columns: dict[str, Any] = {}
+        pairwise: dict[str, Any] = {}
+        for name, v in per_match.items():
+            total = np.bincount(e, weights=v, minlength=n) if e.size else np.zeros(n)
+            is_int = all(float(x).is_integer() for x in (win, draw, loss))
+            columns[name] = total.astype(np.int64) if is_int or name != "points" else total
+            pairwise[name] = Pairwise(e, o, v)
+        return cls(columns, units=ids, pairwise=pairwise)
 
     @classmethod
     def from_dataframe(cls, df: Any, *, unit: str | None = None) -> ScoreTable:

@@ -1,0 +1,1048 @@
+"""Rankings: an ordered chain of tie-break steps, and the standing it produces.
+
+A :class:`Ranking` is a chain of steps applied in order:
+
+* :func:`desc` / :func:`asc` -- a key on a score field or a table column;
+* :class:`HeadToHead` -- a block of keys computed only among the units tied
+  at that point, from the table's pairwise results;
+* :class:`Lot` -- a reproducible draw, for the units still tied.
+
+Each step only ever splits groups of units that are still tied; it never
+reorders units an earlier step separated. Ties the chain cannot break stay
+ties -- they are never settled by input position.
+
+What a key name refers to (one rule): when ranking :class:`~emulation_rules.Scores`,
+a name is looked up among the score fields (``total``, ``base``, ``bonus``,
+``penalty``, criteria and groups, compared as exact integer ticks) and among
+the columns of the scored table. A name found in exactly one place refers to
+it; a name found in both is an error -- say ``of="scores"`` or ``of="table"``.
+When ranking a :class:`~emulation_rules.ScoreTable`, names are its columns.
+Inside a :class:`HeadToHead` block, names are the table's pairwise metrics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any, Literal, TypeAlias
+
+import attrs
+import numpy as np
+
+from ._names import listing, nfc, unknown
+from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
+from .scoring import Scores
+from .table import ScoreTable
+from .types import AnyArray, BoolArray, FloatArray, IntArray
+
+__all__ = [
+    "Cut",
+    "HeadToHead",
+    "Key",
+    "Lot",
+    "RankStyle",
+    "Ranking",
+    "Standing",
+    "asc",
+    "desc",
+]
+
+RankStyle: TypeAlias = Literal["competition", "dense", "ordinal"]
+Restart: TypeAlias = Literal["after_block", "on_separation", "never"]
+TiePolicy: TypeAlias = Literal["chain", "include", "exclude"]
+
+_STYLES = ("competition", "dense", "ordinal")
+_RESTARTS = ("after_block", "on_separation", "never")
+_EPS = 2.0**-30
+
+
+# -- the rule objects ------------------------------------------------------------
+
+
+def _key_name(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise RuleTypeError(f"a ranking key needs a non-empty name (got {value!r})")
+    return nfc(value)
+
+
+@attrs.frozen(repr=False)
+class Key:
+    """One sort key of a ranking; build it with :func:`desc` or :func:`asc`.
+
+    Parameters
+    ----------
+    name
+        A score field, a table column, or (inside :class:`HeadToHead`) a
+        pairwise metric.
+    descending
+        Higher values rank first.
+    resolution
+        Values are first rounded (half up) to whole multiples of this, so that
+        equality stays exact and transitive for float data.
+    of
+        ``"scores"`` or ``"table"``: where the name is looked up, when it could
+        mean both.
+    """
+
+    name: str = attrs.field(converter=_key_name)
+    descending: bool = True
+    resolution: float | None = attrs.field(default=None, kw_only=True)
+    of: Literal["scores", "table"] | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.resolution is not None:
+            r = self.resolution
+            if (
+                isinstance(r, bool)
+                or not isinstance(r, int | float)
+                or not math.isfinite(r)
+                or r <= 0
+            ):
+                raise RuleError(
+                    f"{self!r}: resolution must be a positive number (got {self.resolution!r})"
+                )
+            object.__setattr__(self, "resolution", float(r))
+        if self.of not in (None, "scores", "table"):
+            raise RuleError(f"{self!r}: of must be 'scores' or 'table' (got {self.of!r})")
+
+    def __repr__(self) -> str:
+        opts = "".join(
+            f", {k}={v!r}" for k, v in (("resolution", self.resolution), ("of", self.of)) if v
+        )
+        return f"{'desc' if self.descending else 'asc'}({self.name!r}{opts})"
+
+
+def desc(
+    name: str, *, resolution: float | None = None, of: Literal["scores", "table"] | None = None
+) -> Key:
+    """A key where higher values rank first.
+
+    Examples
+    --------
+    >>> desc("total")
+    desc('total')
+    >>> desc("clearance_rate", resolution=0.001, of="table")
+    desc('clearance_rate', resolution=0.001, of='table')
+    """
+    return Key(name, True, resolution=resolution, of=of)
+
+
+def asc(
+    name: str, *, resolution: float | None = None, of: Literal["scores", "table"] | None = None
+) -> Key:
+    """A key where lower values rank first (e.g. violations, fair-play points).
+
+    Examples
+    --------
+    >>> asc("violations")
+    asc('violations')
+    """
+    return Key(name, False, resolution=resolution, of=of)
+
+
+@attrs.frozen(repr=False, init=False)
+class HeadToHead:
+    """Keys computed only among the units tied when the chain reaches this block.
+
+    For a set of tied units, each key's value for unit ``i`` is the sum of the
+    pairwise metric over the entries where ``i`` earned against another member
+    of the set (points won against the others, goal difference among them; or
+    the points the other tied judge-units gave ``i``).
+
+    ``restart`` says how the block is re-applied:
+
+    * ``"after_block"`` (UEFA): apply all keys (lexicographically) to the tied
+      set; every subset still level on all of them that is smaller than the set
+      gets the whole block again, among its own members only, recursively; a
+      set the block cannot split at all moves on to the next step of the chain.
+    * ``"on_separation"`` (NFL-style "revert to step one"): apply the keys one
+      at a time; as soon as a key splits the set, every part with more than one
+      unit starts the block again from its first key, among its own members.
+    * ``"never"``: apply the keys once to the set as it was tied on entry.
+
+    Examples
+    --------
+    >>> HeadToHead(desc("points"), desc("goal_difference"), restart="on_separation")
+    HeadToHead(desc('points'), desc('goal_difference'), restart='on_separation')
+    """
+
+    keys: tuple[Key, ...]
+    restart: Restart
+
+    def __init__(self, *keys: Key, restart: Restart = "after_block") -> None:
+        if not keys:
+            raise RuleError("HeadToHead needs at least one key, e.g. HeadToHead(desc('points'))")
+        for k in keys:
+            if not isinstance(k, Key):
+                raise RuleTypeError(
+                    f"HeadToHead takes keys built with desc()/asc() (got {k!r}); "
+                    "a head-to-head block cannot contain another block or a lot"
+                )
+            if k.of is not None:
+                raise RuleError(
+                    f"{k!r}: inside HeadToHead a name always refers to a pairwise metric; drop of="
+                )
+        if restart not in _RESTARTS:
+            raise RuleError(
+                f"HeadToHead restart must be one of {', '.join(map(repr, _RESTARTS))} "
+                f"(got {restart!r})"
+            )
+        self.__attrs_init__(tuple(keys), restart)
+
+    def __repr__(self) -> str:
+        keys = ", ".join(map(repr, self.keys))
+        extra = f", restart={self.restart!r}" if self.restart != "after_block" else ""
+        return f"HeadToHead({keys}{extra})"
+
+
+def _seed(value: object) -> int | str:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise RuleTypeError(
+            f"Lot seed must be an int or a text, e.g. the event's name and year (got {value!r})"
+        )
+    return nfc(value) if isinstance(value, str) else value
+
+
+@attrs.frozen(repr=False)
+class Lot:
+    """A reproducible draw among the units still tied.
+
+    A unit's lot depends only on the seed and its id, never on the input order:
+    it is the first 8 bytes, read as a big-endian unsigned integer, of
+    ``BLAKE2b(utf8(f"{seed}\\x1f{unit_id}"), digest_size=8)``, with the unit id
+    in Unicode NFC. The smaller number ranks first. Lots are drawn only for the
+    units still tied when the chain reaches the draw, and the drawn values are
+    recorded in the :class:`Standing` so the draw can be audited and repeated.
+
+    Examples
+    --------
+    >>> Lot(seed=2023).draw(["Khánh Hòa"]) == Lot(seed=2023).draw(["Khánh Hòa"])
+    array([ True])
+    >>> Lot(seed="cụm 7 / 2023")
+    Lot(seed='cụm 7 / 2023')
+    """
+
+    seed: int | str = attrs.field(converter=_seed)
+
+    def draw(self, unit_ids: Sequence[str]) -> npt_uint64:
+        """The lot of each unit id (uint64; the smaller ranks first)."""
+        prefix = f"{self.seed}\x1f".encode()
+        out = np.empty(len(unit_ids), dtype=np.uint64)
+        for k, u in enumerate(unit_ids):
+            h = hashlib.blake2b(prefix + nfc(u).encode(), digest_size=8).digest()
+            out[k] = int.from_bytes(h, "big")
+        return out
+
+    def __repr__(self) -> str:
+        return f"Lot(seed={self.seed!r})"
+
+
+npt_uint64: TypeAlias = "np.ndarray[Any, np.dtype[np.uint64]]"
+
+Step: TypeAlias = Key | HeadToHead | Lot
+
+
+@attrs.frozen(repr=False, init=False)
+class Ranking:
+    """An ordered chain of steps that turns scores into a standing.
+
+    Parameters
+    ----------
+    *steps
+        Keys (:func:`desc`, :func:`asc`), :class:`HeadToHead` blocks and, last,
+        an optional :class:`Lot`.
+    style
+        The rank style of :attr:`Standing.rank`: ``"competition"`` (1, 2, 2,
+        4; default), ``"dense"`` (1, 2, 2, 3) or ``"ordinal"`` (1, 2, 3, 4).
+
+    Examples
+    --------
+    >>> from emulation_rules import ScoreTable
+    >>> t = ScoreTable({"unit": ["A", "B", "C", "D"], "pts": [7, 9, 7, 4], "fair": [-2, 0, -1, 0]})
+    >>> s = Ranking(desc("pts"), desc("fair")).rank(t)
+    >>> s.order
+    ('B', 'C', 'A', 'D')
+    >>> print(s.explain())
+    1. B
+    2. C  (below B by desc('pts'): 7 vs 9)
+    3. A  (below C by desc('fair'): -2 vs -1)
+    4. D  (below A by desc('pts'): 4 vs 7)
+    """
+
+    steps: tuple[Step, ...]
+    style: RankStyle
+
+    def __init__(self, *steps: Step, style: RankStyle = "competition") -> None:
+        if not steps:
+            raise RuleError("a Ranking needs at least one step, e.g. Ranking(desc('total'))")
+        for k, st in enumerate(steps):
+            if not isinstance(st, Key | HeadToHead | Lot):
+                raise RuleTypeError(
+                    f"Ranking steps are desc()/asc() keys, HeadToHead blocks and a Lot "
+                    f"(got {st!r} at position {k})"
+                )
+            if isinstance(st, Lot) and k != len(steps) - 1:
+                raise RuleError(
+                    f"{st!r} must be the last step: a draw leaves no tie for the steps after it"
+                )
+        if style not in _STYLES:
+            raise RuleError(f"rank style must be one of {', '.join(_STYLES)} (got {style!r})")
+        self.__attrs_init__(tuple(steps), style)
+
+    def __repr__(self) -> str:
+        steps = ", ".join(map(repr, self.steps))
+        extra = f", style={self.style!r}" if self.style != "competition" else ""
+        return f"Ranking({steps}{extra})"
+
+    def rank(self, source: Scores | ScoreTable) -> Standing:
+        """Rank the units of ``source`` (every scenario, if it has batch axes).
+
+        Raises
+        ------
+        UnknownNameError
+            A key names a field, column or pairwise metric that does not exist,
+            or a name that could mean two things (the message says how to be
+            explicit).
+        DataError
+            A key column has missing values.
+        """
+        return _Engine(self, source).run()
+
+
+# -- resolving keys ------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Resolved:
+    """A key's values for every unit: ``codes`` sort ascending (best first)."""
+
+    codes: AnyArray  # int64 (exact) or float64
+    shown: AnyArray  # the value in its natural unit, for explanations
+
+
+def _quantize(x: FloatArray, res: float) -> IntArray:
+    return np.floor(x / res + (0.5 + _EPS)).astype(np.int64)
+
+
+def _resolve_plain(key: Key, source: Scores | ScoreTable) -> _Resolved:
+    scores = source if isinstance(source, Scores) else None
+    table = source.table if isinstance(source, Scores) else source
+    in_scores = scores is not None and key.name in scores
+    in_table = key.name in table
+    where = key.of
+    if where is None:
+        if in_scores and in_table:
+            raise UnknownNameError(
+                f"{key!r} is ambiguous: {key.name!r} is both a score field (points) and a table "
+                f"column (raw values); say {_with_of(key, 'scores')} or {_with_of(key, 'table')}"
+            )
+        where = "scores" if in_scores else "table"
+    if where == "scores":
+        if scores is None:
+            raise UnknownNameError(
+                f"{key!r} asks for a score field, but a ScoreTable is being ranked; rank the "
+                "Scores (scorecard.score(table)) instead"
+            )
+        if not in_scores:
+            raise unknown("score field", key.name, scores.fields, f"for {key!r}")
+        ticks = scores.ticks(key.name).astype(np.int64)
+        shown: AnyArray = scores[key.name]
+        if key.resolution is not None:
+            ticks = _quantize(shown, key.resolution)
+            shown = ticks * float(key.resolution)
+        return _Resolved(-ticks if key.descending else ticks, shown)
+    if not in_table:
+        choices = list(table.columns) + (list(scores.fields) if scores is not None else [])
+        raise unknown("column or score field", key.name, choices, f"for {key!r}")
+    kind = table.kind(key.name)
+    if kind == "category":
+        raise DataTypeError(
+            f"{key!r}: column {key.name!r} holds text; a ranking key needs numbers (map the "
+            "categories to numbers first, e.g. with table.with_columns)"
+        )
+    col = table[key.name]
+    if kind == "float":
+        if table.has_missing(key.name) and np.isnan(col).any():
+            miss = np.isnan(col).reshape(-1, col.shape[-1]).any(axis=0)
+            units = [table.units[int(i)] for i in np.flatnonzero(miss)]
+            raise DataError(
+                f"{key!r}: column {key.name!r} is missing for {listing(units)}; a ranking key "
+                "needs a value for every unit: fill them (or score the column with a missing "
+                "policy and rank on the score)"
+            )
+        if key.resolution is not None:
+            q = _quantize(col, key.resolution)
+            return _Resolved(-q if key.descending else q, q * float(key.resolution))
+        return _Resolved(-col if key.descending else col.copy(), col)
+    v = col.astype(np.int64)
+    if key.resolution is not None:
+        v = _quantize(col.astype(np.float64), key.resolution)
+        return _Resolved(-v if key.descending else v, v * float(key.resolution))
+    return _Resolved(-v if key.descending else v, v.astype(np.float64))
+
+
+def _with_of(key: Key, of: str) -> str:
+    fn = "desc" if key.descending else "asc"
+    res = f", resolution={key.resolution!r}" if key.resolution else ""
+    return f"{fn}({key.name!r}{res}, of={of!r})"
+
+
+# -- the engine ------------------------------------------------------------------------
+
+
+class _Engine:
+    """Refines an order of M = S * N flat positions, one step of the chain at a time.
+
+    The state is a permutation ``order`` of flat unit indices and a boolean
+    ``boundary`` over positions: ``boundary[p]`` means position ``p`` starts a
+    new group. A step only sorts *inside* groups of two or more, so a boundary,
+    once set, never moves -- which is what makes "adding a key only refines".
+    """
+
+    def __init__(self, ranking: Ranking, source: Scores | ScoreTable) -> None:
+        if not isinstance(source, Scores | ScoreTable):
+            raise RuleTypeError(
+                f"Ranking.rank takes Scores or a ScoreTable (got {type(source).__name__})"
+            )
+        self.ranking = ranking
+        self.source = source
+        self.table = source.table if isinstance(source, Scores) else source
+        self.n = self.table.n_units
+        self.step_labels: list[str] = []
+        self.lots: dict[str, int] = {}
+        plain = [_resolve_plain(st, source) for st in ranking.steps if isinstance(st, Key)]
+        batch: tuple[int, ...] = ()
+        for r in plain:
+            batch = np.broadcast_shapes(batch, r.codes.shape[:-1])
+        if isinstance(source, Scores):
+            batch = np.broadcast_shapes(batch, source.total_ticks.shape[:-1])
+        self.batch = batch
+        self.rows = int(np.prod(batch)) if batch else 1
+        self.m = self.rows * self.n
+        self._plain = iter(plain)
+        for st in ranking.steps:
+            if isinstance(st, HeadToHead):
+                for k in st.keys:
+                    self.table.pairwise(k.name)  # unknown metric: fail before any work
+        self.order = np.arange(self.m, dtype=np.int64)
+        self.boundary = np.zeros(self.m, dtype=bool)
+        self.boundary[:: max(self.n, 1)] = True
+        self.decided = np.full(self.m, -1, dtype=np.int32)
+        self.upper = np.full(self.m, np.nan)
+        self.lower = np.full(self.m, np.nan)
+        self.among = np.zeros(self.m, dtype=np.int64)
+
+    # -- helpers ----------------------------------------------------------------
+
+    def _flat(self, a: AnyArray) -> AnyArray:
+        return np.broadcast_to(a, (*self.batch, self.n)).reshape(self.m)
+
+    def _label(self, text: str) -> int:
+        self.step_labels.append(text)
+        return len(self.step_labels) - 1
+
+    def _tied_positions(self, within: BoolArray | None = None) -> tuple[IntArray, IntArray]:
+        """Positions that belong to groups of two or more, and their group ids."""
+        gid = np.cumsum(self.boundary) - 1
+        starts = np.flatnonzero(self.boundary)
+        sizes = np.diff(np.append(starts, self.m))
+        tied = sizes[gid] > 1
+        if within is not None:
+            tied &= within
+        pos = np.flatnonzero(tied)
+        return pos, gid[pos]
+
+    def _refine(
+        self,
+        pos: IntArray,
+        gid: IntArray,
+        codes: Sequence[AnyArray],
+        shown: Sequence[AnyArray],
+        step_ids: Sequence[int],
+        among: IntArray | None = None,
+    ) -> None:
+        """Sort the units at ``pos`` (grouped by ``gid``) by ``codes`` (aligned with ``pos``'s
+        units, in that order) and set the new boundaries."""
+        if pos.size == 0:
+            return
+        units = self.order[pos]
+        perm = np.lexsort((*reversed(codes), gid))
+        self.order[pos] = units[perm]
+        g = gid[perm]
+        same_group = g[1:] == g[:-1]
+        decided = np.full(pos.size - 1, -1, dtype=np.int64)
+        for k in range(len(codes) - 1, -1, -1):
+            c = codes[k][perm]
+            decided = np.where(c[1:] != c[:-1], k, decided)
+        new = same_group & (decided >= 0)
+        p_new = pos[1:][new]
+        k_new = decided[new]
+        self.boundary[p_new] = True
+        ids = np.asarray(step_ids)[k_new]
+        self.decided[p_new] = ids
+        idx_lo = np.flatnonzero(new) + 1
+        for k in range(len(codes)):
+            sel = k_new == k
+            if sel.any():
+                sh = shown[k][perm]
+                self.upper[p_new[sel]] = sh[idx_lo[sel] - 1]
+                self.lower[p_new[sel]] = sh[idx_lo[sel]]
+        if among is not None:
+            self.among[p_new] = among[perm][idx_lo]
+
+    # -- steps ------------------------------------------------------------------
+
+    def run(self) -> Standing:
+        steps = self.ranking.steps
+        k = 0
+        while k < len(steps):
+            st = steps[k]
+            if isinstance(st, Key):
+                block = [st]
+                while k + 1 < len(steps) and isinstance(steps[k + 1], Key):
+                    k += 1
+                    block.append(steps[k])  # type: ignore[arg-type]
+                self._keys(block)
+            elif isinstance(st, HeadToHead):
+                self._head_to_head(st)
+            else:
+                self._lot(st)
+            k += 1
+        self._present_ties()
+        return Standing._build(self)
+
+    def _keys(self, block: list[Key]) -> None:
+        resolved = [next(self._plain) for _ in block]
+        ids = [self._label(repr(key)) for key in block]
+        pos, gid = self._tied_positions()
+        if pos.size == 0:
+            return
+        units = self.order[pos]
+        codes = [self._flat(r.codes)[units] for r in resolved]
+        shown = [self._flat(r.shown)[units] for r in resolved]
+        packed = self._pack(codes, gid)
+        if packed is not None:
+            self._refine_packed(pos, gid, packed, codes, shown, ids)
+        else:
+            self._refine(pos, gid, codes, shown, ids)
+
+    @staticmethod
+    def _pack(codes: Sequence[AnyArray], gid: IntArray) -> IntArray | None:
+        """Exact integer keys packed into one int64 (group id most significant), or None."""
+        if any(c.dtype.kind not in "iu" for c in codes) or gid.size == 0:
+            return None
+        lows = [int(c.min()) for c in codes]
+        spans = [int(c.max()) - lo + 1 for c, lo in zip(codes, lows, strict=True)]
+        total = int(gid[-1] - gid[0] + 1)
+        for s in spans:
+            total *= s
+        if total >= 2**62:
+            return None
+        packed = gid - gid[0]
+        for c, lo, s in zip(codes, lows, spans, strict=True):
+            packed = packed * s + (c - lo)
+        out: IntArray = packed.astype(np.int64)
+        return out
+
+    def _refine_packed(
+        self,
+        pos: IntArray,
+        gid: IntArray,
+        packed: IntArray,
+        codes: Sequence[AnyArray],
+        shown: Sequence[AnyArray],
+        ids: Sequence[int],
+    ) -> None:
+        units = self.order[pos]
+        perm = np.argsort(packed, kind="stable")
+        self.order[pos] = units[perm]
+        p = packed[perm]
+        changed = p[1:] != p[:-1]
+        g = gid[perm]
+        new = changed & (g[1:] == g[:-1])
+        if not new.any():
+            return
+        idx_lo = np.flatnonzero(new) + 1
+        # The deciding key of each new boundary: the first key that differs.
+        decided = np.full(idx_lo.size, -1, dtype=np.int64)
+        for k in range(len(codes) - 1, -1, -1):
+            c = codes[k]
+            differs = c[perm[idx_lo]] != c[perm[idx_lo - 1]]
+            decided = np.where(differs, k, decided)
+        p_new = pos[idx_lo]
+        self.boundary[p_new] = True
+        self.decided[p_new] = np.asarray(ids)[decided]
+        for k in range(len(codes)):
+            sel = decided == k
+            if sel.any():
+                sh = shown[k]
+                self.upper[p_new[sel]] = sh[perm[idx_lo[sel] - 1]]
+                self.lower[p_new[sel]] = sh[perm[idx_lo[sel]]]
+
+    def _h2h_values(self, h2h: HeadToHead, pos: IntArray, gid: IntArray) -> list[FloatArray]:
+        """Each key's pairwise sum for the units at ``pos``, among their own group only."""
+        units = self.order[pos]
+        n = self.n
+        member = np.full(self.m, -1, dtype=np.int64)
+        member[units] = gid
+        rows = np.unique(units // n) if n else np.zeros(0, dtype=np.int64)
+        out = []
+        sorter = np.argsort(units)
+        su = units[sorter]
+        for key in h2h.keys:
+            pw = self.table.pairwise(key.name)
+            e = (rows[:, None] * n + pw.earner[None, :]).ravel()
+            o = (rows[:, None] * n + pw.opponent[None, :]).ravel()
+            v = np.broadcast_to(pw.value, (rows.size, pw.value.size)).ravel()
+            me = member[e]
+            keep = (me >= 0) & (me == member[o])
+            sums: AnyArray = np.zeros(units.size)
+            if keep.any():
+                loc = sorter[np.searchsorted(su, e[keep])]
+                np.add.at(sums, loc, v[keep])
+            if key.resolution is not None:
+                sums = _quantize(sums, key.resolution) * float(key.resolution)
+            out.append(sums)
+        return out
+
+    def _head_to_head(self, h2h: HeadToHead) -> None:
+        ids = [self._label(f"head-to-head {key!r}") for key in h2h.keys]
+        signs = [-1.0 if key.descending else 1.0 for key in h2h.keys]
+        pos, gid = self._tied_positions()
+        if h2h.restart == "on_separation":
+            self._h2h_on_separation(h2h, ids, signs, pos)
+            return
+        active = np.ones(self.m, dtype=bool)
+        while pos.size:
+            sizes_before = np.bincount(gid)[gid]
+            vals = self._h2h_values(h2h, pos, gid)
+            codes = [s * v for s, v in zip(signs, vals, strict=True)]
+            self._refine(pos, gid, codes, vals, ids, among=sizes_before)
+            if h2h.restart == "never":
+                return
+            # Re-apply the block to every subset still level that is smaller than
+            # the set it came from; a set the block could not split moves on.
+            new_pos, new_gid = self._tied_positions(within=active)
+            old_gid_of = np.full(self.m, -1, dtype=np.int64)
+            old_gid_of[pos] = gid
+            old_size = np.zeros(self.m, dtype=np.int64)
+            old_size[pos] = sizes_before
+            new_sizes = np.bincount(new_gid)[new_gid] if new_gid.size else new_gid
+            shrank = new_sizes < old_size[new_pos]
+            unsplit = ~shrank
+            active[new_pos[unsplit]] = False
+            pos, gid = new_pos[shrank], new_gid[shrank]
+            if gid.size:
+                _, gid = np.unique(gid, return_inverse=True)
+
+    def _h2h_on_separation(
+        self, h2h: HeadToHead, ids: list[int], signs: list[float], pos: IntArray
+    ) -> None:
+        n_keys = len(h2h.keys)
+        step = np.zeros(self.m, dtype=np.int64)  # next key index, per position
+        active = np.zeros(self.m, dtype=bool)
+        active[pos] = True
+        while True:
+            pos, gid = self._tied_positions(within=active)
+            if pos.size == 0:
+                return
+            _, gid = np.unique(gid, return_inverse=True)
+            sizes_before = np.bincount(gid)[gid]
+            vals = self._h2h_values(h2h, pos, gid)
+            k_of = step[pos]
+            code = np.zeros(pos.size)
+            shown = np.zeros(pos.size)
+            for k in range(n_keys):
+                sel = k_of == k
+                code[sel] = signs[k] * vals[k][sel]
+                shown[sel] = vals[k][sel]
+            # One step id per key: apply each group's current key.
+            before = self.boundary.copy()
+            for k in range(n_keys):
+                sel = k_of == k
+                if sel.any():
+                    self._refine(
+                        pos[sel],
+                        gid[sel],
+                        [code[sel]],
+                        [shown[sel]],
+                        [ids[k]],
+                        among=sizes_before[sel],
+                    )
+            gid_before = np.cumsum(before) - 1
+            split_groups = np.unique(gid_before[self.boundary & ~before])
+            in_split = np.isin(gid_before[pos], split_groups)
+            # Split sets restart from the first key; unsplit sets try the next key.
+            step[pos[in_split]] = 0
+            step[pos[~in_split]] += 1
+            exhausted = step[pos] >= n_keys
+            active[pos[exhausted]] = False
+
+    def _lot(self, lot: Lot) -> None:
+        sid = self._label(repr(lot))
+        pos, gid = self._tied_positions()
+        if pos.size == 0:
+            return
+        units = self.order[pos]
+        local = np.unique(units % self.n) if self.n else units
+        ids = [self.table.units[int(u)] for u in local]
+        drawn = lot.draw(ids)
+        self.lots.update(zip(ids, (int(d) for d in drawn), strict=True))
+        lookup = np.searchsorted(local, units % self.n)
+        codes = drawn[lookup]
+        self._refine(pos, gid, [codes], [codes.astype(np.float64)], [sid])
+
+    def _present_ties(self) -> None:
+        """List units of an unresolved tie by their normalised id (presentation only)."""
+        pos, gid = self._tied_positions()
+        if pos.size == 0:
+            return
+        units = self.order[pos]
+        names = np.array([self.table.units[int(u % self.n)] for u in units])
+        perm = np.lexsort((names, gid))
+        self.order[pos] = units[perm]
+
+
+# -- the result -----------------------------------------------------------------------
+
+
+class Standing:
+    """The outcome of a ranking: order, ranks, remaining ties, and why each pair is ordered.
+
+    Arrays carry the batch axes of the ranked scores, with the units on the
+    last axis. For an unbatched standing, :attr:`order` and
+    :attr:`ties` are given as unit ids.
+    """
+
+    __slots__ = (
+        "_among",
+        "_boundary",
+        "_decided",
+        "_lower",
+        "_order_index",
+        "_upper",
+        "lots",
+        "ranking",
+        "steps",
+        "units",
+    )
+
+    ranking: Ranking
+    units: tuple[str, ...]
+    steps: tuple[str, ...]
+    #: The lot drawn for every unit that reached a :class:`Lot` still tied.
+    lots: dict[str, int]
+    _order_index: IntArray
+    _boundary: BoolArray
+    _decided: AnyArray
+    _upper: FloatArray
+    _lower: FloatArray
+    _among: IntArray
+
+    def __init__(self) -> None:  # pragma: no cover - built by _build
+        raise RuleTypeError("a Standing is made by Ranking.rank(...)")
+
+    @classmethod
+    def _build(cls, eng: _Engine) -> Standing:
+        self = object.__new__(cls)
+        shape = (*eng.batch, eng.n)
+        n = eng.n
+        self.ranking = eng.ranking
+        self.units = eng.table.units
+        self.steps = tuple(eng.step_labels)
+        self.lots = dict(sorted(eng.lots.items()))
+        order = eng.order.reshape(shape) - (np.arange(eng.rows) * n).reshape((*eng.batch, 1))
+        self._order_index = _ro(order.astype(np.int64))
+        self._boundary = _ro(eng.boundary.reshape(shape))
+        self._decided = _ro(eng.decided.reshape(shape))
+        self._upper = _ro(eng.upper.reshape(shape))
+        self._lower = _ro(eng.lower.reshape(shape))
+        self._among = _ro(eng.among.reshape(shape))
+        return self
+
+    # -- order and ranks ---------------------------------------------------------
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        """The scenario axes; ``()`` for a single ranking."""
+        return self._order_index.shape[:-1]
+
+    @property
+    def order_index(self) -> IntArray:
+        """Positions (into the table's units) from best to worst, per scenario."""
+        return self._order_index
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        """Unit ids from best to worst (units of an unresolved tie listed by id)."""
+        self._single("order")
+        return tuple(self.units[int(i)] for i in self._order_index)
+
+    def ranks(self, style: RankStyle | None = None) -> IntArray:
+        """Ranks aligned with the table's units, 1 = best, in ``style``.
+
+        Examples
+        --------
+        >>> from emulation_rules import ScoreTable
+        >>> t = ScoreTable({"unit": list("ABCD"), "x": [5, 9, 5, 1]})
+        >>> s = Ranking(desc("x")).rank(t)
+        >>> s.ranks("competition"), s.ranks("dense"), s.ranks("ordinal")
+        (array([2, 1, 2, 4]), array([2, 1, 2, 3]), array([2, 1, 3, 4]))
+        """
+        style = style or self.ranking.style
+        if style not in _STYLES:
+            raise RuleError(f"rank style must be one of {', '.join(_STYLES)} (got {style!r})")
+        n = self._order_index.shape[-1]
+        pos = np.broadcast_to(np.arange(n), self._boundary.shape)
+        if style == "ordinal":
+            by_pos = pos + 1
+        elif style == "dense":
+            by_pos = np.cumsum(self._boundary, axis=-1)
+        else:
+            by_pos = np.maximum.accumulate(np.where(self._boundary, pos, 0), axis=-1) + 1
+        out = np.empty(self._boundary.shape, dtype=np.int64)
+        np.put_along_axis(out, self._order_index, by_pos, axis=-1)
+        return _ro(out)
+
+    @property
+    def rank(self) -> IntArray:
+        """Ranks in the ranking's style, aligned with the table's units."""
+        return self.ranks()
+
+    @property
+    def ties(self) -> tuple[tuple[str, ...], ...]:
+        """Groups of units the chain could not separate (each listed by id)."""
+        self._single("ties")
+        starts = [*np.flatnonzero(self._boundary).tolist(), self._boundary.size]
+        out = []
+        for a, b in itertools.pairwise(starts):
+            if b - a > 1:
+                out.append(tuple(self.units[int(i)] for i in self._order_index[a:b]))
+        return tuple(out)
+
+    @property
+    def tied(self) -> BoolArray:
+        """Whether each pair of adjacent positions is still tied (shape ``(..., N - 1)``)."""
+        return _ro(~self._boundary[..., 1:])
+
+    @property
+    def deciding_step(self) -> IntArray:
+        """For each adjacent pair of positions, the index into :attr:`steps` of the step
+        that separated them (-1 where still tied). Shape ``(..., N - 1)``."""
+        return self._decided[..., 1:]
+
+    def scenario(self, index: int | tuple[int, ...]) -> Standing:
+        """The standing of one scenario of a batched ranking."""
+        idx = (index,) if isinstance(index, int) else tuple(index)
+        other = object.__new__(Standing)
+        other.ranking, other.units, other.steps, other.lots = (
+            self.ranking,
+            self.units,
+            self.steps,
+            self.lots,
+        )
+        for name in ("_order_index", "_boundary", "_decided", "_upper", "_lower", "_among"):
+            setattr(other, name, getattr(self, name)[idx])
+        return other
+
+    def _single(self, what: str) -> None:
+        if self.batch_shape:
+            raise DataError(
+                f"this standing has batch axes {self.batch_shape}; {what} is per scenario: use "
+                f"standing.scenario(i).{what}"
+            )
+
+    # -- cut-off --------------------------------------------------------------------
+
+    def top(self, k: int, *, ties: TiePolicy | Lot = "chain") -> Cut:
+        """The best ``k`` units, with an explicit policy for a tie across the cut-off.
+
+        ``ties``: ``"chain"`` (the chain's order decides; a tie the chain left at
+        the cut-off is an error that says what to choose), ``"include"`` (all
+        units tied at the cut-off are selected, exceeding ``k``), ``"exclude"``
+        (none of them is, leaving fewer than ``k``), or a :class:`Lot` drawn
+        among them.
+
+        Examples
+        --------
+        >>> from emulation_rules import ScoreTable
+        >>> t = ScoreTable({"unit": list("ABCD"), "x": [9, 7, 7, 1]})
+        >>> s = Ranking(desc("x")).rank(t)
+        >>> s.top(2, ties="include").selected
+        ('A', 'B', 'C')
+        >>> s.top(2, ties="exclude").selected
+        ('A',)
+        """
+        self._single("top")
+        n = len(self.units)
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 0:
+            raise RuleError(f"top(k): k must be a whole number >= 0 (got {k!r})")
+        k = min(int(k), n)
+        starts = [*np.flatnonzero(self._boundary).tolist(), n]
+        order = [self.units[int(i)] for i in self._order_index]
+        if k in starts or k == 0:
+            return Cut(tuple(order[:k]), (), k, "clean", self.units)
+        a = max(s for s in starts if s < k)
+        b = min(s for s in starts if s > k)
+        tied = tuple(order[a:b])
+        if isinstance(ties, Lot):
+            drawn = ties.draw(list(tied))
+            pick = [tied[i] for i in np.argsort(drawn, kind="stable")[: k - a]]
+            return Cut((*order[:a], *pick), tied, k, repr(ties), self.units)
+        if ties == "include":
+            return Cut(tuple(order[:b]), tied, k, "include", self.units)
+        if ties == "exclude":
+            return Cut(tuple(order[:a]), tied, k, "exclude", self.units)
+        if ties == "chain":
+            raise DataError(
+                f"{listing(tied)} are still tied across the cut-off at {k} after the whole chain "
+                f"{self.ranking!r}; choose top(k, ties='include'), ties='exclude' or "
+                "ties=Lot(seed=...), or end the ranking with a Lot"
+            )
+        raise RuleError(f"ties must be 'chain', 'include', 'exclude' or a Lot (got {ties!r})")
+
+    def top_share(
+        self,
+        share: float | Fraction,
+        *,
+        rounding: Literal["floor", "ceil", "half_up"] = "floor",
+        ties: TiePolicy | Lot = "chain",
+    ) -> Cut:
+        """The best ``share`` of the units (e.g. 0.2 for 20 %), with ``k`` computed exactly.
+
+        ``share`` is read as the decimal it was written as (``0.15`` is 15/100),
+        so ``33 * 15 %`` is exactly 4.95: 4 with ``"floor"``, 5 with ``"ceil"``.
+
+        Examples
+        --------
+        >>> from emulation_rules import ScoreTable
+        >>> t = ScoreTable({"x": list(range(33))}, units=[f"u{i}" for i in range(33)])
+        >>> s = Ranking(desc("x")).rank(t)
+        >>> len(s.top_share(0.15).selected), len(s.top_share(0.15, rounding="ceil").selected)
+        (4, 5)
+        """
+        frac = _share(share)
+        exact = frac * len(self.units)
+        if rounding == "floor":
+            k = math.floor(exact)
+        elif rounding == "ceil":
+            k = math.ceil(exact)
+        elif rounding == "half_up":
+            k = math.floor(exact + Fraction(1, 2))
+        else:
+            raise RuleError(f"rounding must be 'floor', 'ceil' or 'half_up' (got {rounding!r})")
+        return self.top(k, ties=ties)
+
+    # -- explanation ----------------------------------------------------------------
+
+    def explain(self, *, scenario: int | tuple[int, ...] | None = None) -> StandingExplanation:
+        """Every adjacent pair and the step that ordered it, with both values."""
+        if scenario is not None:
+            return self.scenario(scenario).explain()
+        self._single("explain")
+        rows = []
+        ranks = self.rank
+        for p, i in enumerate(self._order_index.tolist()):
+            row: dict[str, Any] = {"position": p + 1, "unit": self.units[i], "rank": int(ranks[i])}
+            if p > 0:
+                above = self.units[self._order_index[p - 1]]
+                d = int(self._decided[p])
+                row["above"] = above
+                if not self._boundary[p]:
+                    row["tied_with_above"] = True
+                elif d >= 0:
+                    row.update(
+                        step=self.steps[d],
+                        step_index=d,
+                        value=_num(self._lower[p]),
+                        above_value=_num(self._upper[p]),
+                    )
+                    if self._among[p]:
+                        row["among"] = int(self._among[p])
+            rows.append(row)
+        return StandingExplanation(
+            {"ranking": repr(self.ranking), "rows": rows, "lots": dict(self.lots)}
+        )
+
+    def __repr__(self) -> str:
+        if self.batch_shape:
+            return f"<Standing of {len(self.units)} units, batch {self.batch_shape}>"
+        return f"<Standing {listing(self.order, 6)}>"
+
+
+def _num(x: float) -> float | int:
+    return int(x) if float(x).is_integer() and abs(x) < 2**53 else float(x)
+
+
+def _ro(a: AnyArray) -> AnyArray:
+    a.flags.writeable = False
+    return a
+
+
+def _share(share: object) -> Fraction:
+    if isinstance(share, bool) or not isinstance(share, int | float | Fraction):
+        raise RuleTypeError(f"share must be a number in (0, 1] (got {share!r})")
+    frac = Fraction(share) if isinstance(share, Fraction) else Fraction(repr(float(share)))
+    if not 0 < frac <= 1:
+        raise RuleError(f"share must be in (0, 1] (got {share!r}); write 15 % as 0.15")
+    return frac
+
+
+@attrs.frozen
+class Cut:
+    """The units selected by :meth:`Standing.top`, and what happened at the cut-off."""
+
+    selected: tuple[str, ...]
+    tied_at_cutoff: tuple[str, ...]
+    k: int
+    policy: str
+    units: tuple[str, ...] = attrs.field(repr=False)
+
+    @property
+    def exceeded_by(self) -> int:
+        """How many more than ``k`` were selected (``include`` policy), else 0."""
+        return max(0, len(self.selected) - self.k)
+
+    @property
+    def mask(self) -> BoolArray:
+        """Selected, aligned with the table's units."""
+        chosen = set(self.selected)
+        return np.array([u in chosen for u in self.units], dtype=bool)
+
+
+class StandingExplanation:
+    """Why the standing is in this order: ``str()`` for words, :meth:`to_dict` for data."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def to_dict(self) -> dict[str, Any]:
+        """The explanation as plain data."""
+        return self._data
+
+    def __str__(self) -> str:
+        lines = []
+        for row in self._data["rows"]:
+            head = f"{row['rank']}. {row['unit']}"
+            if "above" not in row:
+                lines.append(head)
+            elif row.get("tied_with_above"):
+                lines.append(f"{head}  (tied with {row['above']}: no step separated them)")
+            else:
+                among = f" among {row['among']} tied units" if row.get("among") else ""
+                lines.append(
+                    f"{head}  (below {row['above']} by {row['step']}{among}: "
+                    f"{row['value']} vs {row['above_value']})"
+                )
+        if self._data["lots"]:
+            drawn = ", ".join(f"{u}={v}" for u, v in self._data["lots"].items())
+            lines.append(f"lots drawn: {drawn}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<StandingExplanation of {len(self._data['rows'])} units>"
