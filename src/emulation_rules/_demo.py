@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from .examples import cluster7
 
 
@@ -47,10 +45,17 @@ def demo_text() -> str:
         )
 
     lines += [line(head), line(["-" * w for w in widths]), *(line(r) for r in rows), ""]
-    best = int(np.argmax(scores.total_ticks))
+    ranking = cluster7.ranking()
+    standing = ranking.rank(scores)
+    leader = standing.order[0]
     lines += [
-        "Where the highest total came from:",
-        str(scores.explain(scores.units[best])),
+        "Ranking (tie-break chain, illustrative):",
+        f"  {ranking!r}",
+        "",
+        str(standing.explain()),
+        "",
+        f"Where the leading unit's {_fmt(scores.total[scores.table.index(leader)])} points came from:",
+        str(scores.explain(leader)),
         "",
     ]
     return "\n".join(lines)

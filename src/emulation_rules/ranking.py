@@ -268,7 +268,7 @@ class Ranking:
     >>> print(s.explain())
     1. B
     2. C  (below B by desc('pts'): 7 vs 9)
-    3. A  (below C by desc('fair'): -2 vs -1)
+    3. A  (below C by desc('fair'): -2 vs -1; level on desc('pts'))
     4. D  (below A by desc('pts'): 4 vs 7)
     """
 
@@ -957,6 +957,7 @@ class Standing:
                     row.update(
                         step=self.steps[d],
                         step_index=d,
+                        level_on=list(self.steps[:d]),
                         value=_num(self._lower[p]),
                         above_value=_num(self._upper[p]),
                     )
@@ -1035,9 +1036,10 @@ class StandingExplanation:
                 lines.append(f"{head}  (tied with {row['above']}: no step separated them)")
             else:
                 among = f" among {row['among']} tied units" if row.get("among") else ""
+                level = f"; level on {', '.join(row['level_on'])}" if row["level_on"] else ""
                 lines.append(
                     f"{head}  (below {row['above']} by {row['step']}{among}: "
-                    f"{row['value']} vs {row['above_value']})"
+                    f"{row['value']} vs {row['above_value']}{level})"
                 )
         if self._data["lots"]:
             drawn = ", ".join(f"{u}={v}" for u, v in self._data["lots"].items())

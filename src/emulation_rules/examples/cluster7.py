@@ -25,11 +25,12 @@ Examples
 
 from __future__ import annotations
 
+from ..ranking import Lot, Ranking, asc, desc
 from ..scales import Linear, MinMax, Target
 from ..scoring import Bonus, Criterion, Group, Penalty, Scorecard
 from ..table import ScoreTable
 
-__all__ = ["CLUSTER", "MEMBERS", "scorecard", "table"]
+__all__ = ["CLUSTER", "MEMBERS", "ranking", "scorecard", "table"]
 
 CLUSTER = "Cụm thi đua số 7 - Bộ Công an"
 MOVEMENT = "Vì an ninh Tổ quốc"
@@ -49,15 +50,17 @@ MEMBERS = (
 )
 
 # Illustrative per-province figures; the counts add up to the published totals.
+# Quảng Nam and Bình Thuận were made to tie on total points, so that the demo shows
+# the tie-break chain at work.
 _DATA = {
-    #                    solved  rate    serious drugs corrupt movement training initiatives violations
-    "Quảng Nam": (520, 0.852, 0.951, 210, 24, 9.00, 0.93, 2, 0),
-    "Quảng Ngãi": (430, 0.871, 0.962, 160, 18, 8.50, 0.88, 1, 1),
-    "Bình Định": (610, 0.858, 0.948, 230, 26, 9.25, 0.95, 3, 0),
-    "Phú Yên": (330, 0.836, 0.910, 120, 14, 8.00, 0.84, 0, 2),
-    "Khánh Hòa": (640, 0.902, 0.981, 260, 28, 9.50, 0.97, 4, 0),
-    "Ninh Thuận": (250, 0.842, 0.940, 95, 11, 8.25, 0.86, 1, 1),
-    "Bình Thuận": (484, 0.873, 0.965, 177, 23, 9.00, 0.92, 2, 0),
+    # solved, rate, serious, drugs, corruption, movement, training, initiatives, violations, votes
+    "Quảng Nam": (520, 0.852, 0.951, 210, 24, 9.00, 0.93, 2, 0, 1),
+    "Quảng Ngãi": (430, 0.871, 0.962, 160, 18, 8.50, 0.88, 1, 1, 0),
+    "Bình Định": (610, 0.858, 0.948, 230, 26, 9.25, 0.95, 3, 0, 1),
+    "Phú Yên": (330, 0.836, 0.910, 120, 14, 8.00, 0.84, 0, 2, 0),
+    "Khánh Hòa": (640, 0.902, 0.981, 260, 28, 9.50, 0.97, 4, 0, 4),
+    "Ninh Thuận": (250, 0.842, 0.940, 95, 11, 8.25, 0.86, 1, 1, 0),
+    "Bình Thuận": (484, 0.873, 0.965, 177, 23, 9.25, 0.945, 3, 0, 1),
 }
 _COLUMNS = (
     "solved_cases",
@@ -69,6 +72,7 @@ _COLUMNS = (
     "training_pass_rate",
     "initiatives",
     "violations",
+    "votes",
 )
 
 
@@ -135,4 +139,22 @@ def scorecard() -> Scorecard:
             Penalty("violations", 1, cap=5, label="vi phạm điều lệnh, kỷ luật"),
         ],
         resolution=0.25,
+    )
+
+
+def ranking() -> Ranking:
+    """An illustrative tie-break chain for acclaiming the leading unit.
+
+    The order follows the configurable sequence suggested in
+    ``shared/domain/vn-emulation-law.md`` (section B.3; no official MPS tie-break
+    rule was found): total points, then the members' secret-ballot votes, then
+    fewer deduction points, then the points of the key criterion group, then a
+    lot seeded with the cluster and the year.
+    """
+    return Ranking(
+        desc("total"),
+        desc("votes"),
+        asc("penalty"),
+        desc("đấu tranh phòng chống tội phạm"),
+        Lot(seed=f"{CLUSTER} / {YEAR}"),
     )
