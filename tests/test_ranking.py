@@ -67,8 +67,8 @@ class TestGoldenGroups:
         assert s.order == ("Czech Republic", "Greece", "Russia", "Poland")
         text = str(s.explain())
         assert (
-            "3. Russia  (below Greece by head-to-head desc('points') among 2 tied units: 0 vs 3)"
-            in text
+            "3. Russia  (below Greece by head-to-head desc('points') among 2 tied units: 0 vs 3;"
+            " level on desc('points'))" in text
         )
 
     def test_euro_2012_a_other_order_under_fifa_rules(self) -> None:
@@ -478,3 +478,27 @@ class TestStanding:
         s = Ranking(desc("x")).rank(self.T)
         with pytest.raises(ValueError, match="read-only"):
             s.order_index[0] = 3
+
+
+@given(
+    round_robins(),
+    st.sampled_from(CHAINS),
+    st.integers(0, 8),
+    st.sampled_from(["include", "exclude", "lot"]),
+)
+def test_top_without_full_sort_equals_full_standing(
+    t: ScoreTable, ranking: Ranking, k: int, policy: str
+) -> None:
+    ties = Lot(seed=5) if policy == "lot" else policy
+    full = ranking.rank(t).top(k, ties=ties)  # type: ignore[arg-type]
+    fast = ranking.top(t, k, ties=ties)  # type: ignore[arg-type]
+    assert fast.selected == full.selected
+    assert fast.tied_at_cutoff == full.tied_at_cutoff
+
+
+def test_top_refuses_batch_and_bad_k() -> None:
+    t = ScoreTable({"x": np.ones((2, 3))}, units=["A", "B", "C"])
+    with pytest.raises(DataError, match="per scenario"):
+        Ranking(desc("x")).top(t, 1)
+    with pytest.raises(RuleError, match="whole number"):
+        Ranking(desc("x")).top(t, -1)

@@ -311,6 +311,37 @@ class Ranking:
         """
         return _Engine(self, source).run()
 
+    def top(self, source: Scores | ScoreTable, k: int, *, ties: TiePolicy | Lot = "chain") -> Cut:
+        """The best ``k`` units without sorting everything.
+
+        Units strictly behind the ``k``-th on the chain's first key cannot reach
+        the top ``k`` whatever the later steps say, so only the others are
+        ranked (an ``np.partition`` first). The result equals
+        ``self.rank(source).top(k, ties=ties)``.
+
+        Examples
+        --------
+        >>> from emulation_rules import ScoreTable
+        >>> t = ScoreTable({"x": [5, 9, 7, 9, 1]}, units=list("ABCDE"))
+        >>> Ranking(desc("x"), Lot(seed=1)).top(t, 3).selected
+        ('D', 'B', 'C')
+        """
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 0:
+            raise RuleError(f"top(k): k must be a whole number >= 0 (got {k!r})")
+        first = self.steps[0]
+        subset = None
+        if isinstance(first, Key) and k > 0:
+            codes = _resolve_plain(first, source).codes
+            if codes.ndim > 1:
+                raise DataError(
+                    f"the scores have batch axes {codes.shape[:-1]}; rank them and take "
+                    "standing.scenario(i).top(k) per scenario"
+                )
+            if k < codes.shape[-1]:
+                kth = np.partition(codes, k - 1)[k - 1]
+                subset = np.flatnonzero(codes <= kth)
+        return _Engine(self, source, subset).run().top(int(k), ties=ties)
+
 
 # -- resolving keys ------------------------------------------------------------------
 
@@ -327,7 +358,14 @@ def _quantize(x: FloatArray, res: float) -> IntArray:
     return np.floor(x / res + (0.5 + _EPS)).astype(np.int64)
 
 
-def _resolve_plain(key: Key, source: Scores | ScoreTable) -> _Resolved:
+def _resolve_plain(
+    key: Key, source: Scores | ScoreTable, subset: IntArray | None = None
+) -> _Resolved:
+    """The key's codes and shown values, for ``subset`` of the units only if given."""
+
+    def sub(a: AnyArray) -> AnyArray:
+        return a if subset is None else a[..., subset]
+
     scores = source if isinstance(source, Scores) else None
     table = source.table if isinstance(source, Scores) else source
     in_scores = scores is not None and key.name in scores
@@ -348,8 +386,8 @@ def _resolve_plain(key: Key, source: Scores | ScoreTable) -> _Resolved:
             )
         if not in_scores:
             raise unknown("score field", key.name, scores.fields, f"for {key!r}")
-        ticks = scores.ticks(key.name).astype(np.int64)
-        shown: AnyArray = scores[key.name]
+        ticks = sub(scores.ticks(key.name)).astype(np.int64)
+        shown: AnyArray = sub(scores[key.name]) if subset is not None else scores[key.name]
         if key.resolution is not None:
             ticks = _quantize(shown, key.resolution)
             shown = ticks * float(key.resolution)
@@ -363,11 +401,12 @@ def _resolve_plain(key: Key, source: Scores | ScoreTable) -> _Resolved:
             f"{key!r}: column {key.name!r} holds text; a ranking key needs numbers (map the "
             "categories to numbers first, e.g. with table.with_columns)"
         )
-    col = table[key.name]
+    col = sub(table[key.name])
     if kind == "float":
         if table.has_missing(key.name) and np.isnan(col).any():
             miss = np.isnan(col).reshape(-1, col.shape[-1]).any(axis=0)
-            units = [table.units[int(i)] for i in np.flatnonzero(miss)]
+            at = np.flatnonzero(miss) if subset is None else subset[np.flatnonzero(miss)]
+            units = [table.units[int(i)] for i in at]
             raise DataError(
                 f"{key!r}: column {key.name!r} is missing for {listing(units)}; a ranking key "
                 "needs a value for every unit: fill them (or score the column with a missing "
@@ -402,7 +441,9 @@ class _Engine:
     once set, never moves -- which is what makes "adding a key only refines".
     """
 
-    def __init__(self, ranking: Ranking, source: Scores | ScoreTable) -> None:
+    def __init__(
+        self, ranking: Ranking, source: Scores | ScoreTable, subset: IntArray | None = None
+    ) -> None:
         if not isinstance(source, Scores | ScoreTable):
             raise RuleTypeError(
                 f"Ranking.rank takes Scores or a ScoreTable (got {type(source).__name__})"
@@ -410,10 +451,13 @@ class _Engine:
         self.ranking = ranking
         self.source = source
         self.table = source.table if isinstance(source, Scores) else source
-        self.n = self.table.n_units
+        self.subset = subset
+        all_units = self.table.units
+        self.units = all_units if subset is None else tuple(all_units[int(i)] for i in subset)
+        self.n = len(self.units)
         self.step_labels: list[str] = []
         self.lots: dict[str, int] = {}
-        plain = [_resolve_plain(st, source) for st in ranking.steps if isinstance(st, Key)]
+        plain = [_resolve_plain(st, source, subset) for st in ranking.steps if isinstance(st, Key)]
         batch: tuple[int, ...] = ()
         for r in plain:
             batch = np.broadcast_shapes(batch, r.codes.shape[:-1])
@@ -593,10 +637,10 @@ class _Engine:
         sorter = np.argsort(units)
         su = units[sorter]
         for key in h2h.keys:
-            pw = self.table.pairwise(key.name)
-            e = (rows[:, None] * n + pw.earner[None, :]).ravel()
-            o = (rows[:, None] * n + pw.opponent[None, :]).ravel()
-            v = np.broadcast_to(pw.value, (rows.size, pw.value.size)).ravel()
+            earner, opponent, value = self._pairwise(key.name)
+            e = (rows[:, None] * n + earner[None, :]).ravel()
+            o = (rows[:, None] * n + opponent[None, :]).ravel()
+            v = np.broadcast_to(value, (rows.size, value.size)).ravel()
             me = member[e]
             keep = (me >= 0) & (me == member[o])
             sums: AnyArray = np.zeros(units.size)
@@ -607,6 +651,17 @@ class _Engine:
                 sums = _quantize(sums, key.resolution) * float(key.resolution)
             out.append(sums)
         return out
+
+    def _pairwise(self, name: str) -> tuple[IntArray, IntArray, FloatArray]:
+        """The metric's entries, in positions of the ranked units (the subset, if any)."""
+        pw = self.table.pairwise(name)
+        if self.subset is None:
+            return pw.earner, pw.opponent, pw.value
+        where = np.full(self.table.n_units, -1, dtype=np.int64)
+        where[self.subset] = np.arange(self.n)
+        e, o = where[pw.earner], where[pw.opponent]
+        keep = (e >= 0) & (o >= 0)
+        return e[keep], o[keep], pw.value[keep]
 
     def _head_to_head(self, h2h: HeadToHead) -> None:
         ids = [self._label(f"head-to-head {key!r}") for key in h2h.keys]
@@ -688,7 +743,7 @@ class _Engine:
             return
         units = self.order[pos]
         local = np.unique(units % self.n) if self.n else units
-        ids = [self.table.units[int(u)] for u in local]
+        ids = [self.units[int(u)] for u in local]
         drawn = lot.draw(ids)
         self.lots.update(zip(ids, (int(d) for d in drawn), strict=True))
         lookup = np.searchsorted(local, units % self.n)
@@ -701,7 +756,7 @@ class _Engine:
         if pos.size == 0:
             return
         units = self.order[pos]
-        names = np.array([self.table.units[int(u % self.n)] for u in units])
+        names = np.array([self.units[int(u % self.n)] for u in units])
         perm = np.lexsort((names, gid))
         self.order[pos] = units[perm]
 
@@ -751,7 +806,7 @@ class Standing:
         shape = (*eng.batch, eng.n)
         n = eng.n
         self.ranking = eng.ranking
-        self.units = eng.table.units
+        self.units = eng.units
         self.steps = tuple(eng.step_labels)
         self.lots = dict(sorted(eng.lots.items()))
         order = eng.order.reshape(shape) - (np.arange(eng.rows) * n).reshape((*eng.batch, 1))
