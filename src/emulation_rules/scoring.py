@@ -134,18 +134,14 @@ class Criterion:
     scale: Scale = attrs.field(kw_only=True)
     lower_is_better: bool = attrs.field(default=False, kw_only=True)
     missing: MissingPolicy = attrs.field(default="error", kw_only=True)
-    name: str = attrs.field(
-        default=attrs.Factory(_same_as_column, takes_self=True), kw_only=True
-    )
+    name: str = attrs.field(default=attrs.Factory(_same_as_column, takes_self=True), kw_only=True)
     label: str = attrs.field(default="", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "column", _name("Criterion column", self.column))
         object.__setattr__(self, "name", _name("Criterion name", self.name))
         where = f"criterion {self.name!r}"
-        object.__setattr__(
-            self, "points", _number(f"{where} points", self.points, positive=True)
-        )
+        object.__setattr__(self, "points", _number(f"{where} points", self.points, positive=True))
         if not isinstance(self.scale, Scale):
             raise RuleTypeError(
                 f"{where}: scale must be a Scale such as Linear(0, 1) or Target(0.75) "
@@ -167,9 +163,7 @@ class _Adjustment:
     per: float
     cap: float | None = attrs.field(default=None, kw_only=True)
     missing: Literal["error", "zero"] = attrs.field(default="error", kw_only=True)
-    name: str = attrs.field(
-        default=attrs.Factory(_same_as_column, takes_self=True), kw_only=True
-    )
+    name: str = attrs.field(default=attrs.Factory(_same_as_column, takes_self=True), kw_only=True)
     label: str = attrs.field(default="", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
@@ -865,7 +859,9 @@ class Scores:
             return fixed[key]
         for nd in self.scorecard._nodes:
             if nd.item.name == key:
-                found: AnyArray = self._groups[nd.row] if nd.kind == "group" else self._items[nd.row]
+                found: AnyArray = (
+                    self._groups[nd.row] if nd.kind == "group" else self._items[nd.row]
+                )
                 return found
         raise unknown("score field", name, self.fields, "in these scores")
 
