@@ -123,13 +123,18 @@ class TestArithmetic:
             single = ScoreTable({"x": x[k], "k": [0, 1, 2]}, units=["A", "B", "C"])
             assert s.total[k].tolist() == card.score(single).total.tolist()
 
-    def test_int32_ticks_when_they_fit(self) -> None:
+    def test_narrowest_tick_dtype_that_fits(self) -> None:
         t = table(x=[1.0])
         s = Scorecard([Criterion("x", 100, scale=LIN)]).score(t)
-        assert s.ticks("x").dtype == np.int32
+        assert s.ticks("x").dtype == np.int16  # at most 10,000 ticks
+        assert s.ticks("x")[0] == 10_000
         assert s.total_ticks.dtype == np.int64
+        big = Scorecard([Criterion("x", 1000, scale=LIN)]).score(t)
+        assert big.ticks("x").dtype == np.int32  # 100,000 ticks
+        assert big.ticks("x")[0] == 100_000
         s2 = Scorecard([Criterion("x", 100, scale=LIN), Bonus("x", 1, name="b")]).score(t)
         assert s2.ticks("x").dtype == np.int64  # an uncapped bonus has no bound
+        assert s2.ticks("bonus").dtype == np.int64
 
     def test_many_units_cross_chunks(self) -> None:
         rng = np.random.default_rng(0)

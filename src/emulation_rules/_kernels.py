@@ -71,8 +71,8 @@ class Affine:
     def apply(self, x: FloatArray, m: float, out: FloatArray, sl: slice) -> None:
         np.multiply(x, np.multiply(self.a, m), out=out)
         np.add(out, np.multiply(self.b, m), out=out)
-        np.minimum(out, m, out=out)
-        np.maximum(out, 0.0, out=out)
+        # One clip is measurably faster than minimum + maximum with scalar bounds.
+        np.clip(out, 0.0, m, out=out)
 
 
 class Steps:

@@ -615,15 +615,59 @@ def _fill_value(policy: MissingPolicy) -> float:
     return float(policy) if isinstance(policy, float) else 0.0
 
 
-def _ticks_dtype(card: Scorecard) -> type[np.signedinteger[Any]]:
+def _int_dtype(bound: float) -> type[np.signedinteger[Any]]:
+    """The narrowest signed integer dtype holding ``[-bound, bound]`` (int64 if unbounded).
+
+    Narrow result arrays are what keeps the kept intermediates smaller than the
+    input: int16 item points take an eighth of the float64 column they came from.
+    """
+    # One tick of margin: rounding "up" can reach a non-integral bound's ceiling.
+    if bound + 1 < 2**15 - 1:
+        return np.int16
+    if bound + 1 < 2**31 - 1:
+        return np.int32
+    return np.int64
+
+
+def _bounds(card: Scorecard) -> dict[str, float]:
+    """The largest tick count each kind of result can reach (inf where unbounded)."""
     tpp = card.ticks_per_point
-    limits = [n.max_points * tpp for n in card._nodes if n.kind == "criterion"]
-    limits += [
-        (n.item.cap if n.item.cap is not None else math.inf) * tpp
-        for n in card._nodes
-        if n.kind in ("bonus", "penalty")
+    leafs = [n for n in card._nodes if n.kind != "group"]
+    items = [
+        n.max_points * tpp
+        if n.kind == "criterion"
+        else (n.item.cap * tpp if n.item.cap is not None else math.inf)
+        for n in leafs
     ]
-    return np.int32 if max(limits) < 2**31 - 1 else np.int64
+    groups = [n.max_points * tpp for n in card._nodes if n.kind == "group"]
+    base = (
+        sum(
+            n.max_points
+            for n in card._nodes
+            if n.parent == -1 and n.kind != "bonus" and n.kind != "penalty"
+        )
+        * tpp
+    )
+
+    def adj(kind: str, cap: float | None) -> float:
+        total = sum(
+            n.item.cap * tpp if n.item.cap is not None else math.inf
+            for n in leafs
+            if n.kind == kind
+        )
+        return min(total, cap * tpp) if cap is not None else total
+
+    return {
+        "item": max(items, default=0.0),
+        "group": max(groups, default=0.0),
+        "base": base,
+        "bonus": adj("bonus", card.bonus_cap),
+        "penalty": adj("penalty", card.penalty_cap),
+    }
+
+
+def _ticks_dtype(card: Scorecard) -> type[np.signedinteger[Any]]:
+    return _int_dtype(_bounds(card)["item"])
 
 
 def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
@@ -635,38 +679,51 @@ def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
     leafs = [nd for nd in nodes if nd.kind != "group"]
     groups = [nd for nd in nodes if nd.kind == "group"]
     n_items = len(leafs)
-    items = np.empty((n_items, *batch, n), dtype=_ticks_dtype(card))
-    group_ticks = np.empty((len(groups), *batch, n), dtype=np.int64)
-    base = np.empty((*batch, n), dtype=np.int64)
+    bound = _bounds(card)
+    shape = (*batch, n)
+    items = np.empty((n_items, *shape), dtype=_int_dtype(bound["item"]))
+    group_ticks = np.empty((len(groups), *shape), dtype=_int_dtype(bound["group"]))
+    base = np.empty(shape, dtype=_int_dtype(bound["base"]))
     has_bonus = any(nd.kind == "bonus" for nd in leafs)
     has_penalty = any(nd.kind == "penalty" for nd in leafs)
-    bonus = np.zeros((*batch, n), dtype=np.int64)
-    penalty = np.zeros((*batch, n), dtype=np.int64)
+    no_adjustment = np.broadcast_to(np.zeros((), dtype=np.int16), shape)
+    bonus = np.empty(shape, dtype=_int_dtype(bound["bonus"])) if has_bonus else no_adjustment
+    penalty = np.empty(shape, dtype=_int_dtype(bound["penalty"])) if has_penalty else no_adjustment
+    total = np.empty(shape, dtype=np.int64)
+    bonus_cap = None if card.bonus_cap is None else round(card.bonus_cap * tpp)
+    penalty_cap = None if card.penalty_cap is None else round(card.penalty_cap * tpp)
+    total_cap = None if card.cap is None else round(card.cap * tpp)
+    total_floor = None if card.floor is None else round(card.floor * tpp)
 
     # Accumulator slot of every node: 0 is the top level, group g is slot g + 1.
     node_slot = {id(nd): nd.row + 1 for nd in groups}
     parent_slot = [0 if nd.parent == -1 else node_slot[id(nodes[nd.parent])] for nd in nodes]
     plan = []  # (kind, node, input index, parent slot)
     leaf_index = {id(nd): i for i, nd in enumerate(leafs)}
-    # Children come after their group in _nodes; close groups innermost first.
     for nd, ps in zip(nodes, parent_slot, strict=True):
         if nd.kind != "group":
             plan.append((nd.kind, nd, leaf_index[id(nd)], ps))
+    # Children come after their group in _nodes; close groups innermost first.
     group_order = sorted(groups, key=lambda g: -_depth(nodes, g))
     group_plan = [(g, node_slot[id(g)], parent_slot[nodes.index(g)]) for g in group_order]
 
     n_batch = int(np.prod(batch)) if batch else 1
     step = max(1, K.CHUNK // n_batch)
-    buf_full = np.empty((*batch, min(step, n)))
-    acc_full = np.zeros((len(groups) + 1, *batch, min(step, n)))
+    width = min(step, n)
+    buf_full = np.empty((*batch, width))
+    acc_full = np.zeros((len(groups) + 1, *batch, width))
+    bacc_full = np.zeros((*batch, width))
+    pacc_full = np.zeros((*batch, width))
     for start in range(0, n, step):
         sl = slice(start, min(n, start + step))
         w = sl.stop - sl.start
         buf = buf_full[..., :w]
         acc = acc_full[..., :w]
+        bacc = bacc_full[..., :w]
+        pacc = pacc_full[..., :w]
         acc.fill(0.0)
-        bacc = np.zeros((*batch, w)) if has_bonus else None
-        pacc = np.zeros((*batch, w)) if has_penalty else None
+        bacc.fill(0.0)
+        pacc.fill(0.0)
         for kind, nd, i, ps in plan:
             x = inp.columns[i][..., sl]
             mask = inp.masks[i]
@@ -690,33 +747,30 @@ def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
                 if it.cap is not None:
                     np.minimum(buf, round(it.cap * tpp), out=buf)
                 items[i, ..., sl] = buf
-                if kind == "bonus":
-                    bacc += buf  # type: ignore[operator]
-                else:
-                    pacc += buf  # type: ignore[operator]
+                adjust = bacc if kind == "bonus" else pacc
+                np.add(adjust, buf, out=adjust)
         for g, slot, ps in group_plan:
             v = acc[slot]
             if g.item.cap is not None:
                 np.minimum(v, round(g.item.cap * tpp), out=v)
             group_ticks[g.row, ..., sl] = v
             acc[ps] += v
-        base[..., sl] = acc[0]
-        if bacc is not None:
+        top = acc[0]
+        base[..., sl] = top
+        if has_bonus:
+            if bonus_cap is not None:
+                np.minimum(bacc, bonus_cap, out=bacc)
             bonus[..., sl] = bacc
-        if pacc is not None:
+            top += bacc
+        if has_penalty:
+            if penalty_cap is not None:
+                np.minimum(pacc, penalty_cap, out=pacc)
             penalty[..., sl] = pacc
+            top -= pacc
+        if total_cap is not None or total_floor is not None:
+            np.clip(top, total_floor, total_cap, out=top)
+        total[..., sl] = top
 
-    if card.bonus_cap is not None:
-        np.minimum(bonus, round(card.bonus_cap * tpp), out=bonus)
-    if card.penalty_cap is not None:
-        np.minimum(penalty, round(card.penalty_cap * tpp), out=penalty)
-    total = base + bonus if has_bonus else base.copy()
-    if has_penalty:
-        total -= penalty
-    if card.cap is not None:
-        np.minimum(total, round(card.cap * tpp), out=total)
-    if card.floor is not None:
-        np.maximum(total, round(card.floor * tpp), out=total)
     return Scores(card, table, items, group_ticks, base, bonus, penalty, total, inp)
 
 
