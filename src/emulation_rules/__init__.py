@@ -11,6 +11,28 @@ of an emulation cluster to millions of simulated scenarios.
 array([10.  ,  9.33])
 """
 
+from .eligibility import (
+    Condition,
+    Context,
+    Verdict,
+    Window,
+    all_in_window,
+    all_of,
+    any_of,
+    column,
+    consecutive,
+    count_in_window,
+    ever,
+    fact,
+    holds,
+    members,
+    no_member,
+    not_,
+    rank,
+    score,
+    streak,
+    vote_share,
+)
 from .errors import (
     DataError,
     DataTypeError,
@@ -20,6 +42,7 @@ from .errors import (
     RuleTypeError,
     UnknownNameError,
 )
+from .history import History, Ordinal, Revocation
 from .judging import JudgeDeviation, Panel, PanelResult
 from .ranking import Cut, HeadToHead, Key, Lot, Ranking, Standing, asc, desc
 from .scales import (
@@ -42,6 +65,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Bonus",
     "ByRank",
+    "Condition",
+    "Context",
     "Criterion",
     "Cut",
     "DataError",
@@ -49,18 +74,21 @@ __all__ = [
     "EmulationRulesError",
     "Group",
     "HeadToHead",
+    "History",
     "JudgeDeviation",
     "Key",
     "Linear",
     "Lot",
     "MinMax",
     "MissingValueError",
+    "Ordinal",
     "Pairwise",
     "Panel",
     "PanelResult",
     "Penalty",
     "PiecewiseLinear",
     "Ranking",
+    "Revocation",
     "RuleError",
     "RuleTypeError",
     "Scale",
@@ -74,7 +102,25 @@ __all__ = [
     "Target",
     "UnknownNameError",
     "Vector",
+    "Verdict",
+    "Window",
     "ZScore",
+    "all_in_window",
+    "all_of",
+    "any_of",
     "asc",
+    "column",
+    "consecutive",
+    "count_in_window",
     "desc",
+    "ever",
+    "fact",
+    "holds",
+    "members",
+    "no_member",
+    "not_",
+    "rank",
+    "score",
+    "streak",
+    "vote_share",
 ]

@@ -1,0 +1,1365 @@
+"""Conditions: who is eligible for what, and why not.
+
+A :class:`Condition` is a vectorized predicate over the units being assessed,
+evaluated in one explicit :class:`Context` -- the period assessed, and the
+history, table, scores and standing it needs. Conditions combine with ``&``,
+``|`` and ``~`` (or :func:`all_of`, :func:`any_of`, :func:`not_`); nested
+combinations flatten, and the repr reads as the code that builds them.
+
+Building blocks (all vectorized over units; loops run over periods only):
+
+* values compared with ``>=``, ``>``, ``<=``, ``<``, ``==``, ``!=`` or
+  ``.between(lo, hi)``: :func:`fact` (a history fact in the assessed period;
+  ordinal facts compare with level names), :func:`column` (a table column),
+  :func:`score` (a score field, in points), :func:`rank` (the standing);
+* :func:`holds` (a title this period), :func:`ever` (in any period so far);
+* :func:`streak` (n consecutive periods ending now; achievements already used
+  by an earlier award can be left out), :func:`consecutive` (an award in
+  adjacent windows, e.g. two consecutive three-year titles);
+* :func:`count_in_window` / :func:`all_in_window` over a :class:`Window` of
+  fixed length or one that starts after the last award of a kind;
+* for collectives, :func:`members` (share or count of members satisfying a
+  condition, compared exactly in integers) and :func:`no_member`;
+* :func:`vote_share` (votes over a declared denominator, exact).
+
+Policies, stated once: a period with no record for a unit has no title and
+missing facts; a comparison on a missing value fails; periods before the
+history starts count as not satisfied; a revoked title is not held, so every
+streak and window that counted it breaks; an individual counts towards a
+collective only in the periods it is recorded as a member.
+
+Examples
+--------
+>>> from emulation_rules import History, Ordinal
+>>> h = History.from_records([
+...     {"unit": "An", "period": 2023, "titles": ["LĐTT"], "rating": "HTXSNV"},
+...     {"unit": "Bình", "period": 2023, "titles": ["LĐTT"], "rating": "HTTNV"},
+...     {"unit": "Chi", "period": 2023, "titles": [], "rating": "HTXSNV"},
+... ], ordinals={"rating": ["KHTNV", "HTNV", "HTTNV", "HTXSNV"]})
+>>> cstdcs = holds("LĐTT") & (fact("rating") >= "HTXSNV")
+>>> cstdcs
+holds('LĐTT') & (fact('rating') >= 'HTXSNV')
+>>> v = cstdcs.evaluate(Context(2023, history=h))
+>>> v.passed
+array([ True, False, False])
+>>> print(v.why_not("Bình"))
+Bình fails holds('LĐTT') & (fact('rating') >= 'HTXSNV'):
+  ✗ fact('rating') >= 'HTXSNV': HTTNV
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from typing import Any, ClassVar, Literal
+
+import attrs
+import numpy as np
+
+from ._names import listing, nfc, unknown
+from .errors import DataError, RuleError, RuleTypeError
+from .history import History
+from .ranking import Standing
+from .scoring import Scores
+from .table import ScoreTable
+from .types import AnyArray, BoolArray, IntArray
+
+__all__ = [
+    "Condition",
+    "Context",
+    "Verdict",
+    "Window",
+    "all_in_window",
+    "all_of",
+    "any_of",
+    "column",
+    "consecutive",
+    "count_in_window",
+    "ever",
+    "fact",
+    "holds",
+    "members",
+    "no_member",
+    "not_",
+    "rank",
+    "score",
+    "streak",
+    "vote_share",
+]
+
+Level = Literal["units", "collectives"]
+
+
+# -- the evaluation context -------------------------------------------------------
+
+
+@attrs.frozen
+class Context:
+    """Everything a condition may look at, passed together.
+
+    Parameters
+    ----------
+    period
+        The period assessed (e.g. the year of the achievement).
+    history
+        Titles and facts by unit and period.
+    table, scores, standing
+        This period's score table, scores and standing, for conditions on
+        columns, score fields and ranks.
+    level
+        ``"units"`` (the history's own units, default) or ``"collectives"``
+        (the history's collectives; member conditions look at their members).
+
+    The units assessed are those of the history at that level, or, without a
+    history, those of the table. When both are given, the table's units must
+    be the same set (they are aligned by id).
+    """
+
+    period: int
+    history: History | None = attrs.field(default=None, kw_only=True)
+    table: ScoreTable | None = attrs.field(default=None, kw_only=True)
+    scores: Scores | None = attrs.field(default=None, kw_only=True)
+    standing: Standing | None = attrs.field(default=None, kw_only=True)
+    level: Level = attrs.field(default="units", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.period, bool) or not isinstance(self.period, int | np.integer):
+            raise RuleTypeError(
+                f"Context period is a whole number, e.g. 2023 (got {self.period!r})"
+            )
+        if self.level not in ("units", "collectives"):
+            raise RuleError(f"level must be 'units' or 'collectives' (got {self.level!r})")
+        if self.level == "collectives" and (
+            self.history is None or self.history.collectives is None
+        ):
+            raise DataError(
+                "level='collectives' needs a history with collectives (History.from_records("
+                "..., member_of=..., collectives=...))"
+            )
+        if self.table is None and self.scores is not None:
+            object.__setattr__(self, "table", self.scores.table)
+
+    @property
+    def subjects(self) -> History | None:
+        """The history of the units assessed at this level."""
+        if self.history is None:
+            return None
+        return self.history.collectives if self.level == "collectives" else self.history
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The ids of the units assessed."""
+        h = self.subjects
+        if h is not None:
+            return h.units
+        if self.table is not None:
+            return self.table.units
+        raise DataError("the context has neither a history nor a table: give one of them")
+
+    def at(self, period: int) -> Context:
+        """The same context for another period (for windows)."""
+        return attrs.evolve(self, period=period)
+
+
+class _Eval:
+    """A context plus what evaluation derives from it (alignment, period index)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.units = ctx.units
+        self.n = len(self.units)
+        self._align: IntArray | None = None
+
+    def history(self, what: str) -> History:
+        h = self.ctx.subjects
+        if h is None:
+            raise DataError(f"{what} needs a history: give Context(..., history=...)")
+        return h
+
+    def period_index(self, period: int | None = None) -> int | None:
+        """Index of the period in the history, or None if outside it."""
+        h = self.history("a history condition")
+        p = self.ctx.period if period is None else period
+        return p - h.first if h.first <= p <= h.last else None
+
+    def table_rows(self, table: ScoreTable) -> IntArray | None:
+        """Positions in ``table`` of the assessed units (None when they are the same)."""
+        if self.ctx.history is None or table.units == self.units:
+            return None
+        if self._align is None:
+            if set(table.units) != set(self.units):
+                missing = sorted(set(self.units) - set(table.units))
+                extra = sorted(set(table.units) - set(self.units))
+                raise DataError(
+                    "the table's units are not the units assessed: "
+                    f"missing {listing(missing)}; extra {listing(extra)}"
+                )
+            self._align = np.array([table.index(u) for u in self.units], dtype=np.int64)
+        return self._align
+
+
+# -- conditions ---------------------------------------------------------------------
+
+
+class Condition:
+    """A predicate over units; combine with ``&``, ``|``, ``~``.
+
+    Not for subclassing outside the library: build conditions from the
+    functions of this module, or wrap a function with :func:`predicate`.
+    """
+
+    precedence: ClassVar[int] = 3  # for reprs: 1 |, 2 &, 3 atoms
+
+    def evaluate(self, context: Context) -> Verdict:
+        """Evaluate for every unit of ``context``; the verdict explains every result."""
+        if not isinstance(context, Context):
+            raise RuleTypeError(
+                f"evaluate takes a Context, e.g. Context(2023, history=h) (got {context!r})"
+            )
+        ev = _Eval(context)
+        nodes: list[_NodeResult] = []
+        self._walk(ev, nodes)
+        return Verdict(self, context, ev.units, nodes)
+
+    def _walk(self, ev: _Eval, out: list[_NodeResult]) -> BoolArray:
+        mask, detail = self._mask(ev)
+        out.append(_NodeResult(self, mask, detail, ()))
+        return mask
+
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:  # pragma: no cover
+        raise NotImplementedError
+
+    def mask(self, context: Context) -> BoolArray:
+        """Only the pass/fail mask (no explanation kept)."""
+        return self._mask(_Eval(context))[0]
+
+    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
+        if detail is None:
+            return ""
+        return _fmt(detail[i])
+
+    def __and__(self, other: Condition) -> Condition:
+        return all_of(self, other)
+
+    def __or__(self, other: Condition) -> Condition:
+        return any_of(self, other)
+
+    def __invert__(self) -> Condition:
+        return not_(self)
+
+    def __bool__(self) -> bool:
+        raise RuleTypeError(
+            f"{self!r} is a rule, not a truth value: combine conditions with & (and), | (or) "
+            "and ~ (not) rather than 'and', 'or', 'not', and evaluate with .evaluate(Context(...))"
+        )
+
+    def _wrapped(self, parent: int) -> str:
+        text = repr(self)
+        return f"({text})" if self.precedence <= parent or isinstance(self, _Compare) else text
+
+
+def _conditions(where: str, items: Sequence[object]) -> tuple[Condition, ...]:
+    if not items:
+        raise RuleError(f"{where} needs at least one condition")
+    for c in items:
+        if not isinstance(c, Condition):
+            raise RuleTypeError(f"{where} takes conditions (got {c!r})")
+    return tuple(items)  # type: ignore[arg-type]
+
+
+@attrs.frozen(repr=False)
+class _AllOf(Condition):
+    parts: tuple[Condition, ...]
+    precedence: ClassVar[int] = 2
+
+    def _walk(self, ev: _Eval, out: list[_NodeResult]) -> BoolArray:
+        kids: list[_NodeResult] = []
+        mask = np.ones(ev.n, dtype=bool)
+        for c in self.parts:
+            sub: list[_NodeResult] = []
+            mask = mask & c._walk(ev, sub)
+            kids.append(sub[-1])
+        out.append(_NodeResult(self, mask, None, tuple(kids)))
+        return mask
+
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+        mask = np.ones(ev.n, dtype=bool)
+        for c in self.parts:
+            mask &= c._mask(ev)[0]
+        return mask, None
+
+    def __repr__(self) -> str:
+        return " & ".join(c._wrapped(self.precedence) for c in self.parts)
+
+
+@attrs.frozen(repr=False)
+class _AnyOf(Condition):
+    parts: tuple[Condition, ...]
+    precedence: ClassVar[int] = 1
+
+    def _walk(self, ev: _Eval, out: list[_NodeResult]) -> BoolArray:
+        kids: list[_NodeResult] = []
+        mask = np.zeros(ev.n, dtype=bool)
+        for c in self.parts:
+            sub: list[_NodeResult] = []
+            mask = mask | c._walk(ev, sub)
+            kids.append(sub[-1])
+        out.append(_NodeResult(self, mask, None, tuple(kids)))
+        return mask
+
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+        mask = np.zeros(ev.n, dtype=bool)
+        for c in self.parts:
+            mask |= c._mask(ev)[0]
+        return mask, None
+
+    def __repr__(self) -> str:
+        return " | ".join(c._wrapped(self.precedence) for c in self.parts)
+
+
+@attrs.frozen(repr=False)
+class _Not(Condition):
+    part: Condition
+
+    def _walk(self, ev: _Eval, out: list[_NodeResult]) -> BoolArray:
+        sub: list[_NodeResult] = []
+        mask = ~self.part._walk(ev, sub)
+        out.append(_NodeResult(self, mask, None, (sub[-1],)))
+        return mask
+
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+        return ~self.part._mask(ev)[0], None
+
+    def __repr__(self) -> str:
+        inner = repr(self.part)
+        simple = isinstance(self.part, _Leaf) and not isinstance(self.part, _Compare)
+        return f"~{inner}" if simple else f"~({inner})"
+
+
+def all_of(*conditions: Condition) -> Condition:
+    """All of the conditions (``a & b & c``); nested ``all_of`` flatten.
+
+    >>> all_of(holds("A"), holds("B") & holds("C"))
+    holds('A') & holds('B') & holds('C')
+    """
+    parts: list[Condition] = []
+    for c in _conditions("all_of", conditions):
+        parts.extend(c.parts if isinstance(c, _AllOf) else (c,))
+    return parts[0] if len(parts) == 1 else _AllOf(tuple(parts))
+
+
+def any_of(*conditions: Condition) -> Condition:
+    """Any of the conditions (``a | b | c``); nested ``any_of`` flatten.
+
+    >>> any_of(holds("A") | holds("B"), holds("C"))
+    holds('A') | holds('B') | holds('C')
+    """
+    parts: list[Condition] = []
+    for c in _conditions("any_of", conditions):
+        parts.extend(c.parts if isinstance(c, _AnyOf) else (c,))
+    return parts[0] if len(parts) == 1 else _AnyOf(tuple(parts))
+
+
+def not_(condition: Condition) -> Condition:
+    """The negation (``~a``); ``~~a`` is ``a``.
+
+    >>> not_(not_(holds("A")))
+    holds('A')
+    """
+    (c,) = _conditions("not_", (condition,))
+    return c.part if isinstance(c, _Not) else _Not(c)
+
+
+class _Leaf(Condition):
+    """A condition that computes a mask itself."""
+
+
+# -- values and comparisons ----------------------------------------------------------
+
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+class _Value:
+    """Something per unit that can be compared: ``fact('x') >= 3`` is a condition."""
+
+    def values(self, ev: _Eval) -> tuple[AnyArray, BoolArray]:  # pragma: no cover
+        """The values and where they are missing."""
+        raise NotImplementedError
+
+    def threshold(self, value: object, ev: _Eval | None) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+            raise RuleTypeError(f"compare {self!r} with a number (got {value!r})")
+        if not math.isfinite(float(value)):
+            raise RuleError(f"compare {self!r} with a finite number (got {value!r})")
+        return value
+
+    def shown(self, raw: Any) -> str:
+        return _fmt(raw)
+
+    def labels(self, ev: _Eval, vals: AnyArray) -> AnyArray:
+        """What an explanation shows for each value (the values themselves by default)."""
+        return vals
+
+    def _cmp(self, op: str, other: object) -> Condition:
+        return _Compare(self, op, self.threshold(other, None))
+
+    def __ge__(self, other: object) -> Condition:
+        return self._cmp(">=", other)
+
+    def __gt__(self, other: object) -> Condition:
+        return self._cmp(">", other)
+
+    def __le__(self, other: object) -> Condition:
+        return self._cmp("<=", other)
+
+    def __lt__(self, other: object) -> Condition:
+        return self._cmp("<", other)
+
+    def __eq__(self, other: object) -> Condition:  # type: ignore[override]
+        return self._cmp("==", other)
+
+    def __ne__(self, other: object) -> Condition:  # type: ignore[override]
+        return self._cmp("!=", other)
+
+    __hash__ = object.__hash__
+
+    def between(
+        self,
+        low: object,
+        high: object,
+        *,
+        closed: Literal["both", "left", "right", "neither"] = "both",
+    ) -> Condition:
+        """``low <= value <= high`` (``closed`` says which ends are included).
+
+        >>> fact("months").between(3, 5, closed="left")
+        (fact('months') >= 3) & (fact('months') < 5)
+        """
+        if closed not in ("both", "left", "right", "neither"):
+            raise RuleError(f"closed must be 'both', 'left', 'right' or 'neither' (got {closed!r})")
+        lo = self >= low if closed in ("both", "left") else self > low
+        hi = self <= high if closed in ("both", "right") else self < high
+        return lo & hi
+
+
+@attrs.frozen(repr=False, eq=False)
+class _Compare(_Leaf):
+    value: _Value
+    op: str
+    threshold: Any
+
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+        vals, missing = self.value.values(ev)
+        t = (
+            self.value.threshold(self.threshold, ev)
+            if isinstance(self.threshold, str)
+            else self.threshold
+        )
+        with np.errstate(invalid="ignore"):
+            mask = np.asarray(_OPS[self.op](vals, t), dtype=bool) & ~missing
+        shown = self.value.labels(ev, vals)
+        if missing.any():
+            detail = shown.astype(object)
+            detail[missing] = None
+        else:
+            detail = shown
+        return mask, detail
+
+    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
+        assert detail is not None
+        return "missing" if detail[i] is None else self.value.shown(detail[i])
+
+    def __repr__(self) -> str:
+        return f"{self.value!r} {self.op} {self.threshold!r}"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _Compare)
+            and repr(self.value) == repr(other.value)
+            and self.op == other.op
+            and self.threshold == other.threshold
+        )
+
+    def __hash__(self) -> int:
+        return hash((repr(self.value), self.op, self.threshold))
+
+
+@attrs.frozen(repr=False, eq=False)
+class _Fact(_Value):
+    name: str
+
+    def values(self, ev: _Eval) -> tuple[AnyArray, BoolArray]:
+        h = ev.history(f"{self!r}")
+        p = ev.period_index()
+        arr = h.fact_all(self.name)
+        if p is None:
+            fill = -1 if self.name in h.ordinals else np.nan
+            v = np.full(ev.n, fill, dtype=arr.dtype)
+        else:
+            v = arr[p]
+        missing = v < 0 if self.name in h.ordinals else np.isnan(v)
+        return v, missing
+
+    def threshold(self, value: object, ev: _Eval | None) -> Any:
+        if isinstance(value, str):
+            if ev is None:
+                return nfc(value)  # checked against the scale when evaluated
+            h = ev.history(f"{self!r}")
+            if self.name not in h.ordinals:
+                raise RuleError(
+                    f"{self!r} is compared with {value!r}, but {self.name!r} is not an ordinal "
+                    "fact of the history; declare its scale with ordinals={...}"
+                )
+            return h.ordinals[self.name].code(value)
+        return super().threshold(value, ev)
+
+    def labels(self, ev: _Eval, vals: AnyArray) -> AnyArray:
+        scale = ev.history(repr(self)).ordinals.get(self.name)
+        if scale is None:
+            return vals
+        names = np.array([*scale.levels, "missing"], dtype=object)
+        return names[np.where(vals < 0, len(scale.levels), vals)]
+
+    def __repr__(self) -> str:
+        return f"fact({self.name!r})"
+
+
+def fact(name: str) -> _Value:
+    """A fact of the history in the assessed period (e.g. a rating, months in post).
+
+    Ordinal facts compare with level names: ``fact("rating") >= "HTTNV"``.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise RuleTypeError(f"fact() takes a fact name (got {name!r})")
+    return _Fact(nfc(name))
+
+
+@attrs.frozen(repr=False, eq=False)
+class _Column(_Value):
+    name: str
+
+    def values(self, ev: _Eval) -> tuple[AnyArray, BoolArray]:
+        t = ev.ctx.table
+        if t is None:
+            raise DataError(f"{self!r} needs a table: give Context(..., table=...)")
+        x = t.numeric(self.name, needed_by=repr(self))
+        if x.ndim != 1:
+            raise DataError(f"{self!r}: the column has batch axes; assess one scenario at a time")
+        rows = ev.table_rows(t)
+        x = x if rows is None else x[rows]
+        return x, np.isnan(x)
+
+    def __repr__(self) -> str:
+        return f"column({self.name!r})"
+
+
+def column(name: str) -> _Value:
+    """A numeric column of the context's table."""
+    if not isinstance(name, str) or not name.strip():
+        raise RuleTypeError(f"column() takes a column name (got {name!r})")
+    return _Column(nfc(name))
+
+
+@attrs.frozen(repr=False, eq=False)
+class _Score(_Value):
+    name: str
+
+    def values(self, ev: _Eval) -> tuple[AnyArray, BoolArray]:
+        s = ev.ctx.scores
+        if s is None:
+            raise DataError(f"{self!r} needs scores: give Context(..., scores=...)")
+        x = s[self.name]
+        if x.ndim != 1:
+            raise DataError(f"{self!r}: the scores have batch axes; assess one scenario at a time")
+        rows = ev.table_rows(s.table)
+        x = x if rows is None else x[rows]
+        return x, np.zeros(x.shape, dtype=bool)
+
+    def __repr__(self) -> str:
+        return f"score({self.name!r})"
+
+
+def score(name: str = "total") -> _Value:
+    """A field of the context's scores, in points (``score()`` is the total)."""
+    if not isinstance(name, str) or not name.strip():
+        raise RuleTypeError(f"score() takes a score field name (got {name!r})")
+    return _Score(nfc(name))
+
+
+@attrs.frozen(repr=False, eq=False)
+class _Rank(_Value):
+    def values(self, ev: _Eval) -> tuple[AnyArray, BoolArray]:
+        st = ev.ctx.standing
+        if st is None:
+            raise DataError("rank() needs a standing: give Context(..., standing=...)")
+        r = st.rank
+        if r.ndim != 1:
+            raise DataError("rank(): the standing has batch axes; assess one scenario at a time")
+        if st.units != ev.units:
+            pos = {u: i for i, u in enumerate(st.units)}
+            missing = [u for u in ev.units if u not in pos]
+            if missing:
+                raise DataError(f"rank(): the standing does not rank {listing(missing)}")
+            r = r[[pos[u] for u in ev.units]]
+        return r, np.zeros(r.shape, dtype=bool)
+
+    def __repr__(self) -> str:
+        return "rank()"
+
+
+def rank() -> _Value:
+    """The rank in the context's standing (1 = best), e.g. ``rank() <= 3``."""
+    return _Rank()
+
+
+# -- titles over time ------------------------------------------------------------------
+
+
+def _titles(where: str, titles: Sequence[object]) -> tuple[str, ...]:
+    if not titles:
+        raise RuleError(f"{where} needs at least one title")
+    for t in titles:
+        if not isinstance(t, str) or not t.strip():
+            raise RuleTypeError(f"{where}: titles are names (got {t!r})")
+    return tuple(nfc(str(t)) for t in titles)
+
+
+def _held_any(h: History, titles: Sequence[str]) -> BoolArray:
+    out = h.held_all(titles[0]).copy()
+    for t in titles[1:]:
+        out |= h.held_all(t)
+    return out
+
+
+def _title_repr(fn: str, titles: Sequence[str], **opts: Any) -> str:
+    args = ", ".join(repr(t) for t in titles)
+    more = "".join(f", {k}={v!r}" for k, v in opts.items() if v is not None)
+    return f"{fn}({args}{more})"
+
+
+@attrs.frozen(repr=False)
+class _Holds(_Leaf):
+    titles: tuple[str, ...]
+
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+        h = ev.history(repr(self))
+        p = ev.period_index()
+        if p is None:
+            return np.zeros(ev.n, dtype=bool), None
+        return _held_any(h, self.titles)[p], None
+
+    def __repr__(self) -> str:
+        return _title_repr("holds", self.titles)
+
+
+def holds(*titles: str) -> Condition:
+    """Holds one of ``titles`` for the assessed period (equivalent titles: list them all).
+
+    >>> holds("LĐTT", "CSTT")
+    holds('LĐTT', 'CSTT')
+    """
+    return _Holds(_titles("holds", titles))
+
+
+@attrs.frozen(repr=False)
+class _Ever(_Leaf):
+    titles: tuple[str, ...]
+    before: bool
+
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+        h = ev.history(repr(self))
+        held = _held_any(h, self.titles)
+        p = ev.ctx.period - h.first + (0 if self.before else 1)
+        p = min(max(p, 0), held.shape[0])
+        last = _last_index(held[:p])
+        detail = np.where(last >= 0, last + h.first, -1)
+        return last >= 0, detail
+
+    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
+        assert detail is not None
+        return "never" if detail[i] < 0 else f"last in {detail[i]}"
+
+    def __repr__(self) -> str:
+        return _title_repr("ever", self.titles, before=True if self.before else None)
+
+
+def ever(*titles: str, before: bool = False) -> Condition:
+    """Held one of ``titles`` in some period up to the assessed one (``before=True``:
+    strictly before it)."""
+    return _Ever(_titles("ever", titles), bool(before))
+
+
+def _last_index(held: BoolArray) -> IntArray:
+    """Per unit, the last period index where ``held`` is True (-1 if none)."""
+    if held.shape[0] == 0:
+        return np.full(held.shape[1], -1, dtype=np.int64)
+    rev = held[::-1].argmax(axis=0)
+    found = held.any(axis=0)
+    return np.where(found, held.shape[0] - 1 - rev, -1)
+
+
+@attrs.frozen(repr=False)
+class _Streak(_Leaf):
+    titles: tuple[str, ...]
+    n: int
+    fresh_after: str | None
+
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+        h = ev.history(repr(self))
+        p = ev.period_index()
+        if p is None:
+            return np.zeros(ev.n, dtype=bool), np.zeros(ev.n, dtype=np.int64)
+        held = _held_any(h, self.titles)
+        run = np.zeros(ev.n, dtype=np.int64)
+        for q in range(p + 1):
+            run = (run + 1) * held[q]
+        if self.fresh_after is not None:
+            # Achievements up to the last earlier award of this kind were used by it.
+            used = _last_index(h.held_all(self.fresh_after)[:p])
+            run = np.minimum(run, p - used) if used.size else run
+            run = np.where(used >= 0, np.minimum(run, p - used), run)
+        return run >= self.n, run
+
+    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
+        assert detail is not None
+        return f"{int(detail[i])} consecutive"
+
+    def __repr__(self) -> str:
+        return _title_repr("streak", self.titles, n=self.n, fresh_after=self.fresh_after)
+
+
+def _count(where: str, value: object, low: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        raise RuleError(f"{where} must be a whole number >= {low} (got {value!r})")
+    return int(value)
+
+
+def streak(*titles: str, n: int, fresh_after: str | None = None) -> Condition:
+    """Held one of ``titles`` in each of the ``n`` consecutive periods ending now.
+
+    ``fresh_after``: an award that uses up the achievements it was built on --
+    periods up to its last grant before the assessed period are not counted
+    again (the non-overlapping windows of Law 06/2022 Art. 5(2), "one
+    achievement, one form").
+
+    Examples
+    --------
+    CSTĐ cấp bộ/tỉnh: three consecutive CSTĐ cơ sở, not already used by an
+    earlier CSTĐ cấp bộ (Law 06/2022; see ``vn-emulation-law.md`` A.1):
+
+    >>> streak("CSTĐCS", n=3, fresh_after="CSTĐ_BO")
+    streak('CSTĐCS', n=3, fresh_after='CSTĐ_BO')
+    """
+    return _Streak(
+        _titles("streak", titles),
+        _count("streak n", n),
+        None if fresh_after is None else _titles("fresh_after", (fresh_after,))[0],
+    )
+
+
+@attrs.frozen(repr=False)
+class _Consecutive(_Leaf):
+    title: str
+    n: int
+    every: int
+
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+        h = ev.history(repr(self))
+        p = ev.period_index()
+        if p is None:
+            return np.zeros(ev.n, dtype=bool), np.zeros(ev.n, dtype=np.int64)
+        held = h.held_all(self.title)
+        count = np.zeros(ev.n, dtype=np.int64)
+        alive = np.ones(ev.n, dtype=bool)
+        for k in range(self.n):
+            q = p - k * self.every
+            alive &= held[q] if q >= 0 else False
+            count += alive
+        return count >= self.n, count
+
+    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
+        assert detail is not None
+        return f"{int(detail[i])} in a row"
+
+    def __repr__(self) -> str:
+        return f"consecutive({self.title!r}, n={self.n}, every={self.every})"
+
+
+def consecutive(title: str, *, n: int, every: int = 1) -> Condition:
+    """``title`` awarded ``n`` times in a row, each for the window right after the last.
+
+    An award built on ``every`` periods of achievements (e.g. CSTĐ cấp bộ on
+    three years) is consecutive when the next one is for the period ``every``
+    later: two consecutive CSTĐ cấp bộ, for 2011 and 2014.
+
+    >>> consecutive("CSTĐ_BO", n=2, every=3)
+    consecutive('CSTĐ_BO', n=2, every=3)
+    """
+    return _Consecutive(
+        _titles("consecutive", (title,))[0],
+        _count("consecutive n", n),
+        _count("consecutive every", every),
+    )
+
+
+# -- windows ---------------------------------------------------------------------------
+
+
+@attrs.frozen(repr=False)
+class Window:
+    """The periods a window condition looks at, ending at the assessed period.
+
+    ``Window(5)``: the last five periods. ``Window(since="BK_BO", min_length=5)``:
+    the periods after the last award of ``BK_BO`` before the assessed period
+    (Decree 98/2023 Art. 30(9): the next proposal is counted from the
+    achievement period of the previous award), and at least ``min_length`` of
+    them; without an earlier award, from the start of the history.
+
+    >>> Window(since="BK_BO", min_length=5)
+    Window(since='BK_BO', min_length=5)
+    """
+
+    length: int | None = None
+    since: str | None = attrs.field(default=None, kw_only=True)
+    min_length: int | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.length is None) == (self.since is None):
+            raise RuleError(
+                "a Window has a fixed length (Window(5)) or starts after an award (Window(since='BK_BO'))"
+            )
+        if self.length is not None:
+            _count("Window length", self.length)
+        if self.min_length is not None:
+            _count("Window min_length", self.min_length)
+        if self.since is not None:
+            object.__setattr__(self, "since", _titles("Window since", (self.since,))[0])
+
+    def bounds(self, ev: _Eval) -> tuple[IntArray, int]:
+        """Per unit, the first period index of the window; and the assessed period's index."""
+        h = ev.history(repr(self))
+        p = ev.ctx.period - h.first
+        if self.length is not None:
+            return np.full(ev.n, p - self.length + 1, dtype=np.int64), p
+        assert self.since is not None
+        last = _last_index(h.held_all(self.since)[: max(p, 0)])
+        return np.where(last >= 0, last + 1, 0), p
+
+    def __repr__(self) -> str:
+        if self.length is not None:
+            return f"Window({self.length})"
+        extra = f", min_length={self.min_length}" if self.min_length else ""
+        return f"Window(since={self.since!r}{extra})"
+
+
+def _window(value: object) -> Window:
+    if isinstance(value, Window):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Window(value)
+    raise RuleTypeError(f"window is a number of periods or a Window(...) (got {value!r})")
+
+
+@attrs.frozen(repr=False)
+class _InWindow(_Leaf):
+    condition: Condition
+    window: Window
+    at_least: int | None  # None: every period of the window
+
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+        h = ev.history(repr(self))
+        start, p = self.window.bounds(ev)
+        lo = int(start.min()) if start.size else p
+        count = np.zeros(ev.n, dtype=np.int64)
+        length = np.maximum(p - start + 1, 0)
+        for q in range(lo, p + 1):
+            inside = start <= q
+            if q < 0 or q > h.last - h.first:
+                continue  # before the history: not satisfied
+            sub = _Eval(ev.ctx.at(q + h.first))
+            sub.units, sub.n, sub._align = ev.units, ev.n, ev._align
+            count += inside & self.condition._mask(sub)[0]
+        long_enough = length >= (self.window.min_length or 0)
+        need = length if self.at_least is None else self.at_least
+        ok = long_enough & (count >= need)
+        return ok, np.stack([count, length])
+
+    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
+        assert detail is not None
+        hits, length = int(detail[0, i]), int(detail[1, i])
+        text = f"{hits} of {length} periods"
+        need = self.window.min_length or 0
+        if length < need:
+            text += f"; the window is shorter than the {need} periods required"
+        return text
+
+    def __repr__(self) -> str:
+        if self.at_least is None:
+            return f"all_in_window({self.condition!r}, window={self.window!r})"
+        return (
+            f"count_in_window({self.condition!r}, at_least={self.at_least}, window={self.window!r})"
+        )
+
+
+def count_in_window(condition: Condition, *, at_least: int, window: int | Window) -> Condition:
+    """``condition`` holds in at least ``at_least`` periods of the window.
+
+    Examples
+    --------
+    Bằng khen of the Prime Minister, individual (Law 06/2022 Art. 73(1)(b)): at
+    least three CSTĐ cơ sở in a window of at least five years since the last
+    ministry-level certificate:
+
+    >>> count_in_window(holds("CSTĐCS"), at_least=3, window=Window(since="BK_BO", min_length=5))
+    count_in_window(holds('CSTĐCS'), at_least=3, window=Window(since='BK_BO', min_length=5))
+    """
+    if not isinstance(condition, Condition):
+        raise RuleTypeError(f"count_in_window takes a condition (got {condition!r})")
+    return _InWindow(condition, _window(window), _count("at_least", at_least))
+
+
+def all_in_window(condition: Condition, *, window: int | Window) -> Condition:
+    """``condition`` holds in every period of the window (which must exist in full)."""
+    if not isinstance(condition, Condition):
+        raise RuleTypeError(f"all_in_window takes a condition (got {condition!r})")
+    return _InWindow(condition, _window(window), None)
+
+
+# -- members of collectives -------------------------------------------------------------
+
+
+def _share_value(value: object) -> Fraction:
+    if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
+        raise RuleTypeError(f"a share is a number in [0, 1], e.g. 0.7 (got {value!r})")
+    frac = Fraction(value) if isinstance(value, Fraction) else Fraction(repr(float(value)))
+    if not 0 <= frac <= 1:
+        raise RuleError(f"a share is in [0, 1]; write 70 % as 0.7 (got {value!r})")
+    return frac
+
+
+@attrs.frozen(repr=False, eq=False)
+class _MemberCounts(_Value):
+    condition: Condition
+    kind: Literal["share", "count"]
+
+    def counts(self, ev: _Eval) -> tuple[IntArray, IntArray]:
+        ctx = ev.ctx
+        if ctx.level != "collectives":
+            raise DataError(
+                f"{self!r} assesses collectives: give Context(..., level='collectives')"
+            )
+        h = ctx.history
+        assert h is not None
+        assert h.member_of is not None
+        p = ctx.period - h.first
+        n_coll = ev.n
+        if not 0 <= p <= h.last - h.first:
+            z = np.zeros(n_coll, dtype=np.int64)
+            return z, z
+        member = h.member_of[p]
+        sub = Context(ctx.period, history=h, level="units")
+        ok = self.condition.mask(sub)
+        inside = member >= 0
+        size = np.bincount(member[inside], minlength=n_coll)
+        hits = np.bincount(member[inside & ok], minlength=n_coll)
+        return hits, size
+
+    def values(self, ev: _Eval) -> tuple[AnyArray, BoolArray]:
+        hits, size = self.counts(ev)
+        if self.kind == "count":
+            return hits, np.zeros(hits.shape, dtype=bool)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return hits / np.where(size > 0, size, 1), size == 0
+
+    def threshold(self, value: object, ev: _Eval | None) -> Any:
+        if self.kind == "share":
+            return _share_value(value)
+        return super().threshold(value, ev)
+
+    def __repr__(self) -> str:
+        return f"members({self.condition!r}).{self.kind}()"
+
+
+@attrs.frozen(repr=False, eq=False)
+class _MemberShare(_Leaf):
+    """An exact comparison of a member share: ``hits * den OP num * size`` in integers."""
+
+    counts: _MemberCounts
+    op: str
+    share: Fraction
+
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+        hits, size = self.counts.counts(ev)
+        lhs = hits * self.share.denominator
+        rhs = size * self.share.numerator
+        mask = np.asarray(_OPS[self.op](lhs, rhs), dtype=bool) & (size > 0)
+        return mask, np.stack([hits, size])
+
+    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
+        assert detail is not None
+        h, s = int(detail[0, i]), int(detail[1, i])
+        return f"{h} of {s} members" if s else "no members"
+
+    def __repr__(self) -> str:
+        return f"{self.counts!r} {self.op} {_share_repr(self.share)}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _MemberShare) and repr(self) == repr(other)
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+
+def _share_repr(f: Fraction) -> str:
+    as_float = float(f)
+    return (
+        repr(as_float)
+        if Fraction(repr(as_float)) == f
+        else f"Fraction({f.numerator}, {f.denominator})"
+    )
+
+
+class _Members:
+    """``members(cond)``: aggregate a condition over each collective's members."""
+
+    def __init__(self, condition: Condition) -> None:
+        if not isinstance(condition, Condition):
+            raise RuleTypeError(f"members() takes a condition on individuals (got {condition!r})")
+        self.condition = condition
+
+    def share(self) -> _ShareValue:
+        """The share of members satisfying the condition, compared exactly."""
+        return _ShareValue(_MemberCounts(self.condition, "share"))
+
+    def count(self) -> _Value:
+        """The number of members satisfying the condition."""
+        return _MemberCounts(self.condition, "count")
+
+    def __repr__(self) -> str:
+        return f"members({self.condition!r})"
+
+
+class _ShareValue:
+    """Comparisons of a member share build exact integer comparisons."""
+
+    def __init__(self, counts: _MemberCounts) -> None:
+        self.counts = counts
+
+    def _cmp(self, op: str, other: object) -> Condition:
+        return _MemberShare(self.counts, op, _share_value(other))
+
+    def __ge__(self, other: object) -> Condition:
+        return self._cmp(">=", other)
+
+    def __gt__(self, other: object) -> Condition:
+        return self._cmp(">", other)
+
+    def __le__(self, other: object) -> Condition:
+        return self._cmp("<=", other)
+
+    def __lt__(self, other: object) -> Condition:
+        return self._cmp("<", other)
+
+    def __eq__(self, other: object) -> Condition:  # type: ignore[override]
+        return self._cmp("==", other)
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return repr(self.counts)
+
+
+def members(condition: Condition) -> _Members:
+    """The members of each collective (this period) that satisfy ``condition``.
+
+    Shares compare exactly, in integers: ``members(c).share() >= 0.7`` is
+    ``count * 10 >= 7 * size``, so 16 of 23 (69.6 %) fails and 17 passes.
+
+    Examples
+    --------
+    Tập thể lao động xuất sắc (Law 06/2022 Art. 27(1)):
+
+    >>> ttldxs = (
+    ...     (members(fact("rating") >= "HTNV").share() == 1)
+    ...     & (members(holds("LĐTT")).share() >= 0.7)
+    ...     & (members(holds("CSTĐCS")).count() >= 1)
+    ... )
+    """
+    return _Members(condition)
+
+
+def no_member(condition: Condition) -> Condition:
+    """No member of the collective satisfies ``condition`` this period."""
+    return _Members(condition).count() == 0
+
+
+@attrs.frozen(repr=False, eq=False)
+class _VoteShare(_Leaf):
+    yes: str
+    of: str
+    op: str
+    share: Fraction
+
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+        yes, m1 = _Any(self.yes).values(ev)
+        den, m2 = _Any(self.of).values(ev)
+        bad = ~(m1 | m2) & (
+            (yes < 0) | (den <= 0) | (yes > den) | (yes != np.round(yes)) | (den != np.round(den))
+        )
+        if bad.any():
+            units = [ev.units[int(i)] for i in np.flatnonzero(bad)]
+            raise DataError(
+                f"{self!r}: votes must be whole numbers with 0 <= {self.yes} <= {self.of} and "
+                f"{self.of} > 0; check {listing(units)}"
+            )
+        y = np.where(m1 | m2, 0, yes).astype(np.int64)
+        d = np.where(m1 | m2, 1, den).astype(np.int64)
+        mask = np.asarray(
+            _OPS[self.op](y * self.share.denominator, d * self.share.numerator), dtype=bool
+        )
+        return mask & ~(m1 | m2), np.stack([y, d])
+
+    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
+        assert detail is not None
+        return f"{int(detail[0, i])} of {int(detail[1, i])}"
+
+    def __repr__(self) -> str:
+        return f"vote_share({self.yes!r}, of={self.of!r}) {self.op} {_share_repr(self.share)}"
+
+
+@attrs.frozen(repr=False, eq=False)
+class _Any(_Value):
+    """A name read from the table if it has it, else from the history's facts."""
+
+    name: str
+
+    def values(self, ev: _Eval) -> tuple[AnyArray, BoolArray]:
+        t = ev.ctx.table
+        if t is not None and self.name in t:
+            return _Column(self.name).values(ev)
+        if ev.ctx.history is not None:
+            return _Fact(self.name).values(ev)
+        raise DataError(f"{self.name!r} is neither a table column nor a history fact")
+
+
+class _VoteValue:
+    def __init__(self, yes: str, of: str) -> None:
+        self.yes, self.of = yes, of
+
+    def _cmp(self, op: str, other: object) -> Condition:
+        return _VoteShare(self.yes, self.of, op, _share_value(other))
+
+    def __ge__(self, other: object) -> Condition:
+        return self._cmp(">=", other)
+
+    def __gt__(self, other: object) -> Condition:
+        return self._cmp(">", other)
+
+    __hash__ = object.__hash__
+
+
+def vote_share(yes: str, *, of: str) -> _VoteValue:
+    """Votes in favour over a declared denominator, compared exactly.
+
+    ``of`` names the denominator: all council members (old Decree 91/2017 Art.
+    45(8): at least 90 % of *all* members, absentees voting in writing) or those
+    present -- whichever column or fact the rule names.
+
+    >>> vote_share("yes_votes", of="council_members") >= 0.9
+    vote_share('yes_votes', of='council_members') >= 0.9
+    """
+    return _VoteValue(nfc(yes), nfc(of))
+
+
+# -- verdicts ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _NodeResult:
+    condition: Condition
+    mask: BoolArray
+    detail: AnyArray | None
+    children: tuple[_NodeResult, ...]
+
+
+class Verdict:
+    """The outcome of evaluating a condition: who passed, and why each unit did not.
+
+    ``passed`` is aligned with ``units``. :meth:`failed_clauses` gives, in bulk,
+    which clauses (leaves of the condition) each unit failed; :meth:`why_not`
+    and :meth:`explain` say it in words for one unit, from the same arrays.
+    """
+
+    def __init__(
+        self,
+        condition: Condition,
+        context: Context,
+        units: tuple[str, ...],
+        nodes: list[_NodeResult],
+    ) -> None:
+        self.condition = condition
+        self.context = context
+        self.units = units
+        self._root = nodes[-1]
+        self._leaves = [n for n in _flatten(self._root) if not n.children]
+        self._index: dict[str, int] | None = None
+
+    @property
+    def passed(self) -> BoolArray:
+        """Whether each unit satisfies the condition."""
+        return self._root.mask
+
+    @property
+    def eligible(self) -> tuple[str, ...]:
+        """The ids of the units that pass."""
+        return tuple(u for u, ok in zip(self.units, self.passed.tolist(), strict=True) if ok)
+
+    @property
+    def clauses(self) -> tuple[str, ...]:
+        """The leaf clauses, in order: clause code k is ``clauses[k]``."""
+        return tuple(repr(n.condition) for n in self._leaves)
+
+    def failed_clauses(self) -> BoolArray:
+        """``(clauses, units)``: where each leaf clause evaluated false."""
+        return (
+            np.stack([~n.mask for n in self._leaves])
+            if self._leaves
+            else np.zeros((0, len(self.units)), bool)
+        )
+
+    def failure_codes(self) -> AnyArray:
+        """Per unit, a bit mask (uint64) of the clauses that made it fail; 0 for a pass.
+
+        Bit k stands for ``clauses[k]``. Only clauses whose outcome made the
+        unit fail are set: a failed alternative of an ``|`` that passed anyway
+        is not a reason, and under ``~`` the reason is a clause that *held*.
+        Conditions of more than 64 clauses: use :meth:`blamed_clauses`.
+        """
+        blamed = self.blamed_clauses()
+        if blamed.shape[0] > 64:
+            raise DataError(
+                f"{len(self.clauses)} clauses do not fit a 64-bit code; use blamed_clauses()"
+            )
+        codes = np.zeros(len(self.units), dtype=np.uint64)
+        for k in range(blamed.shape[0]):
+            codes[blamed[k]] |= np.uint64(1) << np.uint64(k)
+        return codes
+
+    def blamed_clauses(self) -> BoolArray:
+        """``(clauses, units)``: which clauses made each unit fail (see :meth:`failure_codes`)."""
+        out = np.zeros((len(self._leaves), len(self.units)), dtype=bool)
+        leaf_pos = {id(n): k for k, n in enumerate(self._leaves)}
+
+        def blame(node: _NodeResult, region: BoolArray, want: bool) -> None:
+            wrong = region & (node.mask != want)
+            if not node.children:
+                out[leaf_pos[id(node)]] |= wrong
+            elif isinstance(node.condition, _Not):
+                blame(node.children[0], wrong, not want)
+            else:
+                for kid in node.children:
+                    blame(kid, wrong, want)
+
+        blame(self._root, np.ones(len(self.units), dtype=bool), True)
+        return out
+
+    def _i(self, unit: str) -> int:
+        if self._index is None:
+            self._index = {u: i for i, u in enumerate(self.units)}
+        key = nfc(str(unit))
+        if key not in self._index:
+            raise unknown("unit", str(unit), self.units, "in this verdict")
+        return self._index[key]
+
+    def explain(self, unit: str) -> str:
+        """The whole condition tree for ``unit``, each part marked ✓ or ✗ with its value."""
+        i = self._i(unit)
+        lines = [f"{self.units[i]}: {'passes' if self.passed[i] else 'fails'} {self.condition!r}"]
+
+        def walk(node: _NodeResult, depth: int) -> None:
+            mark = "✓" if node.mask[i] else "✗"
+            c = node.condition
+            if node.children:
+                label = {"_AllOf": "all of", "_AnyOf": "any of", "_Not": "not"}[type(c).__name__]
+                lines.append(f"{'  ' * depth}{mark} {label}:")
+                for kid in node.children:
+                    walk(kid, depth + 1)
+            else:
+                value = c._detail_text(node.detail, i)
+                lines.append(f"{'  ' * depth}{mark} {c!r}" + (f": {value}" if value else ""))
+
+        walk(self._root, 1)
+        return "\n".join(lines)
+
+    def why_not(self, unit: str) -> str:
+        """Only the clauses that made ``unit`` fail (or that it passes)."""
+        i = self._i(unit)
+        if self.passed[i]:
+            return f"{self.units[i]} passes {self.condition!r}"
+        lines = [f"{self.units[i]} fails {self.condition!r}:"]
+
+        def walk(node: _NodeResult, depth: int) -> None:
+            c = node.condition
+            if not node.children:
+                value = c._detail_text(node.detail, i)
+                lines.append(f"{'  ' * depth}✗ {c!r}" + (f": {value}" if value else ""))
+            elif isinstance(c, _AllOf):
+                for kid in node.children:
+                    if not kid.mask[i]:
+                        walk(kid, depth)
+            elif isinstance(c, _AnyOf):
+                lines.append(f"{'  ' * depth}✗ none of:")
+                for kid in node.children:
+                    walk(kid, depth + 1)
+            else:
+                kid = node.children[0]
+                value = kid.condition._detail_text(kid.detail, i) if not kid.children else ""
+                lines.append(
+                    f"{'  ' * depth}✗ not {kid.condition!r}"
+                    + (f" (it holds: {value})" if value else " (it holds)")
+                )
+
+        walk(self._root, 1)
+        return "\n".join(lines)
+
+    def to_dict(self, unit: str) -> dict[str, Any]:
+        """The explanation tree of ``unit`` as plain data."""
+        i = self._i(unit)
+
+        def node(n: _NodeResult) -> dict[str, Any]:
+            d: dict[str, Any] = {"condition": repr(n.condition), "passed": bool(n.mask[i])}
+            if n.children:
+                d["kind"] = {"_AllOf": "all_of", "_AnyOf": "any_of", "_Not": "not"}[
+                    type(n.condition).__name__
+                ]
+                d["parts"] = [node(k) for k in n.children]
+            else:
+                d["value"] = n.condition._detail_text(n.detail, i)
+            return d
+
+        return {"unit": self.units[i], "period": self.context.period, **node(self._root)}
+
+    def __repr__(self) -> str:
+        return f"<Verdict {int(self.passed.sum())} of {len(self.units)} pass {self.condition!r}>"
+
+
+def _flatten(node: _NodeResult) -> list[_NodeResult]:
+    out = [node]
+    for k in node.children:
+        out.extend(_flatten(k))
+    return out
+
+
+def _fmt(x: Any) -> str:
+    if isinstance(x, float | np.floating):
+        return f"{float(x):g}"
+    return str(x)

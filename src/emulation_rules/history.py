@@ -1,0 +1,573 @@
+"""`History`: titles, awards and facts by unit and period.
+
+A history is what eligibility rules look back on: which titles each unit held
+in each period, the facts recorded for it (yearly task ratings, months in
+post, initiatives and their scope), and, for individuals, the collective they
+belonged to. It is stored as arrays shaped ``(periods, units)`` so that a
+streak over a million people is a handful of array operations.
+
+Periods are whole numbers (years, usually) forming a contiguous range; a unit
+with no record in a period has no title and missing facts there. A history is
+never edited in place: :meth:`History.append` adds a later period and
+:meth:`History.revoke` records a revocation, each returning a new history. A
+revoked title stays recorded (with its reason) but is no longer *held*, so
+every streak and window that counted it breaks.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from ._names import check_ids, listing, nfc, unknown
+from .errors import DataError, DataTypeError, RuleError, RuleTypeError
+from .types import AnyArray, BoolArray, IntArray
+
+__all__ = ["History", "Ordinal", "Revocation"]
+
+
+def _readonly(a: AnyArray) -> AnyArray:
+    a.flags.writeable = False
+    return a
+
+
+def _levels(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise RuleTypeError(f"Ordinal takes a sequence of levels, worst first (got {value!r})")
+    out = tuple(nfc(str(v)) for v in value)
+    if len(out) < 2:
+        raise RuleError(f"an Ordinal scale needs at least two levels, worst first (got {out!r})")
+    if len(set(out)) != len(out):
+        raise RuleError(f"Ordinal levels must be distinct (got {out!r})")
+    return out
+
+
+@attrs.frozen(repr=False)
+class Ordinal:
+    """An ordered scale of levels, listed from worst to best.
+
+    Examples
+    --------
+    The yearly task ratings of Vietnamese civil servants:
+
+    >>> rating = Ordinal(["KHTNV", "HTNV", "HTTNV", "HTXSNV"])
+    >>> rating.code("HTTNV")
+    2
+    """
+
+    levels: tuple[str, ...] = attrs.field(converter=_levels)
+
+    def code(self, level: str) -> int:
+        """The position of ``level`` on the scale (0 = worst)."""
+        key = nfc(str(level))
+        if key not in self.levels:
+            raise unknown("level", str(level), list(self.levels), "on this ordinal scale")
+        return self.levels.index(key)
+
+    def __repr__(self) -> str:
+        return f"Ordinal({list(self.levels)!r})"
+
+
+@attrs.frozen
+class Revocation:
+    """A title withdrawn from a unit for a period, and why (Law 06/2022, ch. VII)."""
+
+    unit: str
+    title: str
+    period: int
+    reason: str
+
+
+class History:
+    """Titles and facts by unit and period, for one level of subjects.
+
+    Build one with :meth:`from_records`. Arrays are shaped ``(periods, units)``.
+
+    Parameters
+    ----------
+    units
+        The subjects' ids (individuals, or collectives).
+    periods
+        The first and last period covered; every period in between exists.
+    titles
+        Title name to a bool array: granted for the achievement of that period.
+    facts
+        Fact name to a float array (NaN = missing) or, for ordinal facts, an
+        int array of level codes (-1 = missing).
+    ordinals
+        Fact name to its :class:`Ordinal` scale.
+    member_of
+        For individuals: an int array, the position of the collective each
+        belongs to in each period (-1 = none), in ``collectives``.
+    collectives
+        The history of the collectives the individuals belong to.
+
+    Examples
+    --------
+    >>> h = History.from_records([
+    ...     {"unit": "An", "period": 2022, "titles": ["LĐTT"], "rating": "HTTNV"},
+    ...     {"unit": "An", "period": 2023, "titles": ["LĐTT", "CSTĐCS"], "rating": "HTXSNV"},
+    ...     {"unit": "Bình", "period": 2023, "titles": [], "rating": "HTNV"},
+    ... ], ordinals={"rating": Ordinal(["KHTNV", "HTNV", "HTTNV", "HTXSNV"])})
+    >>> h
+    History(2 units, periods 2022-2023; titles: CSTĐCS, LĐTT; facts: rating)
+    >>> h.held("LĐTT", 2023)
+    array([ True, False])
+    """
+
+    __slots__ = (
+        "_facts",
+        "_granted",
+        "_index",
+        "_member_of",
+        "_revoked",
+        "collectives",
+        "first",
+        "last",
+        "ordinals",
+        "revocations",
+        "units",
+    )
+
+    units: tuple[str, ...]
+    first: int
+    last: int
+    ordinals: dict[str, Ordinal]
+    revocations: tuple[Revocation, ...]
+    collectives: History | None
+    _granted: dict[str, BoolArray]
+    _revoked: dict[str, BoolArray]
+    _facts: dict[str, AnyArray]
+    _member_of: IntArray | None
+    _index: dict[str, int] | None
+
+    def __init__(
+        self,
+        units: Sequence[str],
+        periods: tuple[int, int],
+        *,
+        titles: Mapping[str, BoolArray] | None = None,
+        facts: Mapping[str, AnyArray] | None = None,
+        ordinals: Mapping[str, Ordinal] | None = None,
+        member_of: IntArray | None = None,
+        collectives: History | None = None,
+        revocations: Sequence[Revocation] = (),
+    ) -> None:
+        ids, problems = check_ids(list(units))
+        if problems:
+            raise DataError.collect(problems, "the history's units")
+        first, last = (int(periods[0]), int(periods[1]))
+        if last < first:
+            raise DataError(
+                f"periods run from {first} to {last}; periods must be in increasing order"
+            )
+        self.units = tuple(ids)
+        self._index = None
+        self.first, self.last = first, last
+        shape = (last - first + 1, len(ids))
+        self.ordinals = dict(ordinals or {})
+        self._granted = {}
+        for name, arr in (titles or {}).items():
+            a = np.asarray(arr, dtype=bool)
+            if a.shape != shape:
+                raise DataError(f"title {name!r} has shape {a.shape}; expected {shape}")
+            self._granted[nfc(name)] = _readonly(a.copy())
+        self._facts = {}
+        for name, arr in (facts or {}).items():
+            a = np.array(arr)
+            if a.shape != shape:
+                raise DataError(f"fact {name!r} has shape {a.shape}; expected {shape}")
+            self._facts[nfc(name)] = _readonly(a)
+        self.revocations = tuple(revocations)
+        self._revoked = {}
+        for r in self.revocations:
+            arr = self._revoked.setdefault(r.title, np.zeros(shape, dtype=bool))
+            arr[r.period - first, self.index(r.unit)] = True
+        for arr in self._revoked.values():
+            _readonly(arr)
+        if (member_of is None) != (collectives is None):
+            raise DataError("give member_of and collectives together")
+        if member_of is not None:
+            m = np.asarray(member_of, dtype=np.int64)
+            if m.shape != shape:
+                raise DataError(f"member_of has shape {m.shape}; expected {shape}")
+            assert collectives is not None
+            if ((m < -1) | (m >= len(collectives.units))).any():
+                raise DataError("member_of holds positions outside the collectives")
+            m = _readonly(m.copy())
+        else:
+            m = None
+        self._member_of = m
+        self.collectives = collectives
+
+    # -- construction -----------------------------------------------------------------
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        unit: str = "unit",
+        period: str = "period",
+        titles: str = "titles",
+        ordinals: Mapping[str, Ordinal | Sequence[str]] | None = None,
+        member_of: str | None = None,
+        collectives: History | Iterable[Mapping[str, Any]] | None = None,
+        periods: tuple[int, int] | None = None,
+    ) -> History:
+        """A history from one record per unit and period.
+
+        Each record names its unit and period, lists the titles held for that
+        period's achievement under ``titles``, and may carry any other facts
+        (numbers, flags, or levels of a declared ordinal scale). A unit with
+        no record in a period has no title and missing facts there.
+
+        Parameters
+        ----------
+        ordinals
+            Fact name to its scale (an :class:`Ordinal` or its levels, worst
+            first). Values of these facts must be levels of the scale.
+        member_of
+            The key naming the collective an individual belongs to in that
+            period; needs ``collectives``.
+        collectives
+            The collectives' history (or its records).
+        periods
+            The first and last period to cover (default: those seen).
+        """
+        rows = list(records)
+        scales = {
+            nfc(k): v if isinstance(v, Ordinal) else Ordinal(v) for k, v in (ordinals or {}).items()
+        }
+        problems: list[str] = []
+        unit_ids: dict[str, None] = {}
+        seen_periods: set[int] = set()
+        for k, r in enumerate(rows):
+            if not isinstance(r, Mapping):
+                raise DataTypeError(
+                    f"record {k} is {type(r).__name__}; give one dict per unit and period"
+                )
+            problems.extend(
+                f"record {k} has no {key!r}; every record names its {key}"
+                for key in (unit, period)
+                if key not in r
+            )
+            p = r.get(period)
+            if p is not None and (isinstance(p, bool) or not isinstance(p, numbers.Integral)):
+                problems.append(
+                    f"record {k} has period {p!r}; periods are whole numbers (e.g. the year)"
+                )
+            elif p is not None:
+                seen_periods.add(int(p))
+            if unit in r:
+                unit_ids.setdefault(nfc(str(r[unit])).strip(), None)
+        if problems:
+            raise DataError.collect(problems, "the history records")
+        if not rows and periods is None:
+            raise DataError("no records and no periods=; give at least one record")
+        first, last = periods if periods is not None else (min(seen_periods), max(seen_periods))
+        ids = list(unit_ids)
+        index = {u: i for i, u in enumerate(ids)}
+        shape = (last - first + 1, len(ids))
+        granted: dict[str, BoolArray] = {}
+        fact_values: dict[str, dict[tuple[int, int], object]] = {}
+        memberships: dict[tuple[int, int], str] = {}
+        seen: dict[tuple[int, int], int] = {}
+        for k, r in enumerate(rows):
+            p = int(r[period])
+            if not first <= p <= last:
+                problems.append(f"record {k} is for period {p}, outside {first}-{last}")
+                continue
+            u = index[nfc(str(r[unit])).strip()]
+            cell = (p - first, u)
+            if cell in seen:
+                problems.append(
+                    f"unit {ids[u]!r} has two records for period {p} (records {seen[cell]} and {k}); "
+                    "merge them"
+                )
+                continue
+            seen[cell] = k
+            held = r.get(titles, ()) or ()
+            if isinstance(held, str):
+                held = (held,)
+            for t in held:
+                name = nfc(str(t))
+                granted.setdefault(name, np.zeros(shape, dtype=bool))[cell] = True
+            for key, v in r.items():
+                if key in (unit, period, titles) or key == member_of:
+                    continue
+                fact_values.setdefault(nfc(key), {})[cell] = v
+            if member_of is not None and r.get(member_of) is not None:
+                memberships[cell] = nfc(str(r[member_of]))
+        facts: dict[str, AnyArray] = {}
+        for name, cells in fact_values.items():
+            facts[name] = _fact_array(name, cells, shape, scales.get(name), ids, first, problems)
+        coll: History | None = None
+        member_arr = None
+        if member_of is not None:
+            if collectives is None:
+                raise DataError("member_of= needs collectives= (their history or records)")
+            coll = (
+                collectives
+                if isinstance(collectives, History)
+                else History.from_records(
+                    collectives,
+                    unit=unit,
+                    period=period,
+                    titles=titles,
+                    ordinals=ordinals,
+                    periods=(first, last),
+                )
+            )
+            member_arr = np.full(shape, -1, dtype=np.int64)
+            cidx = {c: i for i, c in enumerate(coll.units)}
+            for (pp, u), c in memberships.items():
+                if c not in cidx:
+                    problems.append(
+                        f"unit {ids[u]!r} is a member of {c!r} in {pp + first}, which is not a "
+                        f"collective of the history; known: {listing(sorted(cidx))}"
+                    )
+                    continue
+                member_arr[pp, u] = cidx[c]
+        if problems:
+            raise DataError.collect(problems, "the history records")
+        return cls(
+            ids,
+            (first, last),
+            titles=granted,
+            facts=facts,
+            ordinals=scales,
+            member_of=member_arr,
+            collectives=coll,
+        )
+
+    # -- growing ----------------------------------------------------------------------
+
+    def append(self, records: Iterable[Mapping[str, Any]], **options: Any) -> History:
+        """A new history with the periods of ``records`` added after the last one.
+
+        Earlier periods are never rewritten: a record for a period already
+        covered is refused. New units are added (with no record before).
+        """
+        new = History.from_records(records, ordinals=self.ordinals, **options)
+        if new.first <= self.last:
+            raise DataError(
+                f"append adds periods after {self.last}; the records start at {new.first}. "
+                "Earlier periods are never rewritten: record a revocation with revoke() instead"
+            )
+        return History.concat(self, new)
+
+    @staticmethod
+    def concat(old: History, new: History) -> History:
+        """``old`` followed by the later periods of ``new`` (units merged by id)."""
+        units = list(old.units) + [u for u in new.units if u not in set(old.units)]
+        first, last = old.first, new.last
+        shape = (last - first + 1, len(units))
+        pos_old = np.arange(len(old.units))
+        idx = {u: i for i, u in enumerate(units)}
+        pos_new = np.array([idx[u] for u in new.units], dtype=np.int64)
+        off = new.first - first
+
+        def place(
+            a_old: AnyArray | None, a_new: AnyArray | None, fill: Any, dtype: Any
+        ) -> AnyArray:
+            out = np.full(shape, fill, dtype=dtype)
+            if a_old is not None:
+                out[: old.last - first + 1, pos_old] = a_old
+            if a_new is not None:
+                out[off:, pos_new] = a_new
+            return out
+
+        titles = {
+            t: place(old._granted.get(t), new._granted.get(t), False, bool)
+            for t in {*old._granted, *new._granted}
+        }
+        facts: dict[str, AnyArray] = {}
+        for f in {*old._facts, *new._facts}:
+            ordinal = f in old.ordinals or f in new.ordinals
+            facts[f] = place(
+                old._facts.get(f),
+                new._facts.get(f),
+                -1 if ordinal else np.nan,
+                np.int16 if ordinal else np.float64,
+            )
+        if old.collectives is not None or new.collectives is not None:
+            raise DataError(
+                "appending to a history with collectives is not supported yet; build the "
+                "history for all periods with History.from_records"
+            )
+        return History(
+            units,
+            (first, last),
+            titles=titles,
+            facts=facts,
+            ordinals={**old.ordinals, **new.ordinals},
+            revocations=old.revocations,
+        )
+
+    def revoke(self, unit: str, title: str, period: int, *, reason: str) -> History:
+        """A new history in which ``unit``'s ``title`` for ``period`` is revoked.
+
+        The grant stays on record; the title is no longer held, so streaks and
+        windows that counted it break.
+        """
+        t = self._title_key(title)
+        i = self.index(unit)
+        p = self._period_index(period)
+        if not self._granted[t][p, i]:
+            raise DataError(f"{self.units[i]!r} did not hold {t!r} for {period}; nothing to revoke")
+        for r in self.revocations:
+            if (r.unit, r.title, r.period) == (self.units[i], t, int(period)):
+                raise DataError(
+                    f"{t!r} of {self.units[i]!r} for {period} is already revoked "
+                    f"(reason: {r.reason})"
+                )
+        if not isinstance(reason, str) or not reason.strip():
+            raise RuleError("give the reason for the revocation (reason='...')")
+        rev = (*self.revocations, Revocation(self.units[i], t, int(period), reason))
+        return History(
+            self.units,
+            (self.first, self.last),
+            titles=self._granted,
+            facts=self._facts,
+            ordinals=self.ordinals,
+            member_of=self._member_of,
+            collectives=self.collectives,
+            revocations=rev,
+        )
+
+    # -- access -----------------------------------------------------------------------
+
+    @property
+    def periods(self) -> tuple[int, ...]:
+        """Every period covered, in order."""
+        return tuple(range(self.first, self.last + 1))
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        """The titles that appear in the history, sorted."""
+        return tuple(sorted(self._granted))
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        """The facts recorded, sorted."""
+        return tuple(sorted(self._facts))
+
+    @property
+    def n_units(self) -> int:
+        """How many units."""
+        return len(self.units)
+
+    def index(self, unit: str) -> int:
+        """The position of ``unit`` (compared after NFC normalisation)."""
+        if self._index is None:
+            self._index = {u: i for i, u in enumerate(self.units)}
+        key = nfc(str(unit)).strip()
+        if key not in self._index:
+            raise unknown("unit", str(unit), self.units, "in the history")
+        return self._index[key]
+
+    def _title_key(self, title: str) -> str:
+        key = nfc(str(title))
+        if key not in self._granted:
+            raise unknown("title", str(title), list(self._granted), "in the history")
+        return key
+
+    def _period_index(self, period: object) -> int:
+        if isinstance(period, bool) or not isinstance(period, int | np.integer):
+            raise DataTypeError(f"a period is a whole number (got {period!r})")
+        if not self.first <= period <= self.last:
+            raise DataError(f"period {period} is outside the history ({self.first}-{self.last})")
+        return int(period) - self.first
+
+    def granted(self, title: str) -> BoolArray:
+        """Where ``title`` was granted, revoked or not: shape ``(periods, units)``."""
+        return self._granted[self._title_key(title)]
+
+    def held_all(self, title: str) -> BoolArray:
+        """Where ``title`` is held (granted and not revoked): ``(periods, units)``.
+
+        A title the history has never seen is held nowhere (not an error: a
+        rule may ask for a title nobody has earned yet).
+        """
+        key = nfc(str(title))
+        shape = (self.last - self.first + 1, len(self.units))
+        g = self._granted.get(key)
+        if g is None:
+            return np.zeros(shape, dtype=bool)
+        r = self._revoked.get(key)
+        out: BoolArray = g if r is None else g & ~r
+        return out
+
+    def held(self, title: str, period: int) -> BoolArray:
+        """Whether each unit holds ``title`` for ``period``."""
+        row: BoolArray = self.held_all(title)[self._period_index(period)]
+        return row
+
+    def fact_all(self, name: str) -> AnyArray:
+        """The fact ``name`` for every period and unit."""
+        key = nfc(name)
+        if key not in self._facts:
+            raise unknown("fact", name, list(self._facts), "in the history")
+        out: AnyArray = self._facts[key]
+        return out
+
+    def fact(self, name: str, period: int) -> AnyArray:
+        """The fact ``name`` in ``period`` (NaN, or -1 for ordinal facts, where missing)."""
+        row: AnyArray = self.fact_all(name)[self._period_index(period)]
+        return row
+
+    @property
+    def member_of(self) -> IntArray | None:
+        """Each individual's collective per period (-1 = none), or None."""
+        return self._member_of
+
+    def __repr__(self) -> str:
+        titles = ", ".join(self.titles) or "none"
+        facts = ", ".join(self.facts) or "none"
+        coll = f"; {len(self.collectives.units)} collectives" if self.collectives else ""
+        return (
+            f"History({len(self.units)} units, periods {self.first}-{self.last}; "
+            f"titles: {titles}; facts: {facts}{coll})"
+        )
+
+
+def _fact_array(
+    name: str,
+    cells: Mapping[tuple[int, int], object],
+    shape: tuple[int, int],
+    scale: Ordinal | None,
+    ids: Sequence[str],
+    first: int,
+    problems: list[str],
+) -> AnyArray:
+    if scale is not None:
+        out = np.full(shape, -1, dtype=np.int16)
+        for (p, u), v in cells.items():
+            if v is None:
+                continue
+            key = nfc(str(v))
+            if key not in scale.levels:
+                problems.append(
+                    f"fact {name!r} of {ids[u]!r} in {p + first} is {v!r}, not a level of {scale!r}"
+                )
+                continue
+            out[p, u] = scale.levels.index(key)
+        return out
+    out_f = np.full(shape, np.nan)
+    for (p, u), v in cells.items():
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            continue
+        if isinstance(v, bool | np.bool_ | numbers.Real):
+            out_f[p, u] = float(v)
+        else:
+            problems.append(
+                f"fact {name!r} of {ids[u]!r} in {p + first} is {v!r}; facts are numbers or "
+                "flags, or levels of a scale declared with ordinals={...}"
+            )
+    return out_f
