@@ -257,7 +257,8 @@ class Condition:
 
     def _wrapped(self, parent: int) -> str:
         text = repr(self)
-        return f"({text})" if self.precedence <= parent or isinstance(self, _Compare) else text
+        comparison = isinstance(self, _Compare | _MemberShare | _VoteShare)
+        return f"({text})" if self.precedence <= parent or comparison else text
 
 
 def _conditions(where: str, items: Sequence[object]) -> tuple[Condition, ...]:
@@ -334,7 +335,9 @@ class _Not(Condition):
 
     def __repr__(self) -> str:
         inner = repr(self.part)
-        simple = isinstance(self.part, _Leaf) and not isinstance(self.part, _Compare)
+        simple = isinstance(self.part, _Leaf) and not isinstance(
+            self.part, _Compare | _MemberShare | _VoteShare
+        )
         return f"~{inner}" if simple else f"~({inner})"
 
 
