@@ -60,17 +60,30 @@ class ScaleKernel(Protocol):
     def apply(self, x: FloatArray, m: float, out: FloatArray, sl: slice) -> None: ...
 
 
-class Affine:
-    """``fraction = clip(a * x + b, 0, 1)``; ``a``, ``b`` scalars or shaped ``(..., 1)``."""
+class Shift:
+    """``fraction = clip((x - origin) * scale [+ offset], 0, 1)``.
 
-    __slots__ = ("a", "b")
+    ``origin``, ``scale`` and ``offset`` are scalars or shaped ``(..., 1)`` (one
+    per scenario). Subtracting the origin first makes the value at the origin
+    exactly 0 -- the worst unit of a linear or min-max scale earns nothing,
+    not 1e-16 of the points.
+    """
 
-    def __init__(self, a: float | FloatArray, b: float | FloatArray) -> None:
-        self.a, self.b = a, b
+    __slots__ = ("offset", "origin", "scale")
+
+    def __init__(
+        self,
+        origin: float | FloatArray,
+        scale: float | FloatArray,
+        offset: float | FloatArray | None = None,
+    ) -> None:
+        self.origin, self.scale, self.offset = origin, scale, offset
 
     def apply(self, x: FloatArray, m: float, out: FloatArray, sl: slice) -> None:
-        np.multiply(x, np.multiply(self.a, m), out=out)
-        np.add(out, np.multiply(self.b, m), out=out)
+        np.subtract(x, self.origin, out=out)
+        np.multiply(out, np.multiply(self.scale, m), out=out)
+        if self.offset is not None:
+            np.add(out, np.multiply(self.offset, m), out=out)
         # One clip is measurably faster than minimum + maximum with scalar bounds.
         np.clip(out, 0.0, m, out=out)
 

@@ -131,11 +131,11 @@ class Linear(Scale):
                 "where lower is better keep low < high and set lower_is_better=True on the criterion"
             )
 
-    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Affine:
+    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Shift:
         span = self.high - self.low
         if lower_is_better:
-            return K.Affine(-1.0 / span, self.high / span)
-        return K.Affine(1.0 / span, -self.low / span)
+            return K.Shift(self.high, -1.0 / span)
+        return K.Shift(self.low, 1.0 / span)
 
 
 @attrs.frozen(repr=False)
@@ -191,6 +191,11 @@ class Target(Scale):
         if self.below != "proportional":
             return
         z = self.zero_at
+        if not lower_is_better and z is None and not self.target > 0:
+            raise RuleError(
+                f"{where}: a Target of {self.target} with proportional points needs zero_at "
+                "(the value that earns nothing, below the target): the default 0 is not below it"
+            )
         if lower_is_better and (z is None or not z > self.target):
             raise RuleError(
                 f"{where}: a lower-is-better Target with proportional points needs zero_at > "
@@ -215,9 +220,9 @@ class Target(Scale):
             return K.Steps(np.array([t]), one, "left" if self.strict else "right", reverse=False)
         if lower_is_better:
             z = float(self.zero_at)  # type: ignore[arg-type]
-            return K.Affine(-1.0 / (z - t), z / (z - t))
+            return K.Shift(z, -1.0 / (z - t))
         z = 0.0 if self.zero_at is None else self.zero_at
-        return K.Affine(1.0 / (t - z), -z / (t - z))
+        return K.Shift(z, 1.0 / (t - z))
 
 
 def _bands(value: Sequence[Sequence[float]]) -> tuple[tuple[float, float], ...]:
@@ -398,19 +403,25 @@ class MinMax(Scale):
 
     relative: ClassVar[bool] = True
 
-    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Affine:
+    def compile(
+        self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None
+    ) -> K.ScaleKernel:
         lo, hi = _pop_min(x), _pop_max(x)
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", over="ignore"):
             span = hi - lo
-        flat = ~(span > 0)
-        lo, hi = np.where(flat, 0.0, lo), np.where(flat, 0.0, hi)
-        safe = np.where(flat, 1.0, span)
-        if lower_is_better:
-            a, b = -1.0 / safe, hi / safe
-        else:
-            a, b = 1.0 / safe, -lo / safe
-        # No spread: a = 0 and b = 1 give every unit the full fraction.
-        return K.Affine(np.where(flat, 0.0, a), np.where(flat, 1.0, b))
+            flat = ~(span > 0)
+            safe = np.where(flat, 1.0, span)
+            inv = 1.0 / safe
+        origin = np.where(flat, 0.0, hi if lower_is_better else lo)
+        if not np.isfinite(inv).all():
+            # A spread so small that 1 / spread overflows: divide instead.
+            with np.errstate(invalid="ignore"):
+                frac = (x - origin) / (-safe if lower_is_better else safe)
+            return K.Dense(np.where(flat, 1.0, np.clip(frac, 0.0, 1.0)))
+        scale = np.where(flat, 0.0, -inv if lower_is_better else inv)
+        # No spread: scale 0 and offset 1 give every unit the full fraction.
+        offset = np.where(flat, 1.0, 0.0) if flat.any() else None
+        return K.Shift(origin, scale, offset)
 
 
 @attrs.frozen(repr=False)
@@ -428,13 +439,14 @@ class Vector(Scale):
 
     relative: ClassVar[bool] = True
 
-    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Affine:
+    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Shift:
         _nonnegative("Vector", x, missing)
         norm = np.sqrt(_pop_sum(x * x))
-        inv = np.where(norm > 0, 1.0 / np.where(norm > 0, norm, 1.0), 0.0)
+        with np.errstate(over="ignore"):
+            inv = np.where(norm > 0, 1.0 / np.where(norm > 0, norm, 1.0), 0.0)
         if lower_is_better:
-            return K.Affine(-inv, np.ones_like(inv))
-        return K.Affine(inv, np.zeros_like(inv))
+            return K.Shift(0.0, -inv, np.ones_like(inv))
+        return K.Shift(0.0, inv)
 
 
 @attrs.frozen(repr=False)
@@ -465,8 +477,9 @@ class Sum(Scale):
                 return K.Dense(np.clip(recip / _pop_sum(recip), 0.0, 1.0))
         _nonnegative("Sum", x, missing)
         total = _pop_sum(x)
-        inv = np.where(total > 0, 1.0 / np.where(total > 0, total, 1.0), 0.0)
-        return K.Affine(inv, np.zeros_like(inv))
+        with np.errstate(over="ignore"):
+            inv = np.where(total > 0, 1.0 / np.where(total > 0, total, 1.0), 0.0)
+        return K.Shift(0.0, inv)
 
 
 @attrs.frozen(repr=False)
@@ -491,14 +504,18 @@ class ZScore(Scale):
         if not (math.isfinite(self.spread) and self.spread > 0):
             raise RuleError(f"ZScore: spread must be a positive number (got {self.spread})")
 
-    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Affine:
+    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Shift:
         count = np.maximum(_pop_count(x, missing), 1.0)
         mean = _pop_sum(x) / count
         std = np.sqrt(_pop_sum((x - mean) ** 2) / count)
         sign = -1.0 if lower_is_better else 1.0
-        ok = std > 0
-        a = np.where(ok, sign / (2 * self.spread * np.where(ok, std, 1.0)), 0.0)
-        return K.Affine(a, 0.5 - a * mean)
+        # Equal values have no spread, however the float mean rounds (mean of
+        # three 0.1 is 0.10000000000000002, which would leave a tiny std).
+        ok = (std > 0) & (_pop_max(x) > _pop_min(x))
+        with np.errstate(over="ignore", divide="ignore"):
+            a = np.where(ok, sign / (2 * self.spread * np.where(ok, std, 1.0)), 0.0)
+        a = np.where(np.isfinite(a), a, 0.0)
+        return K.Shift(np.where(ok, mean, 0.0), a, np.full_like(a, 0.5))
 
 
 def _fractions(value: Sequence[float]) -> tuple[float, ...]:

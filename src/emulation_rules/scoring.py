@@ -255,6 +255,8 @@ class Group:
         object.__setattr__(self, "cap", _number(f"{where} cap", self.cap, allow_none=True))
         if not self.items:
             raise RuleError(f"{where} has no items; give it at least one criterion")
+        if self.points is not None:
+            _no_caps_under_weights(self.items, f"{where}'s points=")
         for it in self.items:
             if isinstance(it, Bonus | Penalty):
                 raise RuleError(
@@ -263,14 +265,20 @@ class Group:
                 )
             if not isinstance(it, Criterion | Group):
                 raise RuleTypeError(f"{where}: items must be Criterion or Group (got {it!r})")
-            if self.points is not None and isinstance(it, Group) and it.cap is not None:
-                raise RuleError(
-                    f"{where}: with points= the items are weights, so sub-group {it.name!r} "
-                    "cannot have a cap; give the items absolute points instead"
-                )
 
     def __repr__(self) -> str:
         return code_repr(self, 2)
+
+
+def _no_caps_under_weights(items: Sequence[Any], whose: str) -> None:
+    """Refuse a capped group below a rescaling parent: its cap would be in weight units."""
+    for it in _walk(items):
+        if isinstance(it, Group) and it.cap is not None:
+            raise RuleError(
+                f"group {it.name!r} has a cap, but under {whose} the items are weights, rescaled "
+                "to points: a cap in weight units has no meaning. Give the items absolute points "
+                "instead of a total/points, or drop the cap"
+            )
 
 
 # -- the compiled form of a scorecard ------------------------------------------------
@@ -416,6 +424,13 @@ class Scorecard:
             object.__setattr__(self, "floor", float(self.floor))
         if not self.items:
             raise RuleError("a Scorecard needs at least one item")
+        if self.cap is not None and self.floor is not None and self.floor > self.cap:
+            raise RuleError(
+                f"Scorecard floor {self.floor} is above its cap {self.cap}; a total cannot be "
+                "clamped to an empty range"
+            )
+        if self.total is not None:
+            _no_caps_under_weights(self.items, "the Scorecard's total=")
         seen: dict[str, str] = {}
         n_scoring = 0
         for it in _walk(self.items):
@@ -566,7 +581,8 @@ class _Inputs:
         masks: list[BoolArray | None] = []
         kernels: list[K.ScaleKernel | None] = []
         problems: list[str] = []
-        batch: tuple[int, ...] = ()
+        # Scores carry the table's scenarios even where the card reads no batched column.
+        batch: tuple[int, ...] = table.batch_shape
         for n in leafs:
             it = n.item
             x = table.numeric(it.column, needed_by=f"{n.kind} {it.name!r}")
@@ -621,10 +637,9 @@ def _int_dtype(bound: float) -> type[np.signedinteger[Any]]:
     Narrow result arrays are what keeps the kept intermediates smaller than the
     input: int16 item points take an eighth of the float64 column they came from.
     """
-    # One tick of margin: rounding "up" can reach a non-integral bound's ceiling.
-    if bound + 1 < 2**15 - 1:
+    if bound < 2**15 - 1:
         return np.int16
-    if bound + 1 < 2**31 - 1:
+    if bound < 2**31 - 1:
         return np.int32
     return np.int64
 
@@ -633,20 +648,28 @@ def _bounds(card: Scorecard) -> dict[str, float]:
     """The largest tick count each kind of result can reach (inf where unbounded)."""
     tpp = card.ticks_per_point
     leafs = [n for n in card._nodes if n.kind != "group"]
+    # Each item rounds on its own, so a sum can exceed the sum of the maxima by one
+    # tick per item it adds up: the bounds count that excess.
     items = [
-        n.max_points * tpp
+        n.max_points * tpp + 1
         if n.kind == "criterion"
         else (n.item.cap * tpp if n.item.cap is not None else math.inf)
         for n in leafs
     ]
-    groups = [n.max_points * tpp for n in card._nodes if n.kind == "group"]
-    base = (
-        sum(
-            n.max_points
-            for n in card._nodes
-            if n.parent == -1 and n.kind != "bonus" and n.kind != "penalty"
-        )
-        * tpp
+
+    def reach(k: int) -> float:
+        """The most node ``k`` can hold, in ticks: the sum of its criteria, capped."""
+        nd = card._nodes[k]
+        if nd.kind == "criterion":
+            return float(nd.max_points * tpp + 1)
+        inner = sum(reach(j) for j, c in enumerate(card._nodes) if c.parent == k)
+        return min(inner, nd.item.cap * tpp) if nd.item.cap is not None else inner
+
+    groups = [reach(k) for k, n in enumerate(card._nodes) if n.kind == "group"]
+    base = sum(
+        reach(k)
+        for k, n in enumerate(card._nodes)
+        if n.parent == -1 and n.kind in ("criterion", "group")
     )
 
     def adj(kind: str, cap: float | None) -> float:
@@ -805,14 +828,15 @@ def _score_product(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
         factor = f ** weights[i]
         prod *= factor
         items[i] = K.round_ticks(factor * m, card.rounding)
-    total = K.round_ticks(prod * m, card.rounding).astype(np.int64)
-    if card.cap is not None:
-        np.minimum(total, round(card.cap * tpp), out=total)
-    if card.floor is not None:
-        np.maximum(total, round(card.floor * tpp), out=total)
-    zeros = np.zeros_like(total)
-    groups = np.empty((0, *inp.batch, n), dtype=np.int64)
-    return Scores(card, table, items, groups, total.copy(), zeros, zeros, total, inp)
+    base = K.round_ticks(prod * m, card.rounding).astype(np.int64)
+    total = base.copy()
+    if card.cap is not None or card.floor is not None:
+        lo = None if card.floor is None else round(card.floor * tpp)
+        hi = None if card.cap is None else round(card.cap * tpp)
+        np.clip(total, lo, hi, out=total)
+    zeros = np.broadcast_to(np.zeros((), dtype=np.int16), total.shape)
+    groups = np.empty((0, *inp.batch, n), dtype=np.int16)
+    return Scores(card, table, items, groups, base, zeros, zeros, total, inp)
 
 
 # -- results ---------------------------------------------------------------------

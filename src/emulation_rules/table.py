@@ -349,17 +349,14 @@ class ScoreTable:
             return None
         kind = arr.dtype.kind
         if kind == "b":
-            return _readonly(np.array(arr, dtype=np.bool_, copy=True if copy else None)), "bool"
+            return _readonly(_own(arr, np.bool_, copy)), "bool"
         if kind in "iu":
             if kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
                 problems.add(f"column {name!r} holds integers too large for int64")
                 return None
-            return _readonly(np.array(arr, dtype=np.int64, copy=True if copy else None)), "int"
+            return _readonly(_own(arr, np.int64, copy)), "int"
         if kind == "f":
-            out = np.array(arr, dtype=np.float64, copy=True if copy else None)
-            if out is arr:
-                # A view, so that marking it read-only leaves the caller's own flag alone.
-                out = arr.view()
+            out = _own(arr, np.float64, copy)
             if not np.isfinite(out).all():
                 inf = np.isinf(out)
                 if inf.any():
@@ -761,6 +758,13 @@ class ScoreTable:
         batch = f", batch {self._batch_shape}" if self._batch_shape else ""
         n = len(self._units)
         return f"ScoreTable({n} unit{'s' if n != 1 else ''}: {listing(self._units, 3)}; columns: {cols}{batch})"
+
+
+def _own(arr: AnyArray, dtype: type[np.generic], copy: bool) -> AnyArray:
+    """``arr`` as ``dtype``: a copy, or with ``copy=False`` a view where the dtype already
+    matches -- a view, so that marking it read-only leaves the caller's own flag alone."""
+    out = np.array(arr, dtype=dtype, copy=True if copy else None)
+    return arr.view() if out is arr else out
 
 
 def _any_missing(arr: AnyArray, kind: ColumnKind) -> bool:
