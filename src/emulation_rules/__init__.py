@@ -11,6 +11,7 @@ of an emulation cluster to millions of simulated scenarios.
 array([10.  ,  9.33])
 """
 
+from .awards import Allocation, Amount, Award, AwardScheme, Dated, Quota, cascade
 from .eligibility import (
     Condition,
     Context,
@@ -63,6 +64,10 @@ from .table import Pairwise, ScoreTable
 __version__ = "0.1.0"
 
 __all__ = [
+    "Allocation",
+    "Amount",
+    "Award",
+    "AwardScheme",
     "Bonus",
     "ByRank",
     "Condition",
@@ -71,6 +76,7 @@ __all__ = [
     "Cut",
     "DataError",
     "DataTypeError",
+    "Dated",
     "EmulationRulesError",
     "Group",
     "HeadToHead",
@@ -87,6 +93,7 @@ __all__ = [
     "PanelResult",
     "Penalty",
     "PiecewiseLinear",
+    "Quota",
     "Ranking",
     "Revocation",
     "RuleError",
@@ -109,6 +116,7 @@ __all__ = [
     "all_of",
     "any_of",
     "asc",
+    "cascade",
     "column",
     "consecutive",
     "count_in_window",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .eligibility import Context
 from .examples import cluster7
 
 
@@ -58,4 +59,10 @@ def demo_text() -> str:
         str(scores.explain(leader)),
         "",
     ]
+    scheme = cluster7.flags()
+    allocation = scheme.allocate(Context(cluster7.YEAR, scores=scores, standing=standing))
+    lines += ["Flag proposals (quotas illustrative):", allocation.summary(), ""]
+    for unit in standing.order:
+        lines.append(allocation.why(unit))
+    lines.append("")
     return "\n".join(lines)

@@ -467,6 +467,11 @@ class _Compare(_Leaf):
             if isinstance(self.threshold, str)
             else self.threshold
         )
+        if isinstance(t, str) and self.op not in ("==", "!="):
+            raise RuleError(
+                f"{self!r}: text is compared with == or != only; declare an ordinal scale "
+                "(ordinals={...}) to compare levels"
+            )
         with np.errstate(invalid="ignore"):
             mask = np.asarray(_OPS[self.op](vals, t), dtype=bool) & ~missing
         shown = self.value.labels(ev, vals)
@@ -509,6 +514,8 @@ class _Fact(_Value):
             v = np.full(ev.n, fill, dtype=arr.dtype)
         else:
             v = arr[p]
+        if v.dtype == object:
+            return v, np.array([x is None for x in v], dtype=bool)
         missing = v < 0 if self.name in h.ordinals else np.isnan(v)
         return v, missing
 
@@ -517,6 +524,8 @@ class _Fact(_Value):
             if ev is None:
                 return nfc(value)  # checked against the scale when evaluated
             h = ev.history(f"{self!r}")
+            if h.fact_all(self.name).dtype == object:
+                return nfc(value)  # a text fact: compared for equality
             if self.name not in h.ordinals:
                 raise RuleError(
                     f"{self!r} is compared with {value!r}, but {self.name!r} is not an ordinal "

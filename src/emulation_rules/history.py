@@ -390,12 +390,11 @@ class History:
         facts: dict[str, AnyArray] = {}
         for f in {*old._facts, *new._facts}:
             ordinal = f in old.ordinals or f in new.ordinals
-            facts[f] = place(
-                old._facts.get(f),
-                new._facts.get(f),
-                -1 if ordinal else np.nan,
-                np.int16 if ordinal else np.float64,
+            text = any(x._facts[f].dtype == object for x in (old, new) if f in x._facts)
+            fill, dtype = (
+                (-1, np.int16) if ordinal else (None, object) if text else (np.nan, np.float64)
             )
+            facts[f] = place(old._facts.get(f), new._facts.get(f), fill, dtype)
         if old.collectives is not None or new.collectives is not None:
             raise DataError(
                 "appending to a history with collectives is not supported yet; build the "
@@ -440,6 +439,41 @@ class History:
             collectives=self.collectives,
             revocations=rev,
         )
+
+    def with_granted(self, period: int, grants: Mapping[str, BoolArray]) -> History:
+        """A new history in which ``grants`` (title to a mask over the units) are added
+        for ``period`` -- how an allocation records the titles it decides.
+
+        Grants are only ever added: a title already held stays held.
+        """
+        p = self._period_index(period)
+        titles = dict(self._granted)
+        shape = (self.last - self.first + 1, len(self.units))
+        for name, mask in grants.items():
+            key = nfc(name)
+            m = np.asarray(mask, dtype=bool)
+            if m.shape != (len(self.units),):
+                raise DataError(
+                    f"grants of {key!r} have shape {m.shape}; expected ({len(self.units)},)"
+                )
+            arr = titles[key].copy() if key in titles else np.zeros(shape, dtype=bool)
+            arr[p] |= m
+            titles[key] = _readonly(arr)
+        out = object.__new__(History)
+        for slot in History.__slots__:
+            setattr(out, slot, getattr(self, slot))
+        out._granted = titles
+        return out
+
+    def with_collectives(self, collectives: History) -> History:
+        """A new history whose collectives are ``collectives`` (same units and periods)."""
+        if self.collectives is None or collectives.units != self.collectives.units:
+            raise DataError("with_collectives needs the same collectives as the history has")
+        out = object.__new__(History)
+        for slot in History.__slots__:
+            setattr(out, slot, getattr(self, slot))
+        out.collectives = collectives
+        return out
 
     # -- access -----------------------------------------------------------------------
 
@@ -559,6 +593,13 @@ def _fact_array(
                 continue
             out[p, u] = scale.levels.index(key)
         return out
+    present = [v for v in cells.values() if v is not None]
+    if present and all(isinstance(v, str) for v in present):
+        # Text facts (a department, a category): compared with == and != only.
+        out_o = np.full(shape, None, dtype=object)
+        for (p, u), v in cells.items():
+            out_o[p, u] = None if v is None else nfc(str(v))
+        return out_o
     out_f = np.full(shape, np.nan)
     for (p, u), v in cells.items():
         if v is None or (isinstance(v, float) and math.isnan(v)):

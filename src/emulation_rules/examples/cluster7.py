@@ -25,12 +25,14 @@ Examples
 
 from __future__ import annotations
 
+from ..awards import Award, AwardScheme, Quota
+from ..eligibility import rank
 from ..ranking import Lot, Ranking, asc, desc
 from ..scales import Linear, MinMax, Target
 from ..scoring import Bonus, Criterion, Group, Penalty, Scorecard
 from ..table import ScoreTable
 
-__all__ = ["CLUSTER", "MEMBERS", "ranking", "scorecard", "table"]
+__all__ = ["CLUSTER", "MEMBERS", "flags", "ranking", "scorecard", "table"]
 
 CLUSTER = "Cụm thi đua số 7 - Bộ Công an"
 MOVEMENT = "Vì an ninh Tổ quốc"
@@ -157,4 +159,38 @@ def ranking() -> Ranking:
         asc("penalty"),
         desc("đấu tranh phòng chống tội phạm"),
         Lot(seed=f"{CLUSTER} / {YEAR}"),
+    )
+
+
+def flags() -> AwardScheme:
+    """The cluster's flag proposals (illustrative quotas).
+
+    The Government flag goes to collectives that lead their cluster (Law
+    06/2022 Art. 25(1)); that a cluster proposes its acclaimed leading unit is
+    practice read from reports [I], so the scheme proposes the unit ranked
+    first. Ministry flags: reports show about half of the remaining members
+    receiving one (Cụm 8, 2020: 1 Government flag and 3 ministry flags for 8
+    members); the exact MPS quota is not public [U], so the share here is an
+    illustrative parameter. One achievement, one form: the Government flag's
+    recipient is not also proposed for the ministry flag.
+    """
+    return AwardScheme(
+        [
+            Award(
+                "Cờ thi đua của Chính phủ",
+                rank() == 1,
+                quota=Quota(1),
+                ranking=ranking(),
+                level=2,
+                source="Law 06/2022 Art. 25(1); leading unit of the cluster [I]",
+            ),
+            Award(
+                "Cờ thi đua của Bộ Công an",
+                quota=Quota(share=0.5, of="eligible", rounding="floor"),
+                ranking=ranking(),
+                level=1,
+                source="Law 06/2022 Art. 26; share illustrative [U]",
+            ),
+        ],
+        exclusive=[("Cờ thi đua của Chính phủ", "Cờ thi đua của Bộ Công an")],
     )
