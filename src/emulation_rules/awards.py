@@ -28,7 +28,17 @@ import attrs
 import numpy as np
 
 from ._names import listing, nfc, unknown
-from .eligibility import Condition, Context, Verdict, _Column, _Eval, _Holds
+from .eligibility import (
+    Condition,
+    Context,
+    Verdict,
+    _Column,
+    _Consecutive,
+    _Eval,
+    _Ever,
+    _Holds,
+    _Streak,
+)
 from .errors import DataError, RuleError, RuleTypeError
 from .history import History
 from .ranking import Lot, Ranking, _Engine
@@ -383,22 +393,28 @@ class Award:
 
 
 def _held_titles(c: Condition) -> set[str]:
-    """The titles a condition asks about in the assessed period (``holds``)."""
+    """The titles a condition asks about in the assessed period."""
     out: set[str] = set()
     stack: list[Any] = [c]
     while stack:
         node = stack.pop()
-        if isinstance(node, _Holds):
+        # Titles looked at in the assessed period itself: holds(), a streak or a
+        # consecutive run ending now, ever() unless strictly before.
+        if isinstance(node, _Holds | _Streak) or (isinstance(node, _Ever) and not node.before):
             out |= set(node.titles)
+        elif isinstance(node, _Consecutive):
+            out.add(node.title)
         for attr in ("parts", "part", "condition"):
             sub = getattr(node, attr, None)
             if isinstance(sub, tuple):
                 stack.extend(sub)
             elif isinstance(sub, Condition):
                 stack.append(sub)
-        counts = getattr(node, "counts", None)
-        if counts is not None:
-            stack.append(counts.condition)
+        # Member aggregates carry the condition on the members.
+        for attr in ("counts", "value"):
+            inner = getattr(getattr(node, attr, None), "condition", None)
+            if isinstance(inner, Condition):
+                stack.append(inner)
     return out
 
 
