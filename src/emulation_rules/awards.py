@@ -893,7 +893,8 @@ def cascade(history: History, revoked: History, scheme: AwardScheme) -> list[_De
     (:meth:`History.revoke`). For every period after the earliest revocation
     and every award of ``scheme`` held in it, the award's condition and
     prerequisites are re-evaluated on the facts recorded in ``revoked``;
-    each award that held before and fails now is reported with the reason.
+    each award that stood before the revocation and fails now is reported
+    with the reason.
     Quotas are not re-run: they decide between units, not whether an
     achievement stands.
     """
@@ -911,19 +912,9 @@ def cascade(history: History, revoked: History, scheme: AwardScheme) -> list[_De
             holders = subjects.held(name, period)
             if not holders.any():
                 continue
-            ctx = Context(period, history=revoked, level=award.subject)
-            ok = np.ones(len(subjects.units), dtype=bool)
-            verdict = award.condition.evaluate(ctx) if award.condition is not None else None
-            if verdict is not None:
-                ok &= verdict.passed
-            for title in award.requires:
-                opts = scheme._expand((title,))
-                held = np.zeros(len(subjects.units), dtype=bool)
-                for t in opts:
-                    if t in subjects.titles:
-                        held |= subjects.held(t, period)
-                ok &= held
-            for i in np.flatnonzero(holders & ~ok):
+            ok_before, _ = _stands(scheme, award, history, period)
+            ok_after, verdict = _stands(scheme, award, revoked, period)
+            for i in np.flatnonzero(holders & ok_before & ~ok_after):
                 unit = subjects.units[int(i)]
                 if verdict is not None and not verdict.passed[i]:
                     why = verdict.why_not(unit).splitlines()[1].strip()
@@ -931,6 +922,26 @@ def cascade(history: History, revoked: History, scheme: AwardScheme) -> list[_De
                     why = f"prerequisite {', '.join(award.requires)} no longer held"
                 out.append(_Dependent(unit, name, period, why))
     return out
+
+
+def _stands(
+    scheme: AwardScheme, award: Award, history: History, period: int
+) -> tuple[BoolArray, Verdict | None]:
+    """Where ``award``'s condition and prerequisites hold on ``history`` in ``period``."""
+    subjects = history if award.subject == "units" else history.collectives
+    assert subjects is not None
+    ctx = Context(period, history=history, level=award.subject)
+    ok = np.ones(len(subjects.units), dtype=bool)
+    verdict = award.condition.evaluate(ctx) if award.condition is not None else None
+    if verdict is not None:
+        ok &= verdict.passed
+    for title in award.requires:
+        held = np.zeros(len(subjects.units), dtype=bool)
+        for t in scheme._expand((title,)):
+            if t in subjects.titles:
+                held |= subjects.held(t, period)
+        ok &= held
+    return ok, verdict
 
 
 # -- amounts -----------------------------------------------------------------------------
