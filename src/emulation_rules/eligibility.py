@@ -228,14 +228,14 @@ class Condition:
         out.append(_NodeResult(self, mask, detail, ()))
         return mask
 
-    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:  # pragma: no cover
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, Any]:  # pragma: no cover
         raise NotImplementedError
 
     def mask(self, context: Context) -> BoolArray:
         """Only the pass/fail mask (no explanation kept)."""
         return self._mask(_Eval(context))[0]
 
-    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
+    def _detail_text(self, detail: Any, i: int) -> str:
         if detail is None:
             return ""
         return _fmt(detail[i])
@@ -285,7 +285,7 @@ class _AllOf(Condition):
         out.append(_NodeResult(self, mask, None, tuple(kids)))
         return mask
 
-    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, Any]:
         mask = np.ones(ev.n, dtype=bool)
         for c in self.parts:
             mask &= c._mask(ev)[0]
@@ -310,7 +310,7 @@ class _AnyOf(Condition):
         out.append(_NodeResult(self, mask, None, tuple(kids)))
         return mask
 
-    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, Any]:
         mask = np.zeros(ev.n, dtype=bool)
         for c in self.parts:
             mask |= c._mask(ev)[0]
@@ -330,7 +330,7 @@ class _Not(Condition):
         out.append(_NodeResult(self, mask, None, (sub[-1],)))
         return mask
 
-    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, Any]:
         return ~self.part._mask(ev)[0], None
 
     def __repr__(self) -> str:
@@ -408,9 +408,9 @@ class _Value:
     def shown(self, raw: Any) -> str:
         return _fmt(raw)
 
-    def labels(self, ev: _Eval, vals: AnyArray) -> AnyArray:
-        """What an explanation shows for each value (the values themselves by default)."""
-        return vals
+    def label_table(self, ev: _Eval) -> Sequence[str] | None:
+        """Names to show for integer codes (an ordinal scale's levels), or None."""
+        return None
 
     def _cmp(self, op: str, other: object) -> Condition:
         return _Compare(self, op, self.threshold(other, None))
@@ -460,7 +460,7 @@ class _Compare(_Leaf):
     op: str
     threshold: Any
 
-    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, Any]:
         vals, missing = self.value.values(ev)
         t = (
             self.value.threshold(self.threshold, ev)
@@ -473,18 +473,18 @@ class _Compare(_Leaf):
                 "(ordinals={...}) to compare levels"
             )
         with np.errstate(invalid="ignore"):
-            mask = np.asarray(_OPS[self.op](vals, t), dtype=bool) & ~missing
-        shown = self.value.labels(ev, vals)
+            mask = np.asarray(_OPS[self.op](vals, t), dtype=bool)
         if missing.any():
-            detail = shown.astype(object)
-            detail[missing] = None
-        else:
-            detail = shown
-        return mask, detail
+            mask &= ~missing
+        # Keep the raw values; words are made for one unit only when asked.
+        return mask, (vals, missing, self.value.label_table(ev))
 
-    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
-        assert detail is not None
-        return "missing" if detail[i] is None else self.value.shown(detail[i])
+    def _detail_text(self, detail: Any, i: int) -> str:
+        vals, missing, table = detail
+        if missing[i]:
+            return "missing"
+        v = vals[i]
+        return str(table[int(v)]) if table is not None else self.value.shown(v)
 
     def __repr__(self) -> str:
         return f"{self.value!r} {self.op} {self.threshold!r}"
@@ -534,12 +534,9 @@ class _Fact(_Value):
             return h.ordinals[self.name].code(value)
         return super().threshold(value, ev)
 
-    def labels(self, ev: _Eval, vals: AnyArray) -> AnyArray:
+    def label_table(self, ev: _Eval) -> Sequence[str] | None:
         scale = ev.history(repr(self)).ordinals.get(self.name)
-        if scale is None:
-            return vals
-        names = np.array([*scale.levels, "missing"], dtype=object)
-        return names[np.where(vals < 0, len(scale.levels), vals)]
+        return None if scale is None else scale.levels
 
     def __repr__(self) -> str:
         return f"fact({self.name!r})"
@@ -645,10 +642,11 @@ def _titles(where: str, titles: Sequence[object]) -> tuple[str, ...]:
     return tuple(nfc(str(t)) for t in titles)
 
 
-def _held_any(h: History, titles: Sequence[str]) -> BoolArray:
-    out = h.held_all(titles[0]).copy()
+def _held_any(h: History, titles: Sequence[str], rows: slice | int = slice(None)) -> BoolArray:
+    """Held any of ``titles``, for the periods ``rows`` only (no copy of the rest)."""
+    out = h.held_all(titles[0])[rows]
     for t in titles[1:]:
-        out |= h.held_all(t)
+        out = out | h.held_all(t)[rows]
     return out
 
 
@@ -662,12 +660,12 @@ def _title_repr(fn: str, titles: Sequence[str], **opts: Any) -> str:
 class _Holds(_Leaf):
     titles: tuple[str, ...]
 
-    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, Any]:
         h = ev.history(repr(self))
         p = ev.period_index()
         if p is None:
             return np.zeros(ev.n, dtype=bool), None
-        return _held_any(h, self.titles)[p], None
+        return _held_any(h, self.titles, p), None
 
     def __repr__(self) -> str:
         return _title_repr("holds", self.titles)
@@ -687,7 +685,7 @@ class _Ever(_Leaf):
     titles: tuple[str, ...]
     before: bool
 
-    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, Any]:
         h = ev.history(repr(self))
         held = _held_any(h, self.titles)
         p = ev.ctx.period - h.first + (0 if self.before else 1)
@@ -696,7 +694,7 @@ class _Ever(_Leaf):
         detail = np.where(last >= 0, last + h.first, -1)
         return last >= 0, detail
 
-    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
+    def _detail_text(self, detail: Any, i: int) -> str:
         assert detail is not None
         return "never" if detail[i] < 0 else f"last in {detail[i]}"
 
@@ -725,23 +723,26 @@ class _Streak(_Leaf):
     n: int
     fresh_after: str | None
 
-    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, Any]:
         h = ev.history(repr(self))
         p = ev.period_index()
         if p is None:
             return np.zeros(ev.n, dtype=bool), np.zeros(ev.n, dtype=np.int64)
-        held = _held_any(h, self.titles)
-        run = np.zeros(ev.n, dtype=np.int64)
-        for q in range(p + 1):
-            run = (run + 1) * held[q]
+        # Walk back from the assessed period while anybody's run is still alive.
+        alive = _held_any(h, self.titles, p).copy()
+        run = alive.astype(np.int16)
+        q = p - 1
+        while q >= 0 and alive.any():
+            alive &= _held_any(h, self.titles, q)
+            np.add(run, alive, out=run, casting="unsafe")
+            q -= 1
         if self.fresh_after is not None:
             # Achievements up to the last earlier award of this kind were used by it.
             used = _last_index(h.held_all(self.fresh_after)[:p])
-            run = np.minimum(run, p - used) if used.size else run
             run = np.where(used >= 0, np.minimum(run, p - used), run)
         return run >= self.n, run
 
-    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
+    def _detail_text(self, detail: Any, i: int) -> str:
         assert detail is not None
         return f"{int(detail[i])} consecutive"
 
@@ -784,7 +785,7 @@ class _Consecutive(_Leaf):
     n: int
     every: int
 
-    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, Any]:
         h = ev.history(repr(self))
         p = ev.period_index()
         if p is None:
@@ -798,7 +799,7 @@ class _Consecutive(_Leaf):
             count += alive
         return count >= self.n, count
 
-    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
+    def _detail_text(self, detail: Any, i: int) -> str:
         assert detail is not None
         return f"{int(detail[i])} in a row"
 
@@ -887,27 +888,36 @@ class _InWindow(_Leaf):
     window: Window
     at_least: int | None  # None: every period of the window
 
-    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, Any]:
         h = ev.history(repr(self))
         start, p = self.window.bounds(ev)
+        fixed = self.window.length is not None
         lo = int(start.min()) if start.size else p
-        count = np.zeros(ev.n, dtype=np.int64)
-        length = np.maximum(p - start + 1, 0)
+        # Counts of periods fit in int16 (a history of centuries would not).
+        count = np.zeros(ev.n, dtype=np.int16)
         for q in range(lo, p + 1):
-            inside = start <= q
             if q < 0 or q > h.last - h.first:
                 continue  # before the history: not satisfied
             sub = _Eval(ev.ctx.at(q + h.first))
             sub.units, sub.n, sub._align = ev.units, ev.n, ev._align
-            count += inside & self.condition._mask(sub)[0]
-        long_enough = length >= (self.window.min_length or 0)
+            hit = self.condition._mask(sub)[0]
+            if not fixed:
+                hit = hit & (start <= q)
+            np.add(count, hit, out=count, casting="unsafe")
+        if fixed:
+            length: Any = max(p - int(start[0]) + 1, 0) if start.size else 0
+        else:
+            length = np.maximum(p - start + 1, 0)
         need = length if self.at_least is None else self.at_least
-        ok = long_enough & (count >= need)
-        return ok, np.stack([count, length])
+        ok = count >= need
+        if self.window.min_length:
+            ok &= np.asarray(length >= self.window.min_length)
+        return ok, (count, length)
 
-    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
-        assert detail is not None
-        hits, length = int(detail[0, i]), int(detail[1, i])
+    def _detail_text(self, detail: Any, i: int) -> str:
+        counts, lengths = detail
+        hits = int(counts[i])
+        length = int(lengths[i]) if np.ndim(lengths) else int(lengths)
         text = f"{hits} of {length} periods"
         need = self.window.min_length or 0
         if length < need:
@@ -1009,14 +1019,14 @@ class _MemberShare(_Leaf):
     op: str
     share: Fraction
 
-    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, Any]:
         hits, size = self.counts.counts(ev)
         lhs = hits * self.share.denominator
         rhs = size * self.share.numerator
         mask = np.asarray(_OPS[self.op](lhs, rhs), dtype=bool) & (size > 0)
         return mask, np.stack([hits, size])
 
-    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
+    def _detail_text(self, detail: Any, i: int) -> str:
         assert detail is not None
         h, s = int(detail[0, i]), int(detail[1, i])
         return f"{h} of {s} members" if s else "no members"
@@ -1121,7 +1131,7 @@ class _VoteShare(_Leaf):
     op: str
     share: Fraction
 
-    def _mask(self, ev: _Eval) -> tuple[BoolArray, AnyArray | None]:
+    def _mask(self, ev: _Eval) -> tuple[BoolArray, Any]:
         yes, m1 = _Any(self.yes).values(ev)
         den, m2 = _Any(self.of).values(ev)
         bad = ~(m1 | m2) & (
@@ -1140,7 +1150,7 @@ class _VoteShare(_Leaf):
         )
         return mask & ~(m1 | m2), np.stack([y, d])
 
-    def _detail_text(self, detail: AnyArray | None, i: int) -> str:
+    def _detail_text(self, detail: Any, i: int) -> str:
         assert detail is not None
         return f"{int(detail[0, i])} of {int(detail[1, i])}"
 
@@ -1199,7 +1209,7 @@ def vote_share(yes: str, *, of: str) -> _VoteValue:
 class _NodeResult:
     condition: Condition
     mask: BoolArray
-    detail: AnyArray | None
+    detail: Any
     children: tuple[_NodeResult, ...]
 
 
