@@ -607,7 +607,7 @@ class _AwardResult:
         self.reasons = reasons
         self.awarded = np.zeros(len(units), dtype=bool)
         self.position = np.full(len(units), -1, dtype=np.int64)  # 1-based among candidates
-        self.limits: dict[str, tuple[int, str]] = {}  # group -> (limit, how computed)
+        self.limits: dict[str, tuple[int, Fraction]] = {}  # group -> (limit, its base)
         self.group_of = np.zeros(len(units), dtype=np.int64)
         self.group_names: tuple[str, ...] = ("",)
 
@@ -615,22 +615,27 @@ class _AwardResult:
 def _groups(quota: Quota, ctx: Context, n: int) -> tuple[IntArray, tuple[str, ...]]:
     if quota.per is None:
         return np.zeros(n, dtype=np.int64), ("",)
-    values: list[Any]
     t = ctx.table
+    values: AnyArray
     if t is not None and quota.per in t and t.units == ctx.units:
-        values = list(t[quota.per])
+        values = t[quota.per]
     elif ctx.subjects is not None and quota.per in ctx.subjects.facts:
-        values = list(ctx.subjects.fact(quota.per, ctx.period))
+        values = ctx.subjects.fact(quota.per, ctx.period)
     else:
         raise DataError(
             f"{quota!r}: per={quota.per!r} names neither a column of the table nor a fact of the "
             "history; give each unit's group"
         )
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values):
-        raise DataError(f"{quota!r}: some units have no {quota.per!r}; give every unit a group")
-    names = sorted({str(v) for v in values})
-    index = {g: k for k, g in enumerate(names)}
-    return np.array([index[str(v)] for v in values], dtype=np.int64), tuple(names)
+    if values.dtype == object:
+        missing = np.array([v is None for v in values], dtype=bool)
+        values = np.where(missing, "", values).astype(str)
+    else:
+        missing = np.isnan(values) if values.dtype.kind == "f" else np.zeros(n, dtype=bool)
+    if missing.any():
+        who = [ctx.units[int(i)] for i in np.flatnonzero(missing)]
+        raise DataError(f"{quota!r}: {listing(who)} have no {quota.per!r}; give every unit a group")
+    uniq, codes = np.unique(values, return_inverse=True)
+    return codes.astype(np.int64).reshape(-1), tuple(str(u) for u in uniq.tolist())
 
 
 def _base_counts(
@@ -683,7 +688,7 @@ def _apply_quota(
     res.group_of, res.group_names = group, names
     bases = _base_counts(quota, res, ctx, group, len(names))
     limits = [quota.limit(b) for b in bases]
-    res.limits = {g: (k, quota.describe(b)) for g, k, b in zip(names, limits, bases, strict=True)}
+    res.limits = dict(zip(names, zip(limits, bases, strict=True), strict=True))
     cand = np.flatnonzero(res.candidates)
     if cand.size == 0:
         return
@@ -825,7 +830,8 @@ class Allocation:
             head = f"{name}: {REASONS[code]}"
             if code in (AWARDED, TIE_IN, QUOTA, TIE_OUT) and r.award.quota is not None:
                 g = r.group_names[r.group_of[i]]
-                _, how = r.limits[g]
+                assert r.award.quota is not None
+                how = r.award.quota.describe(r.limits[g][1])
                 where = f" in {g}" if g else ""
                 head += f" (ranked {r.position[i]} of {int((r.candidates & (r.group_of == r.group_of[i])).sum())} candidates{where}; quota {how})"
             lines.append(head)
@@ -856,9 +862,14 @@ class Allocation:
         out = []
         for name, r in self._results.items():
             q = ""
-            if r.award.quota is not None:
-                q = "; quota " + "; ".join(
-                    f"{g + ': ' if g else ''}{how}" for g, (k, how) in r.limits.items()
+            quota = r.award.quota
+            if quota is not None and len(r.limits) == 1:
+                q = f"; quota {quota.describe(next(iter(r.limits.values()))[1])}"
+            elif quota is not None:
+                ks = [k for k, _ in r.limits.values()]
+                q = (
+                    f"; quota per {quota.per} in {len(ks)} groups: {min(ks)}-{max(ks)} each, "
+                    f"{sum(ks)} in all"
                 )
             extra = f" (+{self.exceeded_by(name)} tied)" if self.exceeded_by(name) else ""
             out.append(
