@@ -47,3 +47,16 @@ def test_unknown_command_exits_with_usage() -> None:
     with pytest.raises(SystemExit) as info:
         main(["nope"])
     assert info.value.code == 2
+
+
+def test_demo_grows_with_each_capability(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["demo"])
+    out = capsys.readouterr().out
+    # Ranking with its tie-break: Quảng Nam and Bình Thuận tie on total points.
+    assert "4. Bình Thuận  (below Quảng Nam by desc('đấu tranh phòng chống tội phạm')" in out
+    # Flags proposed with reasons.
+    assert "Cờ thi đua của Chính phủ: awarded" in out
+    assert "excluded by another award" in out
+    # The next period's leader and deputy, with the reason.
+    assert "2024: Bình Thuận leads" in out
+    assert "override (handed over at the 2023 year-end review)" in out

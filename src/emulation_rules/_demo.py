@@ -59,6 +59,14 @@ def demo_text() -> str:
         str(scores.explain(leader)),
         "",
     ]
+    nxt = cluster7.YEAR + 1
+    term = cluster7.rotation().term(nxt, standings={nxt: standing})
+    lines += [
+        f"Leader and deputy for {nxt} (illustrative policy: the best-ranked member that did not "
+        f"lead in {cluster7.YEAR}; the hand-over itself is public record):",
+        term.explain(),
+        "",
+    ]
     scheme = cluster7.flags()
     allocation = scheme.allocate(Context(cluster7.YEAR, scores=scores, standing=standing))
     lines += ["Flag proposals (quotas illustrative):", allocation.summary(), ""]

@@ -28,11 +28,12 @@ from __future__ import annotations
 from ..awards import Award, AwardScheme, Quota
 from ..eligibility import rank
 from ..ranking import Lot, Ranking, asc, desc
+from ..rotation import BestRanked, ClusterId, Override, Rotation
 from ..scales import Linear, MinMax, Target
 from ..scoring import Bonus, Criterion, Group, Penalty, Scorecard
 from ..table import ScoreTable
 
-__all__ = ["CLUSTER", "MEMBERS", "flags", "ranking", "scorecard", "table"]
+__all__ = ["CLUSTER", "MEMBERS", "flags", "ranking", "rotation", "scorecard", "table"]
 
 CLUSTER = "Cụm thi đua số 7 - Bộ Công an"
 MOVEMENT = "Vì an ninh Tổ quốc"
@@ -193,4 +194,29 @@ def flags() -> AwardScheme:
             ),
         ],
         exclusive=[("Cờ thi đua của Chính phủ", "Cờ thi đua của Bộ Công an")],
+    )
+
+
+def rotation() -> Rotation:
+    """Leader rotation from 2024 (illustrative policy, public hand-over).
+
+    No rotation rule of the cluster is on record (``vn-emulation-law.md`` B.3
+    [U]); the policy here -- the best-ranked member of the previous year's
+    standing that did not lead that year -- is illustrative. The hand-over to
+    Bình Thuận decided at the 2023 year-end review is public record, so it is
+    an override: the schedule reports what the policy alone would have given,
+    what happened, and why they differ.
+    """
+    return Rotation(
+        MEMBERS,
+        BestRanked(),
+        since=YEAR + 1,
+        cooldown=1,
+        led_before={LEADER: [YEAR]},
+        cluster=ClusterId("Bộ Công an", 7),
+        overrides=[
+            Override(
+                YEAR + 1, leader=NEXT_LEADER, reason=f"handed over at the {YEAR} year-end review"
+            )
+        ],
     )
