@@ -81,8 +81,16 @@ def _h2h_parts(table: ScoreTable, block: HeadToHead, group: list[int]) -> list[l
 
 
 def lot_value(seed: object, unit: str) -> int:
-    digest = hashlib.blake2b(f"{seed}\x1f{unit}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big")
+    """The documented lot: SplitMix64's finaliser of h(unit) ^ h(seed), h = 8-byte BLAKE2b."""
+
+    def h(text: str) -> int:
+        return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+    mask = 2**64 - 1
+    z = ((h(unit) ^ h(f"{seed}")) + 0x9E3779B97F4A7C15) & mask
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return z ^ (z >> 31)
 
 
 def rank_groups(

@@ -210,12 +210,22 @@ def _seed(value: object) -> int | str:
 class Lot:
     """A reproducible draw among the units still tied.
 
-    A unit's lot depends only on the seed and its id, never on the input order:
-    it is the first 8 bytes, read as a big-endian unsigned integer, of
-    ``BLAKE2b(utf8(f"{seed}\\x1f{unit_id}"), digest_size=8)``, with the unit id
-    in Unicode NFC. The smaller number ranks first. Lots are drawn only for the
-    units still tied when the chain reaches the draw, and the drawn values are
-    recorded in the :class:`Standing` so the draw can be audited and repeated.
+    A unit's lot depends only on the seed and its id, never on the input order
+    (nor on Python's ``hash``). With ``h(text)`` the 8 bytes of
+    ``BLAKE2b(utf8(text), digest_size=8)`` read as a little-endian unsigned
+    integer, and all arithmetic modulo ``2**64``::
+
+        z = (h(unit_id) ^ h(f"{seed}")) + 0x9E3779B97F4A7C15
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EB
+        lot = z ^ (z >> 31)
+
+    (the SplitMix64 finaliser), with the unit id in Unicode NFC. The smaller
+    number ranks first. The digest of an id does not depend on the seed, so it
+    is computed once per table and the draw itself is a few integer operations.
+    Lots are drawn only for the units still tied when the chain reaches the
+    draw, and the drawn values are recorded in the :class:`Standing` so the draw
+    can be audited and repeated.
 
     Examples
     --------
@@ -229,18 +239,70 @@ class Lot:
 
     def draw(self, unit_ids: Sequence[str]) -> npt_uint64:
         """The lot of each unit id (uint64; the smaller ranks first)."""
-        prefix = f"{self.seed}\x1f".encode()
-        out = np.empty(len(unit_ids), dtype=np.uint64)
-        for k, u in enumerate(unit_ids):
-            h = hashlib.blake2b(prefix + nfc(u).encode(), digest_size=8).digest()
-            out[k] = int.from_bytes(h, "big")
-        return out
+        return self._mix(_id_digests([nfc(u) for u in unit_ids]))
+
+    def _mix(self, digests: npt_uint64) -> npt_uint64:
+        """The lots of units whose id digests are ``digests``."""
+        key = np.uint64(_digest(f"{self.seed}"))
+        z = digests ^ key
+        z += _GOLDEN
+        z ^= z >> np.uint64(30)
+        z *= _MIX1
+        z ^= z >> np.uint64(27)
+        z *= _MIX2
+        z ^= z >> np.uint64(31)
+        return z
 
     def __repr__(self) -> str:
         return f"Lot(seed={self.seed!r})"
 
 
 npt_uint64: TypeAlias = "np.ndarray[Any, np.dtype[np.uint64]]"
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def _digest(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
+def _id_digests(ids: Sequence[str]) -> npt_uint64:
+    """``h(id)`` of each (already NFC) id, as in :class:`Lot`."""
+    raw = b"".join([hashlib.blake2b(u.encode(), digest_size=8).digest() for u in ids])
+    return np.frombuffer(raw, dtype="<u8").astype(np.uint64)
+
+
+class _IdDigestCache:
+    """The id digests of one table's units, computed the first time a unit reaches a lot."""
+
+    __slots__ = ("digests", "known", "units")
+
+    def __init__(self, units: tuple[str, ...]) -> None:
+        self.units = units
+        self.digests: npt_uint64 = np.zeros(len(units), dtype=np.uint64)
+        self.known = np.zeros(len(units), dtype=bool)
+
+    def of(self, index: IntArray) -> npt_uint64:
+        missing = index[~self.known[index]]
+        if missing.size:
+            missing = np.unique(missing)
+            # Table ids are NFC already (the table normalises them).
+            self.digests[missing] = _id_digests([self.units[i] for i in missing.tolist()])
+            self.known[missing] = True
+        out: npt_uint64 = self.digests[index]
+        return out
+
+
+def _id_digest_cache(table: ScoreTable) -> _IdDigestCache:
+    """The table's id digests, kept on the table (a cache: the ids never change)."""
+    cache = table._digests
+    if not isinstance(cache, _IdDigestCache):
+        cache = _IdDigestCache(table.units)
+        table._digests = cache
+    return cache
+
 
 Step: TypeAlias = Key | HeadToHead | Lot
 
@@ -324,7 +386,7 @@ class Ranking:
         >>> from emulation_rules import ScoreTable
         >>> t = ScoreTable({"x": [5, 9, 7, 9, 1]}, units=list("ABCDE"))
         >>> Ranking(desc("x"), Lot(seed=1)).top(t, 3).selected
-        ('D', 'B', 'C')
+        ('B', 'D', 'C')
         """
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 0:
             raise RuleError(f"top(k): k must be a whole number >= 0 (got {k!r})")
@@ -351,7 +413,20 @@ class _Resolved:
     """A key's values for every unit: ``codes`` sort ascending (best first)."""
 
     codes: AnyArray  # int64 (exact) or float64
-    shown: AnyArray  # the value in its natural unit, for explanations
+    # The value in its natural unit, for explanations, is ``base * scale`` (``base`` if no
+    # scale): kept as the arrays the key already has, multiplied only when asked.
+    base: AnyArray
+    scale: float | None = None
+
+    @property
+    def shown(self) -> AnyArray:
+        return self.base if self.scale is None else self.base * self.scale
+
+
+def _scaled(codes: IntArray, key: Key) -> _Resolved:
+    """Quantised codes, shown as multiples of the resolution (codes are negated if descending)."""
+    res = float(key.resolution)  # type: ignore[arg-type]
+    return _Resolved(codes, codes, -res if key.descending else res)
 
 
 def _quantize(x: FloatArray, res: float) -> IntArray:
@@ -390,7 +465,7 @@ def _resolve_plain(
         shown: AnyArray = sub(scores[key.name]) if subset is not None else scores[key.name]
         if key.resolution is not None:
             ticks = _quantize(shown, key.resolution)
-            shown = ticks * float(key.resolution)
+            return _scaled(-ticks if key.descending else ticks, key)
         return _Resolved(-ticks if key.descending else ticks, shown)
     if not in_table:
         choices = list(table.columns) + (list(scores.fields) if scores is not None else [])
@@ -414,13 +489,14 @@ def _resolve_plain(
             )
         if key.resolution is not None:
             q = _quantize(col, key.resolution)
-            return _Resolved(-q if key.descending else q, q * float(key.resolution))
+            return _scaled(np.negative(q, out=q) if key.descending else q, key)
         return _Resolved(-col if key.descending else col.copy(), col)
-    v = col.astype(np.int64)
     if key.resolution is not None:
         v = _quantize(col.astype(np.float64), key.resolution)
-        return _Resolved(-v if key.descending else v, v * float(key.resolution))
-    return _Resolved(-v if key.descending else v, v.astype(np.float64))
+        return _scaled(np.negative(v, out=v) if key.descending else v, key)
+    # Codes are never written to, so an int64 column is used as it is.
+    v = np.asarray(col, dtype=np.int64)
+    return _Resolved(-v if key.descending else v, v)
 
 
 def _with_of(key: Key, of: str) -> str:
@@ -456,7 +532,10 @@ class _Engine:
         self.units = all_units if subset is None else tuple(all_units[int(i)] for i in subset)
         self.n = len(self.units)
         self.step_labels: list[str] = []
-        self.lots: dict[str, int] = {}
+        # The drawn lots: positions into ``units`` and their values (the dict is built
+        # only when a standing's ``lots`` is read).
+        self.lot_units: IntArray = np.zeros(0, dtype=np.int64)
+        self.lot_values: npt_uint64 = np.zeros(0, dtype=np.uint64)
         plain = [_resolve_plain(st, source, subset) for st in ranking.steps if isinstance(st, Key)]
         batch: tuple[int, ...] = ()
         for r in plain:
@@ -474,10 +553,19 @@ class _Engine:
         self.order = np.arange(self.m, dtype=np.int64)
         self.boundary = np.zeros(self.m, dtype=bool)
         self.boundary[:: max(self.n, 1)] = True
-        self.decided = np.full(self.m, -1, dtype=np.int32)
-        self.upper = np.full(self.m, np.nan)
-        self.lower = np.full(self.m, np.nan)
-        self.among = np.zeros(self.m, dtype=np.int64)
+        n_labels = sum(len(st.keys) if isinstance(st, HeadToHead) else 1 for st in ranking.steps)
+        self.decided = np.full(self.m, -1, dtype=np.int8 if n_labels < 127 else np.int32)
+        # The values either side of a boundary, recorded only for head-to-head steps: a
+        # plain key's values are kept whole (``key_values``) and a lot's in ``lot_values``,
+        # and an explanation reads them from there.
+        self.upper: FloatArray | None = None
+        self.lower: FloatArray | None = None
+        self.among: IntArray | None = None  # only a HeadToHead records it
+        self.key_values: dict[int, _Resolved] = {}
+        self.lot_step = -1
+        # Until a step splits it, every unit of a single ranking is one group in input
+        # order: the first block then needs no positions, group ids or gathers.
+        self.whole = self.rows == 1
 
     # -- helpers ----------------------------------------------------------------
 
@@ -489,31 +577,50 @@ class _Engine:
         return len(self.step_labels) - 1
 
     def _tied_positions(self, within: BoolArray | None = None) -> tuple[IntArray, IntArray]:
-        """Positions that belong to groups of two or more, and their group ids."""
-        gid = np.cumsum(self.boundary) - 1
-        starts = np.flatnonzero(self.boundary)
-        sizes = np.diff(np.append(starts, self.m))
-        tied = sizes[gid] > 1
+        """Positions that belong to groups of two or more, and their group ids.
+
+        Group ids are non-decreasing along the positions; only their equality counts.
+        """
         if within is not None:
+            gid = np.cumsum(self.boundary) - 1
+            starts = np.flatnonzero(self.boundary)
+            sizes = np.diff(np.append(starts, self.m))
+            tied = sizes[gid] > 1
             tied &= within
+            pos = np.flatnonzero(tied)
+            return pos, gid[pos]
+        if self.m < 2:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        # A position is tied when a neighbour continues its group.
+        cont = ~self.boundary[1:]
+        tied = np.zeros(self.m, dtype=bool)
+        tied[:-1] = cont
+        tied[1:] |= cont
         pos = np.flatnonzero(tied)
-        return pos, gid[pos]
+        # Tied positions of a group are contiguous and its first one starts it.
+        gid = np.cumsum(self.boundary[pos], dtype=np.int64) - 1
+        return pos, gid
 
     def _refine(
         self,
         pos: IntArray,
         gid: IntArray,
         codes: Sequence[AnyArray],
-        shown: Sequence[AnyArray],
+        shown: Sequence[AnyArray] | None,
         step_ids: Sequence[int],
         among: IntArray | None = None,
+        perm: IntArray | None = None,
     ) -> None:
         """Sort the units at ``pos`` (grouped by ``gid``) by ``codes`` (aligned with ``pos``'s
-        units, in that order) and set the new boundaries."""
+        units, in that order) and set the new boundaries; record ``shown`` (aligned like
+        ``codes``) either side of them, unless None (values the standing keeps whole).
+        ``perm``, if given, is that sort, already computed."""
         if pos.size == 0:
             return
+        self.whole = False
         units = self.order[pos]
-        perm = np.lexsort((*reversed(codes), gid))
+        if perm is None:
+            perm = np.lexsort((*reversed(codes), gid))
         self.order[pos] = units[perm]
         g = gid[perm]
         same_group = g[1:] == g[:-1]
@@ -528,13 +635,19 @@ class _Engine:
         ids = np.asarray(step_ids)[k_new]
         self.decided[p_new] = ids
         idx_lo = np.flatnonzero(new) + 1
-        for k in range(len(codes)):
-            sel = k_new == k
-            if sel.any():
-                sh = shown[k][perm]
-                self.upper[p_new[sel]] = sh[idx_lo[sel] - 1]
-                self.lower[p_new[sel]] = sh[idx_lo[sel]]
+        if shown is not None:
+            if self.upper is None or self.lower is None:
+                self.upper = np.full(self.m, np.nan)
+                self.lower = np.full(self.m, np.nan)
+            for k in range(len(codes)):
+                sel = k_new == k
+                if sel.any():
+                    sh = shown[k][perm]
+                    self.upper[p_new[sel]] = sh[idx_lo[sel] - 1]
+                    self.lower[p_new[sel]] = sh[idx_lo[sel]]
         if among is not None:
+            if self.among is None:
+                self.among = np.zeros(self.m, dtype=np.int64)
             self.among[p_new] = among[perm][idx_lo]
 
     # -- steps ------------------------------------------------------------------
@@ -561,70 +674,98 @@ class _Engine:
     def _keys(self, block: list[Key]) -> None:
         resolved = [next(self._plain) for _ in block]
         ids = [self._label(repr(key)) for key in block]
+        self.key_values.update(zip(ids, resolved, strict=True))
+        if self.whole:
+            if self.m < 2:
+                return
+            codes = [self._flat(r.codes) for r in resolved]
+            if not self._refine_packed(None, None, codes, ids):
+                pos = np.arange(self.m, dtype=np.int64)
+                gid = np.zeros(self.m, dtype=np.int64)
+                self._refine(pos, gid, codes, None, ids)
+            return
         pos, gid = self._tied_positions()
         if pos.size == 0:
             return
         units = self.order[pos]
         codes = [self._flat(r.codes)[units] for r in resolved]
-        shown = [self._flat(r.shown)[units] for r in resolved]
-        packed = self._pack(codes, gid)
-        if packed is not None:
-            self._refine_packed(pos, gid, packed, codes, shown, ids)
-        else:
-            self._refine(pos, gid, codes, shown, ids)
-
-    @staticmethod
-    def _pack(codes: Sequence[AnyArray], gid: IntArray) -> IntArray | None:
-        """Exact integer keys packed into one int64 (group id most significant), or None."""
-        if any(c.dtype.kind not in "iu" for c in codes) or gid.size == 0:
-            return None
-        lows = [int(c.min()) for c in codes]
-        spans = [int(c.max()) - lo + 1 for c, lo in zip(codes, lows, strict=True)]
-        total = int(gid[-1] - gid[0] + 1)
-        for s in spans:
-            total *= s
-        if total >= 2**62:
-            return None
-        packed = gid - gid[0]
-        for c, lo, s in zip(codes, lows, spans, strict=True):
-            packed = packed * s + (c - lo)
-        out: IntArray = packed.astype(np.int64)
-        return out
+        if not self._refine_packed(pos, gid, codes, ids):
+            self._refine(pos, gid, codes, None, ids)
 
     def _refine_packed(
         self,
-        pos: IntArray,
-        gid: IntArray,
-        packed: IntArray,
+        pos: IntArray | None,
+        gid: IntArray | None,
         codes: Sequence[AnyArray],
-        shown: Sequence[AnyArray],
         ids: Sequence[int],
-    ) -> None:
-        units = self.order[pos]
-        perm = np.argsort(packed, kind="stable")
-        self.order[pos] = units[perm]
-        p = packed[perm]
-        changed = p[1:] != p[:-1]
-        g = gid[perm]
-        new = changed & (g[1:] == g[:-1])
-        if not new.any():
-            return
-        idx_lo = np.flatnonzero(new) + 1
-        # The deciding key of each new boundary: the first key that differs.
-        decided = np.full(idx_lo.size, -1, dtype=np.int64)
-        for k in range(len(codes) - 1, -1, -1):
-            c = codes[k]
-            differs = c[perm[idx_lo]] != c[perm[idx_lo - 1]]
-            decided = np.where(differs, k, decided)
-        p_new = pos[idx_lo]
+    ) -> bool:
+        """Sort by exact integer keys packed into one int64 (group id most significant).
+
+        ``pos``/``gid`` as in :meth:`_refine` (``None``: every position, one group, order
+        still the identity); ``codes`` are aligned with ``pos``'s units. Returns False,
+        doing nothing, when the keys do not pack.
+        """
+        if any(c.dtype != np.int64 for c in codes):
+            return False
+        size = codes[0].size
+        lows = [int(c.min()) for c in codes]
+        spans = [int(c.max()) - lo + 1 for c, lo in zip(codes, lows, strict=True)]
+        key_room = math.prod(spans)
+        groups = 1 if gid is None else int(gid[-1] - gid[0] + 1)
+        room = groups * key_room
+        if room >= 2**62:
+            return False
+        if gid is None:
+            packed = codes[0] - lows[0]
+            rest = zip(codes[1:], lows[1:], spans[1:], strict=True)
+        else:
+            packed = gid - gid[0]
+            rest = zip(codes, lows, spans, strict=True)
+        for c, lo, sp in rest:
+            packed *= sp
+            packed += c
+            packed -= lo
+        bits = max(1, (size - 1).bit_length())
+        if room << bits < 2**63:
+            # The position in the low bits makes every value unique, so a plain sort of
+            # the values is the stable order, without an index sort and a gather.
+            packed <<= bits
+            packed |= np.arange(size, dtype=np.int64)
+            packed.sort()
+            perm = packed & ((1 << bits) - 1)
+            packed >>= bits
+            p = packed
+        else:
+            perm = np.argsort(packed, kind="stable")
+            p = packed[perm]
+        del packed
+        self.whole = False
+        if pos is None:
+            self.order = perm
+        else:
+            self.order[pos] = self.order[pos][perm]
+        del perm
+        at = np.flatnonzero(p[1:] != p[:-1])
+        at += 1
+        hi, lo_ = p[at], p[at - 1]
+        del p
+        if gid is not None:
+            same_group = hi // key_room == lo_ // key_room
+            at, hi, lo_ = at[same_group], hi[same_group], lo_[same_group]
+        if at.size == 0:
+            return True
+        # The deciding key: the most significant mixed-radix digit that differs; the
+        # digits above key k are ``p // (span[k+1] * ... * span[-1])``, divided in place.
+        decided = np.full(at.size, ids[-1], dtype=self.decided.dtype)
+        for k in range(len(codes) - 2, -1, -1):
+            hi //= spans[k + 1]
+            lo_ //= spans[k + 1]
+            decided[hi != lo_] = ids[k]
+        del hi, lo_
+        p_new = at if pos is None else pos[at]
         self.boundary[p_new] = True
-        self.decided[p_new] = np.asarray(ids)[decided]
-        for k in range(len(codes)):
-            sel = decided == k
-            if sel.any():
-                sh = shown[k]
-                self.upper[p_new[sel]] = sh[perm[idx_lo[sel] - 1]]
-                self.lower[p_new[sel]] = sh[perm[idx_lo[sel]]]
+        self.decided[p_new] = decided
+        return True
 
     def _h2h_values(self, h2h: HeadToHead, pos: IntArray, gid: IntArray) -> list[FloatArray]:
         """Each key's pairwise sum for the units at ``pos``, among their own group only."""
@@ -742,16 +883,40 @@ class _Engine:
         if pos.size == 0:
             return
         units = self.order[pos]
-        local = np.unique(units % self.n) if self.n else units
-        ids = [self.units[int(u)] for u in local]
-        drawn = lot.draw(ids)
-        self.lots.update(zip(ids, (int(d) for d in drawn), strict=True))
-        lookup = np.searchsorted(local, units % self.n)
-        codes = drawn[lookup]
-        self._refine(pos, gid, [codes], [codes.astype(np.float64)], [sid])
+        cache = _id_digest_cache(self.table)
+        if self.rows == 1:
+            # One ranking: the tied units are distinct, each is drawn once.
+            local = units
+            drawn = lot._mix(cache.of(local if self.subset is None else self.subset[local]))
+            codes = drawn
+        else:
+            of_unit = units % self.n
+            seen = np.zeros(self.n, dtype=bool)
+            seen[of_unit] = True
+            local = np.flatnonzero(seen)
+            drawn = lot._mix(cache.of(local if self.subset is None else self.subset[local]))
+            slot = np.zeros(self.n, dtype=np.int64)
+            slot[local] = np.arange(local.size)
+            codes = drawn[slot[of_unit]]
+        self.lot_units, self.lot_values, self.lot_step = local, drawn, sid
+        # Sort by (group, lot) as one uint64: the group id above the lot's high bits. It
+        # is exact when no two keys are equal (then the lots' low bits never decide);
+        # otherwise, almost never, sort by both in full.
+        shift = max(1, int(gid[-1]).bit_length())
+        perm = None
+        if shift < 32:
+            key = gid.astype(np.uint64) << np.uint64(64 - shift)
+            key |= codes >> np.uint64(shift)
+            perm = np.argsort(key, kind="stable")
+            key = key[perm]
+            if (key[1:] == key[:-1]).any():
+                perm = None
+        self._refine(pos, gid, [codes], None, [sid], perm=perm)
 
     def _present_ties(self) -> None:
         """List units of an unresolved tie by their normalised id (presentation only)."""
+        if self.boundary.all():
+            return
         pos, gid = self._tied_positions()
         if pos.size == 0:
             return
@@ -776,10 +941,14 @@ class Standing:
         "_among",
         "_boundary",
         "_decided",
+        "_key_values",
+        "_lot_step",
+        "_lot_units",
+        "_lot_values",
+        "_lots",
         "_lower",
         "_order_index",
         "_upper",
-        "lots",
         "ranking",
         "steps",
         "units",
@@ -788,14 +957,17 @@ class Standing:
     ranking: Ranking
     units: tuple[str, ...]
     steps: tuple[str, ...]
-    #: The lot drawn for every unit that reached a :class:`Lot` still tied.
-    lots: dict[str, int]
     _order_index: IntArray
     _boundary: BoolArray
     _decided: AnyArray
-    _upper: FloatArray
-    _lower: FloatArray
-    _among: IntArray
+    _upper: FloatArray | None
+    _lower: FloatArray | None
+    _among: IntArray | None
+    _key_values: dict[int, tuple[AnyArray, float | None]]  # step -> (base, scale), per unit
+    _lot_step: int
+    _lot_units: IntArray
+    _lot_values: npt_uint64
+    _lots: list[dict[str, int]]  # the lots dict once built, shared with scenario()
 
     def __init__(self) -> None:  # pragma: no cover - built by _build
         raise RuleTypeError("a Standing is made by Ranking.rank(...)")
@@ -808,15 +980,49 @@ class Standing:
         self.ranking = eng.ranking
         self.units = eng.units
         self.steps = tuple(eng.step_labels)
-        self.lots = dict(sorted(eng.lots.items()))
-        order = eng.order.reshape(shape) - (np.arange(eng.rows) * n).reshape((*eng.batch, 1))
-        self._order_index = _ro(order.astype(np.int64))
+        self._lot_units, self._lot_values, self._lots = eng.lot_units, eng.lot_values, []
+        order = eng.order.reshape(shape)
+        if eng.rows > 1:
+            order -= (np.arange(eng.rows, dtype=np.int64) * n).reshape((*eng.batch, 1))
+        self._order_index = _ro(order)
         self._boundary = _ro(eng.boundary.reshape(shape))
         self._decided = _ro(eng.decided.reshape(shape))
-        self._upper = _ro(eng.upper.reshape(shape))
-        self._lower = _ro(eng.lower.reshape(shape))
-        self._among = _ro(eng.among.reshape(shape))
+        self._upper = None if eng.upper is None else _ro(eng.upper.reshape(shape))
+        self._lower = None if eng.lower is None else _ro(eng.lower.reshape(shape))
+        self._among = None if eng.among is None else _ro(eng.among.reshape(shape))
+        self._key_values = {
+            k: (np.broadcast_to(r.base, shape), r.scale) for k, r in eng.key_values.items()
+        }
+        self._lot_step = eng.lot_step
         return self
+
+    def _values_at(self, p: int) -> tuple[Any, Any]:
+        """The values of the deciding step at positions ``p`` and ``p - 1`` (one scenario)."""
+        d = int(self._decided[p])
+        here, above = int(self._order_index[p]), int(self._order_index[p - 1])
+        if d in self._key_values:
+            base, scale = self._key_values[d]
+            if scale is None:
+                return base[here], base[above]
+            return base[here] * scale, base[above] * scale
+        if d == self._lot_step:
+            lots = self.lots
+            return (
+                np.float64(lots[self.units[here]]),
+                np.float64(lots[self.units[above]]),
+            )
+        # Only head-to-head steps are left, and they record both sides.
+        assert self._upper is not None
+        assert self._lower is not None
+        return self._lower[p], self._upper[p]
+
+    @property
+    def lots(self) -> dict[str, int]:
+        """The lot drawn for every unit that reached a :class:`Lot` still tied, by unit id."""
+        if not self._lots:
+            ids = [self.units[i] for i in self._lot_units.tolist()]
+            self._lots.append(dict(sorted(zip(ids, self._lot_values.tolist(), strict=True))))
+        return self._lots[0]
 
     # -- order and ranks ---------------------------------------------------------
 
@@ -893,14 +1099,19 @@ class Standing:
         """The standing of one scenario of a batched ranking."""
         idx = (index,) if isinstance(index, int) else tuple(index)
         other = object.__new__(Standing)
-        other.ranking, other.units, other.steps, other.lots = (
-            self.ranking,
-            self.units,
-            self.steps,
-            self.lots,
+        other.ranking, other.units, other.steps = self.ranking, self.units, self.steps
+        other._lot_units, other._lot_values, other._lots = (
+            self._lot_units,
+            self._lot_values,
+            self._lots,
         )
-        for name in ("_order_index", "_boundary", "_decided", "_upper", "_lower", "_among"):
+        for name in ("_order_index", "_boundary", "_decided"):
             setattr(other, name, getattr(self, name)[idx])
+        for name in ("_upper", "_lower", "_among"):
+            a = getattr(self, name)
+            setattr(other, name, None if a is None else a[idx])
+        other._key_values = {k: (b[idx], sc) for k, (b, sc) in self._key_values.items()}
+        other._lot_step = self._lot_step
         return other
 
     def _single(self, what: str) -> None:
@@ -1009,14 +1220,15 @@ class Standing:
                 if not self._boundary[p]:
                     row["tied_with_above"] = True
                 elif d >= 0:
+                    value, above_value = self._values_at(p)
                     row.update(
                         step=self.steps[d],
                         step_index=d,
                         level_on=list(self.steps[:d]),
-                        value=_num(self._lower[p]),
-                        above_value=_num(self._upper[p]),
+                        value=_num(value),
+                        above_value=_num(above_value),
                     )
-                    if self._among[p]:
+                    if self._among is not None and self._among[p]:
                         row["among"] = int(self._among[p])
             rows.append(row)
         return StandingExplanation(

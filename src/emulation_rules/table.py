@@ -240,6 +240,7 @@ class ScoreTable:
     __slots__ = (
         "_batch_shape",
         "_columns",
+        "_digests",
         "_has_missing",
         "_index",
         "_kinds",
@@ -278,6 +279,8 @@ class ScoreTable:
         ids = self._validate_units(raw_units, problems)
         self._units: tuple[str, ...] = tuple(ids)
         self._index: dict[str, int] | None = None
+        # Filled on first use by a Lot (a cache of per-id digests; the ids never change).
+        self._digests: object = None
         self._columns: dict[str, AnyArray] = {}
         self._kinds: dict[str, ColumnKind] = {}
         self._has_missing: dict[str, bool] = {}
