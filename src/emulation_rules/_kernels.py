@@ -17,12 +17,26 @@ from .types import AnyArray, FloatArray, RoundingMode
 #: as 2.67499999...); without it "half up" would round such a value down.
 TICK_EPS = 2.0**-30
 
+#: The tolerance also grows with the size of the numbers rounded: a float near
+#: 5e8 ticks is only good to about 1e-7, far coarser than TICK_EPS.
+TICK_REL = 2.0**-44
+
+
+def tick_eps(bound: float) -> float:
+    """The rounding tolerance for values of at most ``bound`` ticks."""
+    return TICK_EPS + abs(bound) * TICK_REL
+
+
 #: Units per chunk: small enough that a chunk of every temporary stays in cache.
 CHUNK = 1 << 14
 
 
-def round_ticks(x: FloatArray, mode: RoundingMode, out: FloatArray | None = None) -> FloatArray:
+def round_ticks(
+    x: FloatArray, mode: RoundingMode, out: FloatArray | None = None, eps: float = TICK_EPS
+) -> FloatArray:
     """Round values measured in ticks to whole ticks (still as floats).
+
+    A value within ``eps`` of a boundary counts as on it (see :func:`tick_eps`).
 
     >>> round_ticks(np.array([0.5, 1.5, 2.4999999999999, 2.4]), "half_up")
     array([1., 2., 3., 2.])
@@ -32,17 +46,17 @@ def round_ticks(x: FloatArray, mode: RoundingMode, out: FloatArray | None = None
     if out is None:
         out = np.empty_like(x)
     if mode == "half_up":
-        np.add(x, 0.5 + TICK_EPS, out=out)
+        np.add(x, 0.5 + eps, out=out)
         np.floor(out, out=out)
     elif mode == "down":
-        np.add(x, TICK_EPS, out=out)
+        np.add(x, eps, out=out)
         np.floor(out, out=out)
     elif mode == "up":
-        np.subtract(x, TICK_EPS, out=out)
+        np.subtract(x, eps, out=out)
         np.ceil(out, out=out)
     else:  # half_even
         f = np.floor(x)
-        on_half = np.abs(x - f - 0.5) <= TICK_EPS
+        on_half = np.abs(x - f - 0.5) <= eps
         np.copyto(out, x)
         np.copyto(out, f + 0.5, where=on_half)
         np.rint(out, out=out)

@@ -20,7 +20,9 @@ The order of computation (``model="sum"``, the default):
 
 With ``model="product"`` (the MCDA weighted product model) the total is
 ``total_points * prod(fraction_j ** w_j)`` with the weights ``w_j`` the
-criteria's points divided by their sum, rounded once to ticks.
+criteria's points divided by their sum, rounded once to ticks; a fraction
+within 2**-40 of 0 or 1 counts as exactly 0 or 1 (a power would magnify the
+float noise of a value that is 0 in exact arithmetic).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ __all__ = [
 MissingPolicy: TypeAlias = Literal["error", "zero"] | float
 
 _RESERVED = frozenset({"total", "bonus", "penalty", "base"})
+_SNAP = 2.0**-40
 _ROUNDING = ("half_up", "half_even", "down", "up")
 
 
@@ -730,6 +733,19 @@ def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
     group_order = sorted(groups, key=lambda g: -_depth(nodes, g))
     group_plan = [(g, node_slot[id(g)], parent_slot[nodes.index(g)]) for g in group_order]
 
+    # Bonus and deduction amounts are bounded by their caps, or else by their largest value.
+    adjust_eps: dict[int, float] = {}
+    for nd in leafs:
+        if nd.kind in ("bonus", "penalty"):
+            k = leaf_index[id(nd)]
+            if nd.item.cap is not None:
+                top_ticks = nd.item.cap * tpp
+            else:
+                col = inp.columns[k]
+                # fmax skips NaN (missing) without the warning nanmax gives for all-NaN.
+                biggest = float(np.fmax.reduce(col, axis=None, initial=0.0))
+                top_ticks = biggest * nd.item.per * tpp
+            adjust_eps[k] = K.tick_eps(top_ticks)
     n_batch = int(np.prod(batch)) if batch else 1
     step = max(1, K.CHUNK // n_batch)
     width = min(step, n)
@@ -758,7 +774,7 @@ def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
                 kern.apply(x, m, buf, sl)
                 if mask is not None:
                     np.copyto(buf, _fill_value(it.missing) * m, where=mask[..., sl])
-                K.round_ticks(buf, mode, out=buf)
+                K.round_ticks(buf, mode, out=buf, eps=K.tick_eps(m))
                 items[i, ..., sl] = buf
                 acc[ps] += buf
             else:
@@ -766,7 +782,7 @@ def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
                 np.multiply(x, it.per * tpp, out=buf)
                 if mask is not None:
                     np.copyto(buf, 0.0, where=mask[..., sl])
-                K.round_ticks(buf, mode, out=buf)
+                K.round_ticks(buf, mode, out=buf, eps=adjust_eps[i])
                 if it.cap is not None:
                     np.minimum(buf, round(it.cap * tpp), out=buf)
                 items[i, ..., sl] = buf
@@ -825,10 +841,14 @@ def _score_product(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
         kern.apply(inp.columns[i], 1.0, f, slice(None))
         if inp.masks[i] is not None:
             np.copyto(f, _fill_value(nd.item.missing), where=inp.masks[i])
+        # A power magnifies float noise at the ends (1e-17 ** 0.25 is 6e-5): a fraction
+        # within 2**-40 of 0 or 1 is taken as exactly 0 or 1 before it is raised.
+        f[f < _SNAP] = 0.0
+        f[f > 1.0 - _SNAP] = 1.0
         factor = f ** weights[i]
         prod *= factor
-        items[i] = K.round_ticks(factor * m, card.rounding)
-    base = K.round_ticks(prod * m, card.rounding).astype(np.int64)
+        items[i] = K.round_ticks(factor * m, card.rounding, eps=K.tick_eps(m))
+    base = K.round_ticks(prod * m, card.rounding, eps=K.tick_eps(m)).astype(np.int64)
     total = base.copy()
     if card.cap is not None or card.floor is not None:
         lo = None if card.floor is None else round(card.floor * tpp)

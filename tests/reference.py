@@ -1,0 +1,499 @@
+"""The slow, obviously-correct pure-Python oracle the property tests compare against.
+
+Every engine of the library has a twin here, written from the documented
+semantics (module and class docstrings), never from the vectorized code: plain
+loops over scenarios and units, exact ``fractions.Fraction`` arithmetic, and
+``decimal`` at :data:`DIGITS` significant digits for the few irrational steps
+(square roots, powers), brought back as fractions. numpy is only used to read
+a :class:`~emulation_rules.ScoreTable`'s columns into Python lists.
+
+Numbers are read as the decimals they print as (``0.1`` is one tenth): that is
+what a rulebook means, and the engine's tolerance :data:`TICK_EPS` exists to
+honour it. The only thing taken from the library's internals is that constant.
+
+One section per module of the library; each section lists what it covers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from emulation_rules import (
+    Bonus,
+    ByRank,
+    Criterion,
+    DataError,
+    Group,
+    Linear,
+    MinMax,
+    MissingValueError,
+    Penalty,
+    PiecewiseLinear,
+    Scale,
+    Scorecard,
+    ScoreTable,
+    Steps,
+    Sum,
+    Target,
+    Vector,
+    ZScore,
+)
+from emulation_rules._kernels import TICK_EPS
+
+#: Significant digits of the decimal steps (square roots, powers).
+DIGITS = 80
+
+#: The engine's rounding tolerance, in ticks, as an exact number (2**-30).
+EPS = Fraction(TICK_EPS)
+
+Number = Fraction
+Scenario = tuple[int, ...]
+
+
+class Refused(Exception):
+    """The reference refuses the input: the engine must raise ``error``."""
+
+    def __init__(self, error: type[Exception], reason: str) -> None:
+        super().__init__(reason)
+        self.error = error
+        self.reason = reason
+
+
+# == numbers ========================================================================
+
+
+def exact(x: float) -> Fraction:
+    """The decimal a float prints as, exactly (``exact(0.1) == Fraction(1, 10)``)."""
+    return Fraction(repr(float(x)))
+
+
+def _dec(x: Fraction) -> Decimal:
+    return Decimal(x.numerator) / Decimal(x.denominator)
+
+
+def sqrt(x: Fraction) -> Fraction:
+    """``sqrt(x)`` to :data:`DIGITS` digits (exact when the root is a short decimal)."""
+    if x < 0:
+        raise ValueError("sqrt of a negative number")
+    with localcontext() as ctx:
+        ctx.prec = DIGITS
+        return Fraction(_dec(x).sqrt())
+
+
+def power(base: Fraction, exponent: Fraction) -> Fraction:
+    """``base ** exponent`` for ``base >= 0``, ``exponent > 0``, to :data:`DIGITS` digits."""
+    if base == 0 or base == 1:
+        return base
+    with localcontext() as ctx:
+        ctx.prec = DIGITS
+        return Fraction(_dec(base) ** _dec(exponent))
+
+
+def clip01(x: Fraction) -> Fraction:
+    return min(max(x, Fraction(0)), Fraction(1))
+
+
+def round_ticks(v: Fraction, mode: str) -> int:
+    """Round ``v`` (in ticks) to a whole tick; within :data:`EPS` of a boundary is on it."""
+    if mode == "half_up":
+        return math.floor(v + Fraction(1, 2) + EPS)
+    if mode == "down":
+        return math.floor(v + EPS)
+    if mode == "up":
+        return math.ceil(v - EPS)
+    if mode == "half_even":
+        f = math.floor(v)
+        if abs(v - f - Fraction(1, 2)) <= EPS:
+            return f if f % 2 == 0 else f + 1
+        return f if v - f < Fraction(1, 2) else f + 1
+    raise ValueError(f"unknown rounding mode {mode!r}")
+
+
+# == scales =========================================================================
+#
+# Covers every built-in scale in both directions, the population of the relative
+# scales (units with a missing value left out) and the values they refuse.
+
+
+def _absolute(scale: Scale, x: Fraction, lower: bool) -> Fraction:
+    if isinstance(scale, Linear):
+        lo, hi = exact(scale.low), exact(scale.high)
+        return clip01((hi - x) / (hi - lo) if lower else (x - lo) / (hi - lo))
+    if isinstance(scale, Target):
+        t = exact(scale.target)
+        if scale.below == "zero":
+            if lower:
+                met = x < t if scale.strict else x <= t
+            else:
+                met = x > t if scale.strict else x >= t
+            return Fraction(int(met))
+        if lower:
+            assert scale.zero_at is not None
+            z = exact(scale.zero_at)
+            return Fraction(1) if x <= t else clip01((z - x) / (z - t))
+        z = Fraction(0) if scale.zero_at is None else exact(scale.zero_at)
+        return Fraction(1) if x >= t else clip01((x - z) / (t - z))
+    if isinstance(scale, Steps):
+        frac = exact(scale.otherwise)
+        for threshold, f in scale.bands:
+            t = exact(threshold)
+            if lower:
+                reached = x < t if scale.strict else x <= t
+            else:
+                reached = x > t if scale.strict else x >= t
+            if reached:
+                frac = exact(f)
+        return frac
+    if isinstance(scale, PiecewiseLinear):
+        pts = [(exact(a), exact(b)) for a, b in scale.points]
+        if x <= pts[0][0]:
+            return pts[0][1]
+        if x >= pts[-1][0]:
+            return pts[-1][1]
+        for (x0, f0), (x1, f1) in itertools.pairwise(pts):
+            if x0 <= x <= x1:
+                return f0 + (x - x0) * (f1 - f0) / (x1 - x0)
+    raise TypeError(f"not an absolute scale: {scale!r}")  # pragma: no cover
+
+
+def _relative(scale: Scale, pop: list[Fraction], x: Fraction, lower: bool) -> Fraction:
+    if isinstance(scale, MinMax):
+        lo, hi = min(pop), max(pop)
+        if lo == hi:
+            return Fraction(1)
+        return (hi - x) / (hi - lo) if lower else (x - lo) / (hi - lo)
+    if isinstance(scale, Vector):
+        norm = sqrt(sum((v * v for v in pop), Fraction(0)))
+        share = x / norm if norm > 0 else Fraction(0)
+        return 1 - share if lower else share
+    if isinstance(scale, Sum):
+        if lower:
+            return (1 / x) / sum((1 / v for v in pop), Fraction(0))
+        total = sum(pop, Fraction(0))
+        return x / total if total > 0 else Fraction(0)
+    if isinstance(scale, ZScore):
+        n = len(pop)
+        mean = sum(pop, Fraction(0)) / n
+        std = sqrt(sum(((v - mean) ** 2 for v in pop), Fraction(0)) / n)
+        if std == 0:
+            return Fraction(1, 2)
+        z = (x - mean) / std
+        return clip01(Fraction(1, 2) + (-z if lower else z) / (2 * exact(scale.spread)))
+    if isinstance(scale, ByRank):
+
+        def better(v: Fraction) -> bool:
+            return v < x if lower else v > x
+
+        first = 1 + sum(1 for v in pop if better(v))
+        last = first + sum(1 for v in pop if v == x) - 1
+
+        def at(place: int) -> Fraction:
+            fr = scale.fractions
+            return exact(fr[place - 1]) if place <= len(fr) else exact(scale.rest)
+
+        if scale.ties == "share_best":
+            return at(first)
+        places = range(first, last + 1)
+        return sum((at(p) for p in places), Fraction(0)) / len(places)
+    raise TypeError(f"not a relative scale: {scale!r}")  # pragma: no cover
+
+
+def check_population(scale: Scale, pop: Sequence[Fraction], lower: bool) -> str | None:
+    """Why ``scale`` cannot take these (present) values, or None."""
+    if isinstance(scale, Vector) and any(v < 0 for v in pop):
+        return "Vector needs non-negative values"
+    if isinstance(scale, Sum):
+        if lower and any(v <= 0 for v in pop):
+            return "Sum (lower is better) needs positive values"
+        if not lower and any(v < 0 for v in pop):
+            return "Sum needs non-negative values"
+    return None
+
+
+def scale_fractions(
+    scale: Scale, values: Sequence[Fraction | None], *, lower_is_better: bool = False
+) -> list[Fraction | None]:
+    """The fraction each unit of one population earns (None for a missing value).
+
+    Raises :class:`Refused` (``DataError``) for values the scale cannot take.
+    """
+    pop = [v for v in values if v is not None]
+    why = check_population(scale, pop, lower_is_better)
+    if why is not None:
+        raise Refused(DataError, why)
+    out: list[Fraction | None] = []
+    for v in values:
+        if v is None:
+            out.append(None)
+        elif scale.relative:
+            out.append(_relative(scale, pop, v, lower_is_better))
+        else:
+            out.append(_absolute(scale, v, lower_is_better))
+    return out
+
+
+# == table (reading only) ============================================================
+
+
+def scenarios(batch: tuple[int, ...]) -> Iterator[Scenario]:
+    """Every index into the batch axes, in C order (``()`` when there are none)."""
+    return itertools.product(*(range(b) for b in batch))
+
+
+def column_values(
+    table: ScoreTable, name: str, batch: tuple[int, ...]
+) -> dict[Scenario, list[Fraction | None]]:
+    """Column ``name`` per scenario, as exact numbers (None where missing)."""
+    n = table.n_units
+    x = np.broadcast_to(table.numeric(name), (*batch, n)).tolist()
+    miss = np.broadcast_to(table.missing(name), (*batch, n)).tolist()
+    out: dict[Scenario, list[Fraction | None]] = {}
+    for sc in scenarios(batch):
+        row: Any = x
+        mrow: Any = miss
+        for i in sc:
+            row, mrow = row[i], mrow[i]
+        out[sc] = [None if m else exact(v) for v, m in zip(row, mrow, strict=True)]
+    return out
+
+
+# == scoring ========================================================================
+#
+# Covers Scorecard.score for both models: criteria with their missing policies,
+# weights (Scorecard total= and Group points=), nested groups with caps, bonus
+# and deductions with their caps, the total cap and floor, all rounding modes.
+#
+# Weights: an item's weight is its ``points`` (a group without ``points``
+# weighs the sum of its items' weights). A group with ``points`` shares them
+# among its items in proportion to their weights; the card's ``total`` is shared
+# the same way among the top-level criteria and groups. Caps are points, so a
+# weighted part of a card has none (the library refuses them there too).
+
+
+@dataclass
+class ReferenceScores:
+    """Ticks of every field, per scenario and unit: ``ticks[scenario][field][unit]``."""
+
+    units: tuple[str, ...]
+    batch: tuple[int, ...]
+    fields: tuple[str, ...]
+    ticks: dict[Scenario, dict[str, list[int]]] = field(default_factory=dict)
+    #: The fraction each criterion earned (after the missing policy).
+    fractions: dict[Scenario, dict[str, list[Fraction]]] = field(default_factory=dict)
+
+    def array(self, name: str) -> list[Any]:
+        """Field ``name`` as nested lists shaped ``(*batch, n_units)``."""
+
+        def build(prefix: Scenario, depth: int) -> list[Any]:
+            if depth == len(self.batch):
+                return list(self.ticks[prefix][name])
+            return [build((*prefix, i), depth + 1) for i in range(self.batch[depth])]
+
+        return build((), 0)
+
+
+def _weight(item: Criterion | Group) -> Fraction:
+    if isinstance(item, Criterion):
+        return exact(item.points)
+    if item.points is not None:
+        return exact(item.points)
+    return sum((_weight(it) for it in item.items), Fraction(0))
+
+
+def _has_cap_below(item: Criterion | Group) -> bool:
+    if isinstance(item, Criterion):
+        return False
+    return item.cap is not None or any(_has_cap_below(it) for it in item.items)
+
+
+def budgets(card: Scorecard) -> dict[str, Fraction]:
+    """The maximum points of every criterion, by name, after weights."""
+    out: dict[str, Fraction] = {}
+
+    def share(items: Sequence[Criterion | Group], budget: Fraction | None) -> None:
+        scoring = [it for it in items if isinstance(it, Criterion | Group)]
+        total_w = sum((_weight(it) for it in scoring), Fraction(0))
+        for it in scoring:
+            own = _weight(it) if budget is None else budget * _weight(it) / total_w
+            if budget is not None and _has_cap_below(it):
+                raise NotImplementedError(
+                    f"{it.name!r}: a cap inside a weighted part of the card has no documented "
+                    "meaning"
+                )
+            if isinstance(it, Criterion):
+                out[it.name] = own
+            else:
+                weighted = it.points is not None or budget is not None
+                share(it.items, own if weighted else None)
+
+    top = [it for it in card.items if isinstance(it, Criterion | Group)]
+    share(top, None if card.total is None else exact(card.total))
+    return out
+
+
+def _fill(policy: object) -> Fraction:
+    return Fraction(0) if policy in ("zero", "error") else exact(policy)  # type: ignore[arg-type]
+
+
+def _leaves(items: Sequence[Any]) -> Iterator[Criterion | Bonus | Penalty]:
+    for it in items:
+        if isinstance(it, Group):
+            yield from _leaves(it.items)
+        else:
+            yield it
+
+
+def _groups(items: Sequence[Any]) -> Iterator[Group]:
+    for it in items:
+        if isinstance(it, Group):
+            yield it
+            yield from _groups(it.items)
+
+
+def score(card: Scorecard, table: ScoreTable) -> ReferenceScores:
+    """Score ``table`` with ``card`` the slow way.
+
+    The result carries the table's batch axes (as :class:`~emulation_rules.Scores`
+    documents). Raises :class:`Refused` with the library's exception class
+    when the engine must refuse: ``DataError`` for values a rule cannot take,
+    ``MissingValueError`` for a missing value under the ``"error"`` policy.
+    """
+    res = exact(card.resolution)
+    tpp = 1 / res
+    batch = table.batch_shape
+    n = table.n_units
+    leaves = list(_leaves(card.items))
+    groups = list(_groups(card.items))
+    cols = {lf.column: column_values(table, lf.column, batch) for lf in leaves}
+
+    def cap_ticks(cap: float) -> int:
+        t = exact(cap) * tpp
+        assert t.denominator == 1, f"cap {cap} is not on the grid of {card.resolution}"
+        return int(t)
+
+    # Refusals: a value no rule can take wins over a missing value under "error".
+    data_problems: list[str] = []
+    missing_problems: list[str] = []
+    for lf in leaves:
+        per_sc = cols[lf.column]
+        if any(v is None for vals in per_sc.values() for v in vals) and lf.missing == "error":
+            missing_problems.append(f"{lf.name}: missing values")
+        for vals in per_sc.values():
+            present = [v for v in vals if v is not None]
+            if isinstance(lf, Criterion):
+                why = check_population(lf.scale, present, lf.lower_is_better)
+            else:
+                why = "negative count" if any(v < 0 for v in present) else None
+            if why is not None:
+                data_problems.append(f"{lf.name}: {why}")
+    if data_problems:
+        raise Refused(DataError, "; ".join(data_problems))
+    if missing_problems:
+        raise Refused(MissingValueError, "; ".join(missing_problems))
+
+    names = [lf.name for lf in leaves if isinstance(lf, Criterion)]
+    out = ReferenceScores(table.units, batch, card.fields)
+    for sc in scenarios(batch):
+        fractions: dict[str, list[Fraction]] = {}
+        for lf in leaves:
+            if isinstance(lf, Criterion):
+                got = scale_fractions(
+                    lf.scale, cols[lf.column][sc], lower_is_better=lf.lower_is_better
+                )
+                fractions[lf.name] = [_fill(lf.missing) if f is None else f for f in got]
+        out.fractions[sc] = fractions
+        if card.model == "product":
+            out.ticks[sc] = _product(card, fractions, names, n, tpp)
+        else:
+            out.ticks[sc] = _sum(card, fractions, cols, sc, n, tpp, groups, cap_ticks)
+        total = out.ticks[sc]["total"]
+        for u in range(n):
+            if card.cap is not None:
+                total[u] = min(total[u], cap_ticks(card.cap))
+            if card.floor is not None:
+                total[u] = max(total[u], cap_ticks(card.floor))
+    return out
+
+
+def _sum(
+    card: Scorecard,
+    fractions: dict[str, list[Fraction]],
+    cols: dict[str, dict[Scenario, list[Fraction | None]]],
+    sc: Scenario,
+    n: int,
+    tpp: Fraction,
+    groups: list[Group],
+    cap_ticks: Any,
+) -> dict[str, list[int]]:
+    mode = card.rounding
+    maxima = budgets(card)
+    ticks: dict[str, list[int]] = {}
+    for lf in _leaves(card.items):
+        if isinstance(lf, Criterion):
+            m = maxima[lf.name] * tpp
+            ticks[lf.name] = [round_ticks(f * m, mode) for f in fractions[lf.name]]
+        else:
+            vals = cols[lf.column][sc]
+            row = []
+            for v in vals:
+                t = 0 if v is None else round_ticks(exact(lf.per) * v * tpp, mode)
+                if lf.cap is not None:
+                    t = min(t, cap_ticks(lf.cap))
+                row.append(t)
+            ticks[lf.name] = row
+
+    def subtotal(item: Criterion | Group, u: int) -> int:
+        if isinstance(item, Criterion):
+            return ticks[item.name][u]
+        s = sum(subtotal(it, u) for it in item.items)
+        return min(s, cap_ticks(item.cap)) if item.cap is not None else s
+
+    for g in groups:
+        ticks[g.name] = [subtotal(g, u) for u in range(n)]
+    base, bonus, penalty, total = [], [], [], []
+    for u in range(n):
+        b = sum(subtotal(it, u) for it in card.items if isinstance(it, Criterion | Group))
+        plus = sum(ticks[it.name][u] for it in card.items if isinstance(it, Bonus))
+        minus = sum(ticks[it.name][u] for it in card.items if isinstance(it, Penalty))
+        if card.bonus_cap is not None:
+            plus = min(plus, cap_ticks(card.bonus_cap))
+        if card.penalty_cap is not None:
+            minus = min(minus, cap_ticks(card.penalty_cap))
+        base.append(b)
+        bonus.append(plus)
+        penalty.append(minus)
+        total.append(b + plus - minus)
+    ticks.update(base=base, bonus=bonus, penalty=penalty, total=total)
+    return ticks
+
+
+def _product(
+    card: Scorecard, fractions: dict[str, list[Fraction]], names: list[str], n: int, tpp: Fraction
+) -> dict[str, list[int]]:
+    # Criterion points under model="product" are not documented; the reference
+    # takes them as each criterion's factor (fraction ** weight) of the maximum.
+    crits = [it for it in card.items if isinstance(it, Criterion)]
+    points = {c.name: exact(c.points) for c in crits}
+    w_sum = sum(points.values(), Fraction(0))
+    top = exact(card.total) if card.total is not None else w_sum
+    m = top * tpp
+    mode = card.rounding
+    ticks: dict[str, list[int]] = {name: [] for name in names}
+    total = []
+    for u in range(n):
+        prod = Fraction(1)
+        for c in crits:
+            factor = power(fractions[c.name][u], points[c.name] / w_sum)
+            ticks[c.name].append(round_ticks(factor * m, mode))
+            prod *= factor
+        total.append(round_ticks(prod * m, mode))
+    ticks.update(base=list(total), bonus=[0] * n, penalty=[0] * n, total=total)
+    return ticks
