@@ -8,8 +8,9 @@ loops over scenarios and units, exact ``fractions.Fraction`` arithmetic, and
 a :class:`~emulation_rules.ScoreTable`'s columns into Python lists.
 
 Numbers are read as the decimals they print as (``0.1`` is one tenth): that is
-what a rulebook means, and the engine's tolerance :data:`TICK_EPS` exists to
-honour it. The only thing taken from the library's internals is that constant.
+what a rulebook means, and the engine's rounding tolerance (:func:`tolerance`)
+exists to honour it. The only things taken from the library's internals are
+the two constants of that tolerance.
 
 One section per module of the library; each section lists what it covers.
 """
@@ -46,13 +47,19 @@ from emulation_rules import (
     Vector,
     ZScore,
 )
-from emulation_rules._kernels import TICK_EPS
+from emulation_rules._kernels import TICK_EPS, TICK_REL
 
 #: Significant digits of the decimal steps (square roots, powers).
 DIGITS = 80
 
-#: The engine's rounding tolerance, in ticks, as an exact number (2**-30).
+#: The engine's rounding tolerance, in ticks, as an exact number (2**-30) ...
 EPS = Fraction(TICK_EPS)
+#: ... plus this much of the size of the numbers rounded (2**-44).
+REL = Fraction(TICK_REL)
+
+#: Under model="product" a fraction within this of 0 or 1 counts as exactly 0 or 1
+#: (the scoring module docstring).
+SNAP = Fraction(1, 2**40)
 
 Number = Fraction
 Scenario = tuple[int, ...]
@@ -101,17 +108,27 @@ def clip01(x: Fraction) -> Fraction:
     return min(max(x, Fraction(0)), Fraction(1))
 
 
-def round_ticks(v: Fraction, mode: str) -> int:
-    """Round ``v`` (in ticks) to a whole tick; within :data:`EPS` of a boundary is on it."""
+def tolerance(bound: Fraction) -> Fraction:
+    """How close to a rounding boundary counts as on it, for numbers of up to ``bound`` ticks."""
+    return EPS + abs(bound) * REL
+
+
+def round_ticks(v: Fraction, mode: str, bound: Fraction) -> int:
+    """Round ``v`` (in ticks) to a whole tick; within ``tolerance(bound)`` of a boundary is on it.
+
+    ``bound`` is the most the rounded item can reach: its maximum for a criterion,
+    its cap (else the value itself) for a bonus or penalty item.
+    """
+    eps = tolerance(bound)
     if mode == "half_up":
-        return math.floor(v + Fraction(1, 2) + EPS)
+        return math.floor(v + Fraction(1, 2) + eps)
     if mode == "down":
-        return math.floor(v + EPS)
+        return math.floor(v + eps)
     if mode == "up":
-        return math.ceil(v - EPS)
+        return math.ceil(v - eps)
     if mode == "half_even":
         f = math.floor(v)
-        if abs(v - f - Fraction(1, 2)) <= EPS:
+        if abs(v - f - Fraction(1, 2)) <= eps:
             return f if f % 2 == 0 else f + 1
         return f if v - f < Fraction(1, 2) else f + 1
     raise ValueError(f"unknown rounding mode {mode!r}")
@@ -325,8 +342,8 @@ def budgets(card: Scorecard) -> dict[str, Fraction]:
             own = _weight(it) if budget is None else budget * _weight(it) / total_w
             if budget is not None and _has_cap_below(it):
                 raise NotImplementedError(
-                    f"{it.name!r}: a cap inside a weighted part of the card has no documented "
-                    "meaning"
+                    f"{it.name!r}: a cap inside a weighted part of the card (Scorecard and "
+                    "Group refuse it: there the points are weights)"
                 )
             if isinstance(it, Criterion):
                 out[it.name] = own
@@ -439,12 +456,14 @@ def _sum(
     for lf in _leaves(card.items):
         if isinstance(lf, Criterion):
             m = maxima[lf.name] * tpp
-            ticks[lf.name] = [round_ticks(f * m, mode) for f in fractions[lf.name]]
+            ticks[lf.name] = [round_ticks(f * m, mode, m) for f in fractions[lf.name]]
         else:
             vals = cols[lf.column][sc]
             row = []
             for v in vals:
-                t = 0 if v is None else round_ticks(exact(lf.per) * v * tpp, mode)
+                amount = Fraction(0) if v is None else exact(lf.per) * v * tpp
+                top = amount if lf.cap is None else exact(lf.cap) * tpp
+                t = round_ticks(amount, mode, top)
                 if lf.cap is not None:
                     t = min(t, cap_ticks(lf.cap))
                 row.append(t)
@@ -491,9 +510,11 @@ def _product(
     for u in range(n):
         prod = Fraction(1)
         for c in crits:
-            factor = power(fractions[c.name][u], points[c.name] / w_sum)
-            ticks[c.name].append(round_ticks(factor * m, mode))
+            f = fractions[c.name][u]
+            f = Fraction(0) if f < SNAP else Fraction(1) if f > 1 - SNAP else f
+            factor = power(f, points[c.name] / w_sum)
+            ticks[c.name].append(round_ticks(factor * m, mode, m))
             prod *= factor
-        total.append(round_ticks(prod * m, mode))
+        total.append(round_ticks(prod * m, mode, m))
     ticks.update(base=list(total), bonus=[0] * n, penalty=[0] * n, total=total)
     return ticks

@@ -535,15 +535,22 @@ class AwardScheme:
                 f"{context.period} (History.append) before allocating its awards"
             )
         results: dict[str, _AwardResult] = {}
+        groups: dict[Any, Any] = {}  # each unit's group, found once per column
         for name in self.order:
             award = self.award(name)
             ctx = attrs.evolve(context, history=history, level=award.subject)
-            res = self._decide(award, ctx, results)
+            res = self._decide(award, ctx, results, groups)
             results[name] = res
             history = _grant(history, award.subject, context.period, name, res.awarded)
         return Allocation(self, context, history, [results[n] for n in self.order])
 
-    def _decide(self, award: Award, ctx: Context, done: Mapping[str, _AwardResult]) -> _AwardResult:
+    def _decide(
+        self,
+        award: Award,
+        ctx: Context,
+        done: Mapping[str, _AwardResult],
+        groups: dict[Any, Any] | None = None,
+    ) -> _AwardResult:
         units = ctx.units
         n = len(units)
         verdict = award.condition.evaluate(ctx) if award.condition is not None else None
@@ -576,7 +583,7 @@ class AwardScheme:
         if award.quota is None:
             result.awarded = candidates.copy()
             return result
-        _apply_quota(result, award, ctx, done)
+        _apply_quota(result, award, ctx, groups)
         return result
 
 
@@ -612,9 +619,23 @@ class _AwardResult:
         self.group_names: tuple[str, ...] = ("",)
 
 
-def _groups(quota: Quota, ctx: Context, n: int) -> tuple[IntArray, tuple[str, ...]]:
+def _groups(
+    quota: Quota, ctx: Context, n: int, cache: dict[Any, Any] | None = None
+) -> tuple[IntArray, tuple[str, ...]]:
     if quota.per is None:
         return np.zeros(n, dtype=np.int64), ("",)
+    key = (quota.per, ctx.level)
+    if cache is not None and key in cache:
+        found: tuple[IntArray, tuple[str, ...]] = cache[key]
+        return found
+    out = _find_groups(quota, ctx, n)
+    if cache is not None:
+        cache[key] = out
+    return out
+
+
+def _find_groups(quota: Quota, ctx: Context, n: int) -> tuple[IntArray, tuple[str, ...]]:
+    assert quota.per is not None
     t = ctx.table
     values: AnyArray
     if t is not None and quota.per in t and t.units == ctx.units:
@@ -634,6 +655,14 @@ def _groups(quota: Quota, ctx: Context, n: int) -> tuple[IntArray, tuple[str, ..
     if missing.any():
         who = [ctx.units[int(i)] for i in np.flatnonzero(missing)]
         raise DataError(f"{quota!r}: {listing(who)} have no {quota.per!r}; give every unit a group")
+    if values.dtype.kind in "iu" and values.size:
+        # Whole-number groups in a modest range: a counting pass instead of a sort.
+        low, high = int(values.min()), int(values.max())
+        if high - low < 4 * values.size + 1024:
+            present = np.flatnonzero(np.bincount(values - low))
+            lookup = np.full(high - low + 1, -1, dtype=np.int64)
+            lookup[present] = np.arange(present.size)
+            return lookup[values - low], tuple(str(v + low) for v in present.tolist())
     uniq, codes = np.unique(values, return_inverse=True)
     return codes.astype(np.int64).reshape(-1), tuple(str(u) for u in uniq.tolist())
 
@@ -679,12 +708,12 @@ def _ranking_source(ctx: Context, award: Award) -> Scores | ScoreTable:
 
 
 def _apply_quota(
-    res: _AwardResult, award: Award, ctx: Context, done: Mapping[str, _AwardResult]
+    res: _AwardResult, award: Award, ctx: Context, groups: dict[Any, Any] | None = None
 ) -> None:
     quota = award.quota
     assert quota is not None
     n = len(res.units)
-    group, names = _groups(quota, ctx, n)
+    group, names = _groups(quota, ctx, n, groups)
     res.group_of, res.group_names = group, names
     bases = _base_counts(quota, res, ctx, group, len(names))
     limits = [quota.limit(b) for b in bases]

@@ -295,6 +295,25 @@ class _IdDigestCache:
         return out
 
 
+def _pick(units: tuple[str, ...], index: IntArray) -> tuple[str, ...]:
+    """``units`` at the positions ``index``, without a Python loop per unit."""
+    every = np.empty(len(units), dtype=object)
+    every[:] = units
+    return tuple(every[index].tolist())
+
+
+def _id_rank(table: ScoreTable) -> IntArray:
+    """Each unit's position in the order of the ids (cached on the table): ties the chain
+    leaves are listed by id, which is presentation only."""
+    ranks = table._id_rank
+    if not isinstance(ranks, np.ndarray):
+        order = np.argsort(np.array(table.units, dtype=str), kind="stable")
+        ranks = np.empty(len(order), dtype=np.int64)
+        ranks[order] = np.arange(len(order))
+        table._id_rank = ranks
+    return ranks
+
+
 def _id_digest_cache(table: ScoreTable) -> _IdDigestCache:
     """The table's id digests, kept on the table (a cache: the ids never change)."""
     cache = table._digests
@@ -528,9 +547,8 @@ class _Engine:
         self.source = source
         self.table = source.table if isinstance(source, Scores) else source
         self.subset = subset
-        all_units = self.table.units
-        self.units = all_units if subset is None else tuple(all_units[int(i)] for i in subset)
-        self.n = len(self.units)
+        self.n = self.table.n_units if subset is None else len(subset)
+        self._units: tuple[str, ...] | None = None
         self.step_labels: list[str] = []
         # The drawn lots: positions into ``units`` and their values (the dict is built
         # only when a standing's ``lots`` is read).
@@ -913,6 +931,14 @@ class _Engine:
                 perm = None
         self._refine(pos, gid, [codes], None, [sid], perm=perm)
 
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The ids of the units ranked (the subset's, when ranking a subset)."""
+        if self._units is None:
+            every = self.table.units
+            self._units = every if self.subset is None else _pick(every, self.subset)
+        return self._units
+
     def _present_ties(self) -> None:
         """List units of an unresolved tie by their normalised id (presentation only)."""
         if self.boundary.all():
@@ -921,8 +947,10 @@ class _Engine:
         if pos.size == 0:
             return
         units = self.order[pos]
-        names = np.array([self.units[int(u % self.n)] for u in units])
-        perm = np.lexsort((names, gid))
+        local = units % self.n
+        ranks = _id_rank(self.table)
+        by_id = ranks[local if self.subset is None else self.subset[local]]
+        perm = np.lexsort((by_id, gid))
         self.order[pos] = units[perm]
 
 
@@ -941,6 +969,7 @@ class Standing:
         "_among",
         "_boundary",
         "_decided",
+        "_engine_units",
         "_key_values",
         "_lot_step",
         "_lot_units",
@@ -951,12 +980,11 @@ class Standing:
         "_upper",
         "ranking",
         "steps",
-        "units",
     )
 
     ranking: Ranking
-    units: tuple[str, ...]
     steps: tuple[str, ...]
+    _engine_units: Any
     _order_index: IntArray
     _boundary: BoolArray
     _decided: AnyArray
@@ -978,7 +1006,8 @@ class Standing:
         shape = (*eng.batch, eng.n)
         n = eng.n
         self.ranking = eng.ranking
-        self.units = eng.units
+        # Unit ids are made on first use: an allocation ranking a subset never needs them.
+        self._engine_units = eng
         self.steps = tuple(eng.step_labels)
         self._lot_units, self._lot_values, self._lots = eng.lot_units, eng.lot_values, []
         order = eng.order.reshape(shape)
@@ -995,6 +1024,16 @@ class Standing:
         }
         self._lot_step = eng.lot_step
         return self
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The ids of the units ranked, aligned with :meth:`ranks`."""
+        src = self._engine_units
+        if not isinstance(src, tuple):
+            src = src.units
+            self._engine_units = src
+        ids: tuple[str, ...] = src
+        return ids
 
     def _values_at(self, p: int) -> tuple[Any, Any]:
         """The values of the deciding step at positions ``p`` and ``p - 1`` (one scenario)."""
@@ -1099,7 +1138,7 @@ class Standing:
         """The standing of one scenario of a batched ranking."""
         idx = (index,) if isinstance(index, int) else tuple(index)
         other = object.__new__(Standing)
-        other.ranking, other.units, other.steps = self.ranking, self.units, self.steps
+        other.ranking, other._engine_units, other.steps = self.ranking, self.units, self.steps
         other._lot_units, other._lot_values, other._lots = (
             self._lot_units,
             self._lot_values,

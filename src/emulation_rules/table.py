@@ -242,6 +242,7 @@ class ScoreTable:
         "_columns",
         "_digests",
         "_has_missing",
+        "_id_rank",
         "_index",
         "_kinds",
         "_pairwise",
@@ -281,6 +282,7 @@ class ScoreTable:
         self._index: dict[str, int] | None = None
         # Filled on first use by a Lot (a cache of per-id digests; the ids never change).
         self._digests: object = None
+        self._id_rank: object = None
         self._columns: dict[str, AnyArray] = {}
         self._kinds: dict[str, ColumnKind] = {}
         self._has_missing: dict[str, bool] = {}
