@@ -592,10 +592,8 @@ def test_regression_base_fits_its_dtype() -> None:
     assert card.score(table).ticks("base").tolist() == [32768]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG 11: an uncapped bonus rounds with a tolerance set by the column max"
-)
-def test_bug_bonus_depends_only_on_the_units_own_value() -> None:
+def test_regression_bonus_depends_only_on_the_units_own_value() -> None:
+    """Once BUG 11: an uncapped bonus rounded with a tolerance set by the column's maximum."""
     # 2.99999999 is 1e-8 below 3: outside the tolerance of a column whose largest
     # value is 3, inside that of a column holding 1e6 (2**-44 of it is 5.7e-8).
     card = Scorecard(

@@ -43,9 +43,20 @@ from .errors import (
     RuleTypeError,
     UnknownNameError,
 )
+from .explain import Explanation
 from .history import History, Ordinal, Revocation
 from .judging import JudgeDeviation, Panel, PanelResult
-from .ranking import Cut, HeadToHead, Key, Lot, Ranking, Standing, asc, desc
+from .ranking import (
+    Cut,
+    HeadToHead,
+    Key,
+    Lot,
+    Ranking,
+    Standing,
+    StandingExplanation,
+    asc,
+    desc,
+)
 from .rotation import (
     BestRanked,
     ClusterId,
@@ -100,6 +111,7 @@ __all__ = [
     "Dated",
     "Elected",
     "EmulationRulesError",
+    "Explanation",
     "Fairness",
     "FixedCycle",
     "Group",
@@ -139,6 +151,7 @@ __all__ = [
     "Scores",
     "Shift",
     "Standing",
+    "StandingExplanation",
     "Steps",
     "Sum",
     "Target",

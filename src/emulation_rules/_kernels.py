@@ -32,7 +32,10 @@ CHUNK = 1 << 14
 
 
 def round_ticks(
-    x: FloatArray, mode: RoundingMode, out: FloatArray | None = None, eps: float = TICK_EPS
+    x: FloatArray,
+    mode: RoundingMode,
+    out: FloatArray | None = None,
+    eps: float | FloatArray = TICK_EPS,
 ) -> FloatArray:
     """Round values measured in ticks to whole ticks (still as floats).
 
@@ -46,7 +49,7 @@ def round_ticks(
     if out is None:
         out = np.empty_like(x)
     if mode == "half_up":
-        np.add(x, 0.5 + eps, out=out)
+        np.add(x, np.add(0.5, eps), out=out)
         np.floor(out, out=out)
     elif mode == "down":
         np.add(x, eps, out=out)

@@ -501,6 +501,12 @@ class _Compare(_Leaf):
         return hash((repr(self.value), self.op, self.threshold))
 
 
+def _value_name(fn: str, name: object) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise RuleTypeError(f"{fn}() takes a name (got {name!r})")
+    return nfc(name)
+
+
 @attrs.frozen(repr=False, eq=False)
 class _Fact(_Value):
     name: str
@@ -547,9 +553,7 @@ def fact(name: str) -> _Value:
 
     Ordinal facts compare with level names: ``fact("rating") >= "HTTNV"``.
     """
-    if not isinstance(name, str) or not name.strip():
-        raise RuleTypeError(f"fact() takes a fact name (got {name!r})")
-    return _Fact(nfc(name))
+    return _Fact(_value_name("fact", name))
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -573,9 +577,7 @@ class _Column(_Value):
 
 def column(name: str) -> _Value:
     """A numeric column of the context's table."""
-    if not isinstance(name, str) or not name.strip():
-        raise RuleTypeError(f"column() takes a column name (got {name!r})")
-    return _Column(nfc(name))
+    return _Column(_value_name("column", name))
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -599,9 +601,7 @@ class _Score(_Value):
 
 def score(name: str = "total") -> _Value:
     """A field of the context's scores, in points (``score()`` is the total)."""
-    if not isinstance(name, str) or not name.strip():
-        raise RuleTypeError(f"score() takes a score field name (got {name!r})")
-    return _Score(nfc(name))
+    return _Score(_value_name("score", name))
 
 
 @attrs.frozen(repr=False, eq=False)

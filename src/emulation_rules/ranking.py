@@ -34,6 +34,7 @@ import numpy as np
 
 from ._names import listing, nfc, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
+from .explain import Explanation
 from .scoring import Scores
 from .table import ScoreTable
 from .types import AnyArray, BoolArray, FloatArray, IntArray
@@ -1320,17 +1321,10 @@ class Cut:
         return np.array([u in chosen for u in self.units], dtype=bool)
 
 
-class StandingExplanation:
+class StandingExplanation(Explanation):
     """Why the standing is in this order: ``str()`` for words, :meth:`to_dict` for data."""
 
-    __slots__ = ("_data",)
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-
-    def to_dict(self) -> dict[str, Any]:
-        """The explanation as plain data."""
-        return self._data
+    __slots__ = ()
 
     def __str__(self) -> str:
         lines = []

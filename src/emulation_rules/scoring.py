@@ -38,6 +38,7 @@ from . import _kernels as K
 from ._names import listing, nfc, unknown
 from ._repr import code_repr
 from .errors import DataError, MissingValueError, RuleError, RuleTypeError, UnknownNameError
+from .explain import Explanation
 from .scales import Scale
 from .table import ScoreTable
 from .types import AnyArray, BoolArray, FloatArray, IntArray, RoundingMode
@@ -733,19 +734,6 @@ def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
     group_order = sorted(groups, key=lambda g: -_depth(nodes, g))
     group_plan = [(g, node_slot[id(g)], parent_slot[nodes.index(g)]) for g in group_order]
 
-    # Bonus and deduction amounts are bounded by their caps, or else by their largest value.
-    adjust_eps: dict[int, float] = {}
-    for nd in leafs:
-        if nd.kind in ("bonus", "penalty"):
-            k = leaf_index[id(nd)]
-            if nd.item.cap is not None:
-                top_ticks = nd.item.cap * tpp
-            else:
-                col = inp.columns[k]
-                # fmax skips NaN (missing) without the warning nanmax gives for all-NaN.
-                biggest = float(np.fmax.reduce(col, axis=None, initial=0.0))
-                top_ticks = biggest * nd.item.per * tpp
-            adjust_eps[k] = K.tick_eps(top_ticks)
     n_batch = int(np.prod(batch)) if batch else 1
     step = max(1, K.CHUNK // n_batch)
     width = min(step, n)
@@ -782,7 +770,9 @@ def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
                 np.multiply(x, it.per * tpp, out=buf)
                 if mask is not None:
                     np.copyto(buf, 0.0, where=mask[..., sl])
-                K.round_ticks(buf, mode, out=buf, eps=adjust_eps[i])
+                # The tolerance follows each unit's own amount (an amount has no bound
+                # known in advance, and a unit's points must not depend on the others').
+                K.round_ticks(buf, mode, out=buf, eps=K.TICK_EPS + np.abs(buf) * K.TICK_REL)
                 if it.cap is not None:
                     np.minimum(buf, round(it.cap * tpp), out=buf)
                 items[i, ..., sl] = buf
@@ -1126,17 +1116,10 @@ def _num(x: float | None) -> str:
     return f"{x:.10g}"
 
 
-class ScoreExplanation:
+class ScoreExplanation(Explanation):
     """Where a unit's points came from: ``str()`` for words, :meth:`to_dict` for data."""
 
-    __slots__ = ("_data",)
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-
-    def to_dict(self) -> dict[str, Any]:
-        """The explanation as plain dicts, lists, strings and numbers."""
-        return self._data
+    __slots__ = ()
 
     def __str__(self) -> str:
         d = self._data
