@@ -11,7 +11,7 @@ of an emulation cluster to millions of simulated scenarios.
 array([10.  ,  9.33])
 """
 
-from .awards import Allocation, Amount, Award, AwardScheme, Dated, Quota, cascade
+from .awards import Allocation, Amount, Award, AwardScheme, Dated, Dependent, Quota, cascade
 from .eligibility import (
     Condition,
     Context,
@@ -109,6 +109,7 @@ __all__ = [
     "DataError",
     "DataTypeError",
     "Dated",
+    "Dependent",
     "Elected",
     "EmulationRulesError",
     "Explanation",

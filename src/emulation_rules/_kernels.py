@@ -66,11 +66,6 @@ def round_ticks(
     return out
 
 
-def round_ticks_scalar(x: float, mode: RoundingMode) -> int:
-    """:func:`round_ticks` for one Python float."""
-    return int(round_ticks(np.array([x]), mode)[0])
-
-
 class ScaleKernel(Protocol):
     """A compiled scale: writes ``m * fraction(x)`` for a slice of units into ``out``."""
 

@@ -53,6 +53,7 @@ __all__ = [
     "Award",
     "AwardScheme",
     "Dated",
+    "Dependent",
     "Quota",
     "cascade",
 ]
@@ -919,14 +920,16 @@ class Allocation:
 
 
 @attrs.frozen
-class _Dependent:
+class Dependent:
+    """An award that no longer stands after a revocation: who, what, when, and why."""
+
     unit: str
     award: str
     period: int
     why: str
 
 
-def cascade(history: History, revoked: History, scheme: AwardScheme) -> list[_Dependent]:
+def cascade(history: History, revoked: History, scheme: AwardScheme) -> list[Dependent]:
     """Every later award whose conditions no longer hold once titles are revoked.
 
     ``history`` is before the revocation, ``revoked`` after it
@@ -942,7 +945,7 @@ def cascade(history: History, revoked: History, scheme: AwardScheme) -> list[_De
     if not new:
         return []
     start = min(r.period for r in new)
-    out: list[_Dependent] = []
+    out: list[Dependent] = []
     for period in range(start, revoked.last + 1):
         for name in scheme.order:
             award = scheme.award(name)
@@ -960,7 +963,7 @@ def cascade(history: History, revoked: History, scheme: AwardScheme) -> list[_De
                     why = verdict.why_not(unit).splitlines()[1].strip()
                 else:
                     why = f"prerequisite {', '.join(award.requires)} no longer held"
-                out.append(_Dependent(unit, name, period, why))
+                out.append(Dependent(unit, name, period, why))
     return out
 
 

@@ -211,9 +211,6 @@ class Penalty(_Adjustment):
     kind: ClassVar[str] = "penalty"
 
 
-Item: TypeAlias = "Criterion | Group | Bonus | Penalty"
-
-
 def _items(value: object) -> tuple[Any, ...]:
     if isinstance(value, Criterion | Group | Bonus | Penalty) or not isinstance(value, Sequence):
         raise RuleTypeError(
