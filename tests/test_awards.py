@@ -341,3 +341,45 @@ def test_allocation_equals_reference(rows, share, ties, rnd) -> None:  # type: i
         )
         alloc3 = AwardScheme([award]).allocate(Context(2024, table=t3))
         assert set(alloc3.awarded("X")) == set(alloc.awarded("X"))
+
+
+@settings(max_examples=40)
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.booleans(), st.booleans()), min_size=1, max_size=20),
+    st.integers(0, 3),
+    st.integers(0, 3),
+)
+def test_exclusions_are_never_violated(rows, k_high, k_low) -> None:  # type: ignore[no-untyped-def]
+    units = [f"u{i}" for i in range(len(rows))]
+    t = ScoreTable(
+        {
+            "unit": units,
+            "points": [r[0] for r in rows],
+            "a": [int(r[1]) for r in rows],
+            "b": [int(r[2]) for r in rows],
+        }
+    )
+    scheme = AwardScheme(
+        [
+            Award(
+                "Low",
+                column("b") >= 1,
+                quota=Quota(k_low, ties="include"),
+                ranking=Ranking(desc("points")),
+                level=1,
+            ),
+            Award(
+                "High",
+                column("a") >= 1,
+                quota=Quota(k_high, ties="exclude"),
+                ranking=Ranking(desc("points")),
+                level=2,
+            ),
+        ],
+        exclusive=[("High", "Low")],
+    )
+    alloc = scheme.allocate(Context(2024, table=t))
+    assert not (alloc.mask("High") & alloc.mask("Low")).any()
+    assert scheme.order == ("High", "Low")  # the higher level is decided first
+    # Strict: the exclude policy never exceeds its quota.
+    assert int(alloc.mask("High").sum()) <= k_high

@@ -441,6 +441,7 @@ class AwardScheme:
         Groups of awards of which a unit receives at most one (the first
         decided): ``[("CTĐCP", "CTĐ_BO")]`` -- the unit given the Government
         flag is not also given the ministry flag for the same achievement.
+        A tier ("at most one award per unit per tier") is one such group.
     equivalent
         Groups of titles that satisfy each other's ``requires``:
         ``[("LĐTT", "CSTT")]`` (Chiến sĩ tiên tiến is the armed forces'
