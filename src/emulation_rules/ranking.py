@@ -297,7 +297,9 @@ class _IdDigestCache:
 
 
 def _pick(units: tuple[str, ...], index: IntArray) -> tuple[str, ...]:
-    """``units`` at the positions ``index``, without a Python loop per unit."""
+    """``units`` at the positions ``index``: a loop over a few, one array gather for many."""
+    if 8 * len(index) < len(units):
+        return tuple(units[i] for i in index.tolist())
     every = np.empty(len(units), dtype=object)
     every[:] = units
     return tuple(every[index].tolist())
