@@ -296,6 +296,15 @@ class _IdDigestCache:
         return out
 
 
+class _LazyIds:
+    """What a standing's ids are made from, until they are read."""
+
+    __slots__ = ("every", "subset")
+
+    def __init__(self, every: tuple[str, ...], subset: IntArray | None) -> None:
+        self.every, self.subset = every, subset
+
+
 def _pick(units: tuple[str, ...], index: IntArray) -> tuple[str, ...]:
     """``units`` at the positions ``index``: a loop over a few, one array gather for many."""
     if 8 * len(index) < len(units):
@@ -987,7 +996,7 @@ class Standing:
 
     ranking: Ranking
     steps: tuple[str, ...]
-    _engine_units: Any
+    _engine_units: tuple[str, ...] | _LazyIds
     _order_index: IntArray
     _boundary: BoolArray
     _decided: AnyArray
@@ -1010,7 +1019,11 @@ class Standing:
         n = eng.n
         self.ranking = eng.ranking
         # Unit ids are made on first use: an allocation ranking a subset never needs them.
-        self._engine_units = eng
+        # The ids themselves are made on first use (an allocation ranking a subset never
+        # reads them); keep only what makes them, not the engine and its arrays.
+        self._engine_units = (
+            eng.units if eng._units is not None else _LazyIds(eng.table.units, eng.subset)
+        )
         self.steps = tuple(eng.step_labels)
         self._lot_units, self._lot_values, self._lots = eng.lot_units, eng.lot_values, []
         order = eng.order.reshape(shape)
@@ -1032,8 +1045,8 @@ class Standing:
     def units(self) -> tuple[str, ...]:
         """The ids of the units ranked, aligned with :meth:`ranks`."""
         src = self._engine_units
-        if not isinstance(src, tuple):
-            src = src.units
+        if isinstance(src, _LazyIds):
+            src = src.every if src.subset is None else _pick(src.every, src.subset)
             self._engine_units = src
         ids: tuple[str, ...] = src
         return ids
