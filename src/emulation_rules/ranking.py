@@ -962,7 +962,12 @@ class _Engine:
         local = units % self.n
         ranks = _id_rank(self.table)
         by_id = ranks[local if self.subset is None else self.subset[local]]
-        perm = np.lexsort((by_id, gid))
+        # Groups are contiguous and ids distinct: one packed key sorts both at once.
+        width = max(1, len(ranks))
+        if (int(gid[-1]) + 1) * width < 2**62:
+            perm = np.argsort(gid * width + by_id)
+        else:
+            perm = np.lexsort((by_id, gid))
         self.order[pos] = units[perm]
 
 
