@@ -11,7 +11,10 @@ The order of computation (``model="sum"``, the default):
 
 1. each criterion: ``fraction = scale(raw)`` in [0, 1] (a missing raw value
    follows the criterion's ``missing`` policy), then
-   ``points = round(fraction * max_points)`` to whole ticks;
+   ``points = round(fraction * max_points)`` to whole ticks -- a value within
+   ``2**-30 + 2**-44 * max_ticks`` ticks of a rounding boundary counts as on it
+   (for a bonus or deduction, ``2**-44`` of the unit's own amount), so decimal
+   inputs round as written;
 2. each group, innermost first: ``subtotal = min(sum of its items, cap)``;
 3. each bonus / penalty item: ``round(per * value)`` to ticks, then
    ``min(., cap)``;
@@ -363,7 +366,9 @@ class Scorecard:
     total
         When given, the top-level criteria and groups are weights, rescaled so
         that they are worth ``total`` together (the MCDA weighted-sum model:
-        ``total=1`` with a relative scale such as ``MinMax()``).
+        ``total=1`` with a relative scale such as ``MinMax()``). A group without
+        ``points=`` weighs the sum of its items' points; caps are refused under
+        weights.
     cap, floor
         Clamp the total to ``[floor, cap]``.
     bonus_cap, penalty_cap
