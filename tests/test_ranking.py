@@ -22,7 +22,7 @@ from emulation_rules import (
 )
 from emulation_rules.ranking import HeadToHead, Key, Lot, Ranking, asc, desc
 
-from .reference_ranking import lot_value, rank_groups
+from .reference import lot_value, rank_groups
 
 H2H = (desc("points"), desc("goal_difference"), desc("goals_for"))
 
