@@ -391,7 +391,34 @@ _OPS: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
-class _Value:
+class _Comparable:
+    """``>=``, ``>``, ``<=``, ``<``, ``==`` and ``!=`` build conditions through ``_cmp``."""
+
+    def _cmp(self, op: str, other: object) -> Condition:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def __ge__(self, other: object) -> Condition:
+        return self._cmp(">=", other)
+
+    def __gt__(self, other: object) -> Condition:
+        return self._cmp(">", other)
+
+    def __le__(self, other: object) -> Condition:
+        return self._cmp("<=", other)
+
+    def __lt__(self, other: object) -> Condition:
+        return self._cmp("<", other)
+
+    def __eq__(self, other: object) -> Condition:  # type: ignore[override]
+        return self._cmp("==", other)
+
+    def __ne__(self, other: object) -> Condition:  # type: ignore[override]
+        return self._cmp("!=", other)
+
+    __hash__ = object.__hash__
+
+
+class _Value(_Comparable):
     """Something per unit that can be compared: ``fact('x') >= 3`` is a condition."""
 
     def values(self, ev: _Eval) -> tuple[AnyArray, BoolArray]:  # pragma: no cover
@@ -414,26 +441,6 @@ class _Value:
 
     def _cmp(self, op: str, other: object) -> Condition:
         return _Compare(self, op, self.threshold(other, None))
-
-    def __ge__(self, other: object) -> Condition:
-        return self._cmp(">=", other)
-
-    def __gt__(self, other: object) -> Condition:
-        return self._cmp(">", other)
-
-    def __le__(self, other: object) -> Condition:
-        return self._cmp("<=", other)
-
-    def __lt__(self, other: object) -> Condition:
-        return self._cmp("<", other)
-
-    def __eq__(self, other: object) -> Condition:  # type: ignore[override]
-        return self._cmp("==", other)
-
-    def __ne__(self, other: object) -> Condition:  # type: ignore[override]
-        return self._cmp("!=", other)
-
-    __hash__ = object.__hash__
 
     def between(
         self,
@@ -1070,7 +1077,7 @@ class _Members:
         return f"members({self.condition!r})"
 
 
-class _ShareValue:
+class _ShareValue(_Comparable):
     """Comparisons of a member share build exact integer comparisons."""
 
     def __init__(self, counts: _MemberCounts) -> None:
@@ -1078,23 +1085,6 @@ class _ShareValue:
 
     def _cmp(self, op: str, other: object) -> Condition:
         return _MemberShare(self.counts, op, _share_value(other))
-
-    def __ge__(self, other: object) -> Condition:
-        return self._cmp(">=", other)
-
-    def __gt__(self, other: object) -> Condition:
-        return self._cmp(">", other)
-
-    def __le__(self, other: object) -> Condition:
-        return self._cmp("<=", other)
-
-    def __lt__(self, other: object) -> Condition:
-        return self._cmp("<", other)
-
-    def __eq__(self, other: object) -> Condition:  # type: ignore[override]
-        return self._cmp("==", other)
-
-    __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         return repr(self.counts)
@@ -1173,20 +1163,12 @@ class _Any(_Value):
         raise DataError(f"{self.name!r} is neither a table column nor a history fact")
 
 
-class _VoteValue:
+class _VoteValue(_Comparable):
     def __init__(self, yes: str, of: str) -> None:
         self.yes, self.of = yes, of
 
     def _cmp(self, op: str, other: object) -> Condition:
         return _VoteShare(self.yes, self.of, op, _share_value(other))
-
-    def __ge__(self, other: object) -> Condition:
-        return self._cmp(">=", other)
-
-    def __gt__(self, other: object) -> Condition:
-        return self._cmp(">", other)
-
-    __hash__ = object.__hash__
 
 
 def vote_share(yes: str, *, of: str) -> _VoteValue:
