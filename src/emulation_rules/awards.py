@@ -27,6 +27,7 @@ from typing import Any, Literal
 import attrs
 import numpy as np
 
+from . import _exact
 from ._names import listing, nfc, unknown
 from .eligibility import (
     Condition,
@@ -75,17 +76,7 @@ AWARDED, FAILED, PREREQUISITE, EXCLUDED, QUOTA, TIE_OUT, TIE_IN = range(7)
 
 
 def _exact_share(value: object, what: str = "share") -> Fraction:
-    if isinstance(value, bool) or not isinstance(value, int | float | Fraction | Decimal):
-        raise RuleTypeError(f"a quota {what} is a number in (0, 1], e.g. 0.15 (got {value!r})")
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise RuleError(f"a quota {what} must be finite (got {value!r})")
-        frac = Fraction(repr(value))
-    else:
-        frac = Fraction(value)
-    if not 0 < frac <= 1:
-        raise RuleError(f"a quota {what} must be in (0, 1] (got {value!r}); write 15 % as 0.15")
-    return frac
+    return _exact.share(value, f"a quota {what}")
 
 
 def _maybe_share(value: object) -> Fraction | None:
@@ -228,7 +219,7 @@ class Quota:
     def __repr__(self) -> str:
         parts = [] if self.count is None else [str(self.count)]
         if self.share is not None:
-            parts.append(f"share={_share_repr(self.share)}")
+            parts.append(f"share={_exact.share_repr(self.share)}")
             parts.append(f"of={self.of!r}")
         for name, default in (
             ("rounding", "floor"),
@@ -250,11 +241,6 @@ def _pct(f: Fraction) -> str:
 
 def _num(x: object) -> str:
     return f"{float(x):g}" if isinstance(x, float | Fraction) else str(x)
-
-
-def _share_repr(f: Fraction) -> str:
-    x = float(f)
-    return repr(x) if Fraction(repr(x)) == f else f"Fraction({f.numerator}, {f.denominator})"
 
 
 def _names(value: object, what: str) -> tuple[str, ...]:

@@ -58,6 +58,7 @@ from typing import Any, ClassVar, Literal
 import attrs
 import numpy as np
 
+from . import _exact
 from ._names import listing, nfc, unknown
 from .errors import DataError, RuleError, RuleTypeError
 from .history import History
@@ -967,12 +968,7 @@ def all_in_window(condition: Condition, *, window: int | Window) -> Condition:
 
 
 def _share_value(value: object) -> Fraction:
-    if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
-        raise RuleTypeError(f"a share is a number in [0, 1], e.g. 0.7 (got {value!r})")
-    frac = Fraction(value) if isinstance(value, Fraction) else Fraction(repr(float(value)))
-    if not 0 <= frac <= 1:
-        raise RuleError(f"a share is in [0, 1]; write 70 % as 0.7 (got {value!r})")
-    return frac
+    return _exact.share(value, zero_ok=True)
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -1039,22 +1035,13 @@ class _MemberShare(_Leaf):
         return f"{h} of {s} members" if s else "no members"
 
     def __repr__(self) -> str:
-        return f"{self.counts!r} {self.op} {_share_repr(self.share)}"
+        return f"{self.counts!r} {self.op} {_exact.share_repr(self.share)}"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _MemberShare) and repr(self) == repr(other)
 
     def __hash__(self) -> int:
         return hash(repr(self))
-
-
-def _share_repr(f: Fraction) -> str:
-    as_float = float(f)
-    return (
-        repr(as_float)
-        if Fraction(repr(as_float)) == f
-        else f"Fraction({f.numerator}, {f.denominator})"
-    )
 
 
 class _Members:
@@ -1145,7 +1132,7 @@ class _VoteShare(_Leaf):
         return f"{int(detail[0, i])} of {int(detail[1, i])}"
 
     def __repr__(self) -> str:
-        return f"vote_share({self.yes!r}, of={self.of!r}) {self.op} {_share_repr(self.share)}"
+        return f"vote_share({self.yes!r}, of={self.of!r}) {self.op} {_exact.share_repr(self.share)}"
 
 
 @attrs.frozen(repr=False, eq=False)

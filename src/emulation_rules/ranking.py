@@ -32,6 +32,7 @@ from typing import Any, Literal, TypeAlias
 import attrs
 import numpy as np
 
+from . import _exact
 from ._names import listing, nfc, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
 from .explain import Explanation
@@ -1311,12 +1312,7 @@ def _ro(a: AnyArray) -> AnyArray:
 
 
 def _share(share: object) -> Fraction:
-    if isinstance(share, bool) or not isinstance(share, int | float | Fraction):
-        raise RuleTypeError(f"share must be a number in (0, 1] (got {share!r})")
-    frac = Fraction(share) if isinstance(share, Fraction) else Fraction(repr(float(share)))
-    if not 0 < frac <= 1:
-        raise RuleError(f"share must be in (0, 1] (got {share!r}); write 15 % as 0.15")
-    return frac
+    return _exact.share(share, "share")
 
 
 @attrs.frozen
