@@ -44,7 +44,7 @@ from .errors import DataError, RuleError, RuleTypeError
 from .history import History
 from .ranking import Lot, Ranking, _Engine
 from .scoring import Scores
-from .table import ScoreTable
+from .table import ScoreTable, none_mask
 from .types import AnyArray, BoolArray, IntArray
 
 __all__ = [
@@ -636,7 +636,7 @@ def _find_groups(quota: Quota, ctx: Context, n: int) -> tuple[IntArray, tuple[st
             "history; give each unit's group"
         )
     if values.dtype == object:
-        missing = np.array([v is None for v in values], dtype=bool)
+        missing = none_mask(values)
         values = np.where(missing, "", values).astype(str)
     else:
         missing = np.isnan(values) if values.dtype.kind == "f" else np.zeros(n, dtype=bool)

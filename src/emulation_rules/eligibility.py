@@ -64,7 +64,7 @@ from .errors import DataError, RuleError, RuleTypeError
 from .history import History
 from .ranking import Standing
 from .scoring import Scores
-from .table import ScoreTable
+from .table import ScoreTable, none_mask
 from .types import AnyArray, BoolArray, IntArray
 
 __all__ = [
@@ -529,7 +529,7 @@ class _Fact(_Value):
         else:
             v = arr[p]
         if v.dtype == object:
-            return v, np.array([x is None for x in v], dtype=bool)
+            return v, none_mask(v)
         missing = v < 0 if self.name in h.ordinals else np.isnan(v)
         return v, missing
 

@@ -680,7 +680,7 @@ class ScoreTable:
         """Where column ``name`` has a missing value (NaN or None)."""
         arr = self[name]
         if arr.dtype == object:
-            return np.array([v is None for v in arr], dtype=np.bool_)
+            return none_mask(arr)
         if arr.dtype.kind == "f":
             return np.isnan(arr)
         return np.zeros(arr.shape, dtype=np.bool_)
@@ -772,9 +772,14 @@ def _own(arr: AnyArray, dtype: type[np.generic], copy: bool) -> AnyArray:
     return arr.view() if out is arr else out
 
 
+def none_mask(arr: AnyArray) -> BoolArray:
+    """Where an object array holds None (a missing text value), without a loop per unit."""
+    return np.asarray(np.equal(arr, None), dtype=np.bool_)  # type: ignore[call-overload]
+
+
 def _any_missing(arr: AnyArray, kind: ColumnKind) -> bool:
     if kind == "category":
-        return any(v is None for v in arr)
+        return bool(none_mask(arr).any())
     # A sum is one fast pass and is NaN exactly when some value is NaN (no infinities here).
     return kind == "float" and bool(np.isnan(arr.sum()))
 
