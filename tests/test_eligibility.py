@@ -289,7 +289,7 @@ def test_permuting_units_permutes_the_verdict(h: History, c: Condition, dp: int,
     np.testing.assert_array_equal(a[perm], b)
 
 
-# -- golden: worked examples of shared/domain/vn-emulation-law.md -------------------------
+# -- golden: worked examples of the law (docs/sources.md) -------------------------
 
 
 def individual(years: dict[int, dict[str, object]], unit: str = "X") -> History:

@@ -1,7 +1,6 @@
 """Leader rotation: policies, membership changes, overrides, base vs effective, public records.
 
-Golden data come from the public record only (``shared/domain/cluster7-2023.md`` and
-``shared/domain/vn-emulation-law.md`` section B.3, which cite their sources; three further
+Golden data come from the public record only (``docs/sources.md``, which cites them; three further
 public reports are cited where they are used). Facts marked [I] are inferred there, not read.
 Recorded hand-overs that no rule produced by itself are expressed as overrides: the tests
 check that the base holder, the effective holder and the reason are reported, never that a

@@ -312,9 +312,9 @@ class Panel:
 
     References
     ----------
-    .. [1] ``DESIGN.md``, "Panel"; ``domain/vn-emulation-law.md`` section (e),
-       item 5 (self-scoring and cross-scoring unverified); ``domain/peers.md``
-       (votelib: mean, median or trimmed statistics, minimum number of scores).
+    .. [1] ``docs/sources.md`` (Ministry of Public Security practice: self- and
+       cross-scoring are stated in no source found); votelib's evaluators
+       (mean, median or trimmed statistics, minimum number of scores).
 
     Examples
     --------

@@ -87,7 +87,7 @@ References
 Ministry of Public Security practice: leaders elected at the year-end review
 (Cụm 5, 2017 -> 2018) or assigned by the ministry (Cụm 7, 2024); whether the
 deputy succeeds, repeats and the order are not stated in any source found
-(``shared/domain/vn-emulation-law.md``, section B.3).
+(cited in ``docs/sources.md``).
 """
 
 from __future__ import annotations
@@ -925,8 +925,8 @@ class Rotation:
     Leaders elected at the year-end review (Ministry of Public Security,
     Cụm 5, 2017), assigned by the ministry (Cụm 7, 2024), handed over at the
     review (Cụm 7, 2023 -> 2024); membership re-formed in 2024 and provinces
-    merged on 2025-07-01: ``shared/domain/vn-emulation-law.md`` section B.3
-    and ``shared/domain/cluster7-2023.md``. Order, repeats and deputy
+    merged on 2025-07-01: the public reports cited in ``docs/sources.md``.
+    Order, repeats and deputy
     succession are stated in no source found, hence configurable.
     """
 

@@ -166,7 +166,7 @@ class Target(Scale):
     References
     ----------
     Target derived from the 2024 Government report (83.48 % was 8.48 points
-    above the target); see ``shared/domain/cluster7-2023.md``.
+    above the target); cited in ``docs/sources.md``.
     """
 
     target: float = _float_field()

@@ -1,6 +1,6 @@
 """The founding scenario: Emulation Cluster No. 7 of the Ministry of Public Security, 2023.
 
-Facts (public, see ``shared/domain/cluster7-2023.md``): the seven provincial
+Facts (public, cited in ``docs/sources.md``): the seven provincial
 police forces of the cluster, its 2023 leader (Khánh Hòa) and the hand-over
 to Bình Thuận for 2024; cluster-wide 2023 results -- 3,264 social-order
 crimes solved (clearance rate 86.2 %), 95.6 % for very serious and especially
@@ -149,8 +149,8 @@ def ranking() -> Ranking:
     """An illustrative tie-break chain for acclaiming the leading unit.
 
     The order follows the configurable sequence suggested in
-    ``shared/domain/vn-emulation-law.md`` (section B.3; no official MPS tie-break
-    rule was found): total points, then the members' secret-ballot votes, then
+    ``docs/sources.md`` (Ministry of Public Security cluster practice; no official
+    tie-break rule was found): total points, then the members' secret-ballot votes, then
     fewer deduction points, then the points of the key criterion group, then a
     lot seeded with the cluster and the year.
     """
