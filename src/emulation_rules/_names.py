@@ -6,7 +6,7 @@ import difflib
 import numbers
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -106,7 +106,7 @@ def resolve(
             raise unknown(kind, name, sorted(valid), where, advice)
 
 
-def id_keys(mapping: Mapping[object, V], what: str, kind: str = "unit") -> dict[str, V]:
+def id_keys(mapping: Mapping[Any, V], what: str, kind: str = "unit") -> dict[str, V]:
     """A mapping keyed by ids, rekeyed by the ids as NFC text; clashing keys are refused.
 
     Two keys that are the same id once normalised (NFC and NFD forms of

@@ -198,12 +198,16 @@ class History:
             a = np.asarray(arr, dtype=bool)
             if a.shape != shape:
                 raise DataError(f"title {name!r} has shape {a.shape}; expected {shape}")
+            if nfc(name) in self._granted:
+                raise DataError(f"title {name!r} is given twice (after Unicode NFC normalisation)")
             self._granted[nfc(name)] = _readonly(a.copy())
         self._facts = {}
         for name, arr in (facts or {}).items():
             a = np.array(arr)
             if a.shape != shape:
                 raise DataError(f"fact {name!r} has shape {a.shape}; expected {shape}")
+            if nfc(name) in self._facts:
+                raise DataError(f"fact {name!r} is given twice (after Unicode NFC normalisation)")
             self._facts[nfc(name)] = _readonly(a)
         self.revocations = tuple(revocations)
         self._revoked = {}
@@ -334,7 +338,10 @@ class History:
             for key, v in r.items():
                 if key in (unit, period, titles) or key == member_of:
                     continue
-                fact_values.setdefault(nfc(key), {})[cell] = v
+                cells = fact_values.setdefault(nfc(key), {})
+                if cell in cells:  # the same fact keyed in two Unicode forms
+                    problems.append(f"record {k} gives the fact {nfc(key)!r} twice; give it once")
+                cells[cell] = v
             if member_of is not None and r.get(member_of) is not None:
                 memberships[cell] = nfc(str(r[member_of]))
         facts: dict[str, AnyArray] = {}
