@@ -414,3 +414,35 @@ class TestIds:
         # History records: one unit and period twice is two records of one unit.
         with pytest.raises(EmulationRulesError, match="appears|two records"):
             ID_ENTRIES[entry](spoiled)
+
+
+class TestOtherNames:
+    def test_vote_share_suggests_among_columns_and_facts(self) -> None:
+        from emulation_rules import vote_share
+
+        t = ScoreTable({"unit": ["A"], "yes_votes": [9], "council": [10]})
+        h = History.from_records([{"unit": "A", "period": P, "present": 10}])
+        rule = vote_share("yes_vote", of="council") >= 0.9
+        with pytest.raises(UnknownNameError, match="did you mean 'yes_votes'"):
+            rule.mask(Context(P, history=h, table=t))
+        rule = vote_share("yes_votes", of="presnt") >= 0.9
+        with pytest.raises(UnknownNameError, match="did you mean 'present'"):
+            rule.mask(Context(P, history=h, table=t))
+
+    def test_lot_draw_refuses_none_and_one_id_twice(self) -> None:
+        from emulation_rules import Lot
+
+        with pytest.raises(DataError, match="is None"):
+            Lot(seed=1).draw(["A", None])  # type: ignore[list-item]
+        with pytest.raises(DataError, match="written two ways"):
+            Lot(seed=1).draw([NFC, NFD])
+        assert Lot(seed=1).draw([NFD]).tolist() == Lot(seed=1).draw([NFC]).tolist()
+
+    def test_history_titles_and_facts_given_twice_are_refused(self) -> None:
+        one = np.ones((1, 1), dtype=bool)
+        with pytest.raises(DataError, match="given twice"):
+            History(["A"], (P, P), titles={NFC: one, NFD: ~one})
+        with pytest.raises(DataError, match="given twice"):
+            History(["A"], (P, P), facts={NFC: np.ones((1, 1)), NFD: np.zeros((1, 1))})
+        with pytest.raises(DataError, match="gives the fact 'Hòa' twice"):
+            History.from_records([{"unit": "A", "period": P, NFC: 1, NFD: 2}])

@@ -1163,9 +1163,16 @@ class _Any(_Value):
         t = ev.ctx.table
         if t is not None and self.name in t:
             return _Column(self.name).values(ev)
-        if ev.ctx.history is not None:
+        h = ev.ctx.subjects
+        if h is not None and self.name in h.facts:
             return _Fact(self.name).values(ev)
-        raise DataError(f"{self.name!r} is neither a table column nor a history fact")
+        if t is None and h is None:
+            raise DataError(
+                f"{self.name!r} needs a table or a history: give Context(..., table=...)"
+            )
+        # Suggest among both sources: a misspelt vote column must not read as a missing fact.
+        choices = [*(t.columns if t is not None else ()), *(h.facts if h is not None else ())]
+        raise unknown("column or fact", self.name, choices, "(a table column or a history fact)")
 
 
 class _VoteValue(_Comparable):
