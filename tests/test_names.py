@@ -446,3 +446,10 @@ class TestOtherNames:
             History(["A"], (P, P), facts={NFC: np.ones((1, 1)), NFD: np.zeros((1, 1))})
         with pytest.raises(DataError, match="gives the fact 'Hòa' twice"):
             History.from_records([{"unit": "A", "period": P, NFC: 1, NFD: 2}])
+
+    def test_revoking_a_declared_title_nobody_holds(self) -> None:
+        h = History.from_records([{"unit": "A", "period": P, "titles": ["X"]}], declared=["Y"])
+        with pytest.raises(DataError, match="nobody was granted it"):
+            h.revoke("A", "Y", P, reason="test")
+        with pytest.raises(UnknownNameError, match="did you mean 'X'"):
+            h.revoke("A", "x", P, reason="test")

@@ -457,7 +457,9 @@ class History:
         The grant stays on record; the title is no longer held, so streaks and
         windows that counted it break.
         """
-        t = self._title_key(title)
+        t = self._known_key(title, "in the history")
+        if t not in self._granted:
+            raise DataError(f"{t!r} is declared but nobody was granted it; nothing to revoke")
         i = self.index(unit)
         p = self._period_index(period)
         if not self._granted[t][p, i]:
@@ -591,12 +593,6 @@ class History:
         if key not in self._index:
             raise unknown("unit", str(unit), self.units, "in the history")
         return self._index[key]
-
-    def _title_key(self, title: str) -> str:
-        key = nfc(str(title))
-        if key not in self._granted:
-            raise unknown("title", str(title), list(self._granted), "in the history")
-        return key
 
     def _period_index(self, period: object) -> int:
         if isinstance(period, bool) or not isinstance(period, int | np.integer):
