@@ -453,3 +453,12 @@ class TestOtherNames:
             h.revoke("A", "Y", P, reason="test")
         with pytest.raises(UnknownNameError, match="did you mean 'X'"):
             h.revoke("A", "x", P, reason="test")
+
+
+@given(st.lists(titles, min_size=1, max_size=5), titles)
+def test_closest_is_a_choice_and_prefers_a_folded_match(choices: list[str], name: str) -> None:
+    hint = closest(name, choices)
+    assert hint is None or hint in choices
+    if any(fold(c) == fold(name) for c in choices):
+        assert hint is not None
+        assert fold(hint) == fold(name)

@@ -54,9 +54,9 @@ def closest(name: str, choices: Iterable[str]) -> str | None:
     still unknown: it is suggested, never accepted.
     """
     folded: dict[str, str] = {}
-    for c in sorted(set(choices)):
+    for c in sorted({str(c) for c in choices}):
         folded.setdefault(fold(c), c)
-    key = fold(name)
+    key = fold(str(name))  # a message about a bad name must not fail on it
     if key in folded:
         return folded[key]
     hits = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
