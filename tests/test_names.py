@@ -462,3 +462,17 @@ def test_closest_is_a_choice_and_prefers_a_folded_match(choices: list[str], name
     if any(fold(c) == fold(name) for c in choices):
         assert hint is not None
         assert fold(hint) == fold(name)
+
+
+def test_a_title_with_spaces_around_is_refused_not_a_second_title() -> None:
+    with pytest.raises(DataError, match="'LĐTT ' with leading or trailing spaces"):
+        History.from_records(
+            [
+                {"unit": "A", "period": P, "titles": ["LĐTT"]},
+                {"unit": "B", "period": P, "titles": ["LĐTT "]},
+            ]
+        )
+    with pytest.raises(DataError, match="spaces"):
+        History(["A"], (P, P), titles={" X": np.ones((1, 1), dtype=bool)})
+    with pytest.raises(DataError, match="spaces"):
+        History.from_records([{"unit": "A", "period": P}], declared=["X "])

@@ -45,6 +45,8 @@ def _declared(value: object) -> frozenset[str]:
     for t in items:
         if not isinstance(t, str) or not t.strip():
             raise DataTypeError(f"declared titles are names, e.g. 'CSTĐ_BO' (got {t!r})")
+        if t != t.strip():
+            raise DataError(f"declared title {t!r} has leading or trailing spaces; strip them")
         out.append(nfc(t))
     return frozenset(out)
 
@@ -200,6 +202,8 @@ class History:
                 raise DataError(f"title {name!r} has shape {a.shape}; expected {shape}")
             if nfc(name) in self._granted:
                 raise DataError(f"title {name!r} is given twice (after Unicode NFC normalisation)")
+            if not isinstance(name, str) or not name.strip() or name != name.strip():
+                raise DataError(f"title {name!r} is not a name without spaces around; fix it")
             self._granted[nfc(name)] = _readonly(a.copy())
         self._facts = {}
         for name, arr in (facts or {}).items():
@@ -305,6 +309,12 @@ class History:
                 f"record {k} lists the title {t!r}; titles are names, e.g. 'LĐTT'"
                 for t in _listed(r.get(titles))
                 if not isinstance(t, str) or not t.strip()
+            )
+            # "LĐTT " would be a second title beside "LĐTT", held by nobody a rule asks about.
+            problems.extend(
+                f"record {k} lists the title {t!r} with leading or trailing spaces; strip them"
+                for t in _listed(r.get(titles))
+                if isinstance(t, str) and t.strip() and t != t.strip()
             )
         if problems:
             raise DataError.collect(problems, "the history records")
