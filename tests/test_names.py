@@ -476,3 +476,23 @@ def test_a_title_with_spaces_around_is_refused_not_a_second_title() -> None:
         History(["A"], (P, P), titles={" X": np.ones((1, 1), dtype=bool)})
     with pytest.raises(DataError, match="spaces"):
         History.from_records([{"unit": "A", "period": P}], declared=["X "])
+
+
+@given(known_and_typo(), st.booleans())
+def test_exclusions_naming_a_typo_of_an_award_are_refused_when_built(
+    case: tuple[list[str], str, str], in_group: bool
+) -> None:
+    names, source, typo = case
+    awards = [Award(n) for n in names]
+
+    def build() -> AwardScheme:
+        if in_group:
+            return AwardScheme([*awards, Award("OTHER_AWARD")], exclusive=[("OTHER_AWARD", typo)])
+        return AwardScheme([*awards, Award("OTHER_AWARD", excludes=typo)])
+
+    with pytest.raises(UnknownNameError) as info:
+        build()
+    hint = _suggested(info.value)
+    assert hint in [*names, "OTHER_AWARD"]
+    if fold(typo) == fold(source):
+        assert fold(hint) == fold(source)
