@@ -193,6 +193,7 @@ class TestScheme:
         scheme = AwardScheme(
             [Award("CSTĐCS", fact("rating") == "HTXSNV", requires="LĐTT")],
             equivalent=[("LĐTT", "CSTT")],
+            declared=["LĐTT"],  # a police history records only CSTT
         )
         alloc = scheme.allocate(Context(2024, history=h))
         assert alloc.awarded("CSTĐCS") == ("soldier",)

@@ -70,12 +70,18 @@ def histories(draw: st.DrawFn, max_units: int = 6, max_periods: int = 7) -> Hist
                 }
             )
     h = (
-        History.from_records(records, ordinals={"rating": RATING}, periods=(FIRST, FIRST + p - 1))
+        History.from_records(
+            records,
+            ordinals={"rating": RATING},
+            periods=(FIRST, FIRST + p - 1),
+            declared=TITLES,  # rules may name a title nobody drew
+        )
         if records
         else History.from_records(
             [{"unit": "u0", "period": FIRST, "titles": [], "rating": None, "months": None}],
             ordinals={"rating": RATING},
             periods=(FIRST, FIRST + p - 1),
+            declared=TITLES,
         )
     )
     # A few revocations.
@@ -283,6 +289,7 @@ def test_permuting_units_permutes_the_verdict(h: History, c: Condition, dp: int,
         facts=facts,
         ordinals=h.ordinals,
         revocations=h.revocations,
+        declared=h.declared,
     )
     a = c.mask(Context(period, history=h))
     b = c.mask(Context(period, history=h2))
@@ -387,6 +394,7 @@ class TestGoldenCollectives:
             ordinals={"rating": RATING},
             member_of="member_of",
             collectives=[{"unit": "Team", "period": 2024, "rating": "HTXSNV"}],
+            declared=["LĐTT", "CSTĐCS"],  # a team may have no holder of either
         )
 
     TTLDXS = (
@@ -500,8 +508,11 @@ class TestErrors:
         h = History.from_records([{"unit": "A", "period": 2024, "months": 3}])
         with pytest.raises(UnknownNameError, match="did you mean 'months'"):
             (fact("month") >= 6).mask(Context(2024, history=h))
-        # A title nobody holds yet is simply not held.
-        assert holds("HCLĐ3").mask(Context(2024, history=h)).tolist() == [False]
+        # A title the history does not know is an error, not "nobody holds it"...
+        with pytest.raises(UnknownNameError, match=r"holds\('HCLĐ3'\).*declare"):
+            holds("HCLĐ3").mask(Context(2024, history=h))
+        # ...until it is declared: then it is known and held nowhere.
+        assert holds("HCLĐ3").mask(Context(2024, history=h.declare("HCLĐ3"))).tolist() == [False]
 
     def test_ordinal_level_checked(self) -> None:
         h = History.from_records(
@@ -668,7 +679,8 @@ def test_blame_under_negation() -> None:
         [
             {"unit": "A", "period": 2024, "titles": ["X"]},
             {"unit": "B", "period": 2024, "titles": []},
-        ]
+        ],
+        declared=["Y"],
     )
     v = (~holds("X") & ~holds("Y")).evaluate(Context(2024, history=h))
     assert v.passed.tolist() == [False, True]

@@ -28,11 +28,12 @@ import attrs
 import numpy as np
 
 from . import _exact
-from ._names import listing, nfc, unknown
+from ._names import listing, nfc, resolve, unknown
 from .eligibility import (
     Condition,
     Context,
     Verdict,
+    _check_names,
     _Column,
     _Consecutive,
     _Eval,
@@ -273,6 +274,10 @@ def _equivalent_groups(value: Iterable[object]) -> tuple[tuple[str, ...], ...]:
     return tuple(_names(g, "equivalent") for g in value)
 
 
+def _declared_titles(value: object) -> tuple[str, ...]:
+    return tuple(sorted(set(_names(value, "declared"))))
+
+
 def _decimal(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
         raise RuleTypeError(f"an Amount multiplier is a number, e.g. 0.8 (got {value!r})")
@@ -432,12 +437,24 @@ class AwardScheme:
         Groups of titles that satisfy each other's ``requires``:
         ``[("LĐTT", "CSTT")]`` (Chiến sĩ tiên tiến is the armed forces'
         Lao động tiên tiến).
+    declared
+        Titles the scheme's rules name that are awarded elsewhere and that
+        nobody may hold yet (a prerequisite from another scheme): allocation
+        treats them as known, held nowhere until granted.
+
+    Every title the scheme's rules name (conditions, ``requires=``, quota
+    bases, ``equivalent=``) must be known when it is allocated: granted in the
+    history, declared (on the history or here), or an award of the scheme;
+    otherwise :meth:`allocate` raises
+    :class:`~emulation_rules.UnknownNameError` before deciding anything.
 
     Raises
     ------
     RuleError
-        Duplicate names, a cycle of dependencies, an exclusive group naming
-        an award that is not in the scheme.
+        Duplicate names, a cycle of dependencies.
+    UnknownNameError
+        An ``exclusive`` group or an award's ``excludes=`` naming an award
+        that is not in the scheme.
     """
 
     awards: tuple[Award, ...] = attrs.field(converter=_award_list)
@@ -447,6 +464,7 @@ class AwardScheme:
     equivalent: tuple[tuple[str, ...], ...] = attrs.field(
         default=(), kw_only=True, converter=_equivalent_groups
     )
+    declared: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_declared_titles)
     order: tuple[str, ...] = attrs.field(init=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -456,10 +474,15 @@ class AwardScheme:
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise RuleError(f"award names must be unique in a scheme; repeated: {listing(dupes)}")
-        for group in self.exclusive:
-            for name in group:
-                if name not in names:
-                    raise unknown("award", name, names, "in an exclusive group")
+        # Exclusions are between awards of this scheme: a name outside it could never
+        # exclude anybody, so it is a typo, not a rule.
+        resolve(
+            [(x, f"in Award {a.name!r} excludes=") for a in self.awards for x in a.excludes]
+            + [(x, f"in an exclusive group {g!r}") for g in self.exclusive for x in g],
+            names,
+            kind="award",
+            advice="exclusions name awards of this scheme",
+        )
         object.__setattr__(self, "order", self._decide_order())
 
     def _decide_order(self) -> tuple[str, ...]:
@@ -492,9 +515,50 @@ class AwardScheme:
 
     def __repr__(self) -> str:
         extra = "".join(
-            f", {k}={getattr(self, k)!r}" for k in ("exclusive", "equivalent") if getattr(self, k)
+            f", {k}={getattr(self, k)!r}"
+            for k in ("exclusive", "equivalent", "declared")
+            if getattr(self, k)
         )
         return f"AwardScheme({list(self.awards)!r}{extra})"
+
+    def _known(self, history: History) -> History:
+        """``history`` with the scheme's awards (at their level) and declared titles known."""
+        units = {a.name for a in self.awards if a.subject == "units"} | set(self.declared)
+        out = history.declare(*units)
+        if out.collectives is not None:
+            coll = {a.name for a in self.awards if a.subject == "collectives"}
+            out = out.with_collectives(out.collectives.declare(*coll, *self.declared))
+        return out
+
+    def _check_names(self, context: Context) -> None:
+        """Every title the scheme's rules name is known to ``context``'s history, or an error.
+
+        ``context.history`` already knows the scheme's own awards (:meth:`_known`).
+        Checked once, before anything is decided.
+        """
+        history = context.history
+        assert history is not None
+        for a in self.awards:
+            if a.subject == "collectives" and history.collectives is None:
+                continue  # deciding it says that it needs collectives
+            ctx = attrs.evolve(context, level=a.subject)
+            subjects = ctx.subjects
+            assert subjects is not None
+            of = a.quota.of if a.quota is not None else None
+            uses = [(t, f"in Award {a.name!r} requires=") for t in a.requires]
+            if isinstance(of, str) and of not in ("units", "eligible"):
+                uses.append((of, f"as the base of {a.quota!r} of Award {a.name!r}"))
+            resolve(uses, subjects.known_titles)
+            if a.condition is not None:
+                _check_names(a.condition, ctx)
+            if isinstance(of, Condition):
+                _check_names(of, ctx)
+        known = set(history.known_titles)
+        if history.collectives is not None:
+            known |= set(history.collectives.known_titles)
+        resolve(
+            [(t, f"in AwardScheme equivalent={g!r}") for g in self.equivalent for t in g], known
+        )
 
     def award(self, name: str) -> Award:
         """The award called ``name``."""
@@ -522,6 +586,9 @@ class AwardScheme:
                 f"the history covers {history.first}-{history.last}; add the facts of "
                 f"{context.period} (History.append) before allocating its awards"
             )
+        given = history
+        history = self._known(history)
+        self._check_names(attrs.evolve(context, history=history))
         results: dict[str, _AwardResult] = {}
         groups: dict[Any, Any] = {}  # each unit's group, found once per column
         for name in self.order:
@@ -530,6 +597,7 @@ class AwardScheme:
             res = self._decide(award, ctx, results, groups)
             results[name] = res
             history = _grant(history, award.subject, context.period, name, res.awarded)
+        history = _declared_as(history, given)
         return Allocation(self, context, history, [results[n] for n in self.order])
 
     def _decide(
@@ -541,7 +609,8 @@ class AwardScheme:
     ) -> _AwardResult:
         units = ctx.units
         n = len(units)
-        verdict = award.condition.evaluate(ctx) if award.condition is not None else None
+        # Names were checked for the whole scheme before the first award was decided.
+        verdict = award.condition._verdict(ctx) if award.condition is not None else None
         eligible = verdict.passed if verdict is not None else np.ones(n, dtype=bool)
         subjects = ctx.subjects
         prereq = np.ones(n, dtype=bool)
@@ -550,7 +619,9 @@ class AwardScheme:
             held = np.zeros(n, dtype=bool)
             if subjects is not None:
                 for t in options:
-                    held |= subjects.held(t, ctx.period) if t in subjects.titles else False
+                    # An equivalent title of the other level is not a title of these units.
+                    if t in subjects.known_titles:
+                        held |= subjects.held(t, ctx.period)
             prereq &= held
         excluded = np.zeros(n, dtype=bool)
         rivals = set(award.excludes)
@@ -573,6 +644,15 @@ class AwardScheme:
             return result
         _apply_quota(result, award, ctx, groups)
         return result
+
+
+def _declared_as(history: History, given: History) -> History:
+    """``history`` declaring what ``given`` declared, no more (the scheme's declarations
+    were for its own allocation)."""
+    out = history._redeclared(given.declared)
+    if out.collectives is not None and given.collectives is not None:
+        out = out.with_collectives(out.collectives._redeclared(given.collectives.declared))
+    return out
 
 
 def _grant(history: History, subject: str, period: int, name: str, mask: BoolArray) -> History:
@@ -665,9 +745,7 @@ def _base_counts(
         w = res.eligible.astype(np.float64)
     elif isinstance(of, str):
         h = ctx.subjects
-        if h is None or of not in h.titles:
-            known = list(h.titles) if h is not None else []
-            raise unknown("title", of, known, f"as the base of {quota!r} (holders in {ctx.period})")
+        assert h is not None  # allocate always has a history, whose names it checked
         w = h.held(of, ctx.period).astype(np.float64)
     elif isinstance(of, _Column):
         vals, missing = of.values(_Eval(ctx))
@@ -675,7 +753,7 @@ def _base_counts(
             raise DataError(f"{quota!r}: the base column has missing values; fill them")
         w = vals
     else:
-        w = of.mask(ctx).astype(np.float64)
+        w = of._mask(_Eval(ctx))[0].astype(np.float64)
     sums = np.bincount(group, weights=w, minlength=n_groups)
     return [Fraction(repr(float(s))) for s in sums]
 
@@ -931,6 +1009,8 @@ def cascade(history: History, revoked: History, scheme: AwardScheme) -> list[Dep
     new = [r for r in revoked.revocations if r not in history.revocations]
     if not new:
         return []
+    history, revoked = scheme._known(history), scheme._known(revoked)
+    scheme._check_names(Context(revoked.last, history=revoked))
     start = min(r.period for r in new)
     out: list[Dependent] = []
     for period in range(start, revoked.last + 1):

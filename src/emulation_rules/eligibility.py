@@ -22,6 +22,14 @@ Building blocks (all vectorized over units; loops run over periods only):
   condition, compared exactly in integers) and :func:`no_member`;
 * :func:`vote_share` (votes over a declared denominator, exact).
 
+Names, stated once: every title a condition names must be *known* when it
+is evaluated -- granted to somebody in some period of the history (revoked
+or not), or declared (``History.declare``, ``declared=``); an award scheme
+being allocated also knows its own award names. Any other name is an
+:class:`~emulation_rules.UnknownNameError` that names the rule and suggests
+the closest known title (ignoring accents and case: "LDTT" -> "LĐTT"), never
+a silent "nobody holds it".
+
 Policies, stated once: a period with no record for a unit has no title and
 missing facts; a comparison on a missing value fails; periods before the
 history starts count as not satisfied; a revoked title is not held, so every
@@ -51,7 +59,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from typing import Any, ClassVar, Literal
 
@@ -59,7 +67,7 @@ import attrs
 import numpy as np
 
 from . import _exact
-from ._names import listing, nfc, unknown
+from ._names import listing, nfc, resolve, unknown
 from .errors import DataError, RuleError, RuleTypeError
 from .history import History
 from .ranking import Standing
@@ -219,6 +227,11 @@ class Condition:
             raise RuleTypeError(
                 f"evaluate takes a Context, e.g. Context(2023, history=h) (got {context!r})"
             )
+        _check_names(self, context)
+        return self._verdict(context)
+
+    def _verdict(self, context: Context) -> Verdict:
+        """Evaluate, names already checked."""
         ev = _Eval(context)
         nodes: list[_NodeResult] = []
         self._walk(ev, nodes)
@@ -234,6 +247,11 @@ class Condition:
 
     def mask(self, context: Context) -> BoolArray:
         """Only the pass/fail mask (no explanation kept)."""
+        if not isinstance(context, Context):
+            raise RuleTypeError(
+                f"mask takes a Context, e.g. Context(2023, history=h) (got {context!r})"
+            )
+        _check_names(self, context)
         return self._mask(_Eval(context))[0]
 
     def _detail_text(self, detail: Any, i: int) -> str:
@@ -992,7 +1010,7 @@ class _MemberCounts(_Value):
             return z, z
         member = h.member_of[p]
         sub = Context(ctx.period, history=h, level="units")
-        ok = self.condition.mask(sub)
+        ok = self.condition._mask(_Eval(sub))[0]  # names were checked with the whole rule
         inside = member >= 0
         size = np.bincount(member[inside], minlength=n_coll)
         hits = np.bincount(member[inside & ok], minlength=n_coll)
@@ -1145,9 +1163,16 @@ class _Any(_Value):
         t = ev.ctx.table
         if t is not None and self.name in t:
             return _Column(self.name).values(ev)
-        if ev.ctx.history is not None:
+        h = ev.ctx.subjects
+        if h is not None and self.name in h.facts:
             return _Fact(self.name).values(ev)
-        raise DataError(f"{self.name!r} is neither a table column nor a history fact")
+        if t is None and h is None:
+            raise DataError(
+                f"{self.name!r} needs a table or a history: give Context(..., table=...)"
+            )
+        # Suggest among both sources: a misspelt vote column must not read as a missing fact.
+        choices = [*(t.columns if t is not None else ()), *(h.facts if h is not None else ())]
+        raise unknown("column or fact", self.name, choices, "(a table column or a history fact)")
 
 
 class _VoteValue(_Comparable):
@@ -1169,6 +1194,56 @@ def vote_share(yes: str, *, of: str) -> _VoteValue:
     vote_share('yes_votes', of='council_members') >= 0.9
     """
     return _VoteValue(nfc(yes), nfc(of))
+
+
+# -- names ---------------------------------------------------------------------------
+
+
+def _title_uses(c: Condition, inner: bool = False) -> Iterator[tuple[str, str, bool]]:
+    """Every title ``c`` names: ``(title, the rule naming it, inner)``, in the rule's order.
+
+    ``inner`` marks titles of a member condition (``members(...)``,
+    ``no_member``): they are titles of the individuals, not of the collectives.
+    """
+    where = f"in {c!r}"
+    if isinstance(c, _Holds | _Ever):
+        yield from ((t, where, inner) for t in c.titles)
+    elif isinstance(c, _Streak):
+        yield from ((t, where, inner) for t in c.titles)
+        if c.fresh_after is not None:
+            yield c.fresh_after, where, inner
+    elif isinstance(c, _Consecutive):
+        yield c.title, where, inner
+    elif isinstance(c, _InWindow):
+        yield from _title_uses(c.condition, inner)
+        if c.window.since is not None:
+            yield c.window.since, where, inner
+    elif isinstance(c, _AllOf | _AnyOf):
+        for part in c.parts:
+            yield from _title_uses(part, inner)
+    elif isinstance(c, _Not):
+        yield from _title_uses(c.part, inner)
+    elif isinstance(c, _MemberShare):
+        yield from _title_uses(c.counts.condition, True)
+    elif isinstance(c, _Compare) and isinstance(c.value, _MemberCounts):
+        yield from _title_uses(c.value.condition, True)
+
+
+def _check_names(condition: Condition, context: Context) -> None:
+    """Every title ``condition`` names is known to the context's history, or an error.
+
+    Known: granted in some period (revoked or not) or declared; titles of a
+    member condition are looked up among the individuals' titles. Without a
+    history there is nothing to check against (a title condition then says it
+    needs one).
+    """
+    h, subjects = context.history, context.subjects
+    if h is None or subjects is None:
+        return
+    uses = list(_title_uses(condition))
+    resolve(((t, w) for t, w, inner in uses if not inner), subjects.known_titles)
+    if context.level == "collectives":  # elsewhere a member condition says it needs them
+        resolve(((t, w) for t, w, inner in uses if inner), h.known_titles)
 
 
 # -- verdicts ------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ._names import check_ids, listing, nfc, unknown
+from ._names import DECLARE, check_ids, listing, nfc, one_id, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError
 from .types import AnyArray, BoolArray, IntArray
 
@@ -34,6 +34,21 @@ __all__ = ["History", "Ordinal", "Revocation"]
 def _readonly(a: AnyArray) -> AnyArray:
     a.flags.writeable = False
     return a
+
+
+def _declared(value: object) -> frozenset[str]:
+    """Declared title names as NFC text (one name, or a list of them)."""
+    items = (value,) if isinstance(value, str) else value
+    if not isinstance(items, Iterable):
+        raise DataTypeError(f"declared= is a list of title names, e.g. ['CSTĐ_BO'] (got {value!r})")
+    out = []
+    for t in items:
+        if not isinstance(t, str) or not t.strip():
+            raise DataTypeError(f"declared titles are names, e.g. 'CSTĐ_BO' (got {t!r})")
+        if t != t.strip():
+            raise DataError(f"declared title {t!r} has leading or trailing spaces; strip them")
+        out.append(nfc(t))
+    return frozenset(out)
 
 
 def _levels(value: Iterable[str]) -> tuple[str, ...]:
@@ -106,6 +121,11 @@ class History:
         belongs to in each period (-1 = none), in ``collectives``.
     collectives
         The history of the collectives the individuals belong to.
+    declared
+        Titles that rules may name although nobody holds them yet (a title in
+        its first year): known, and held nowhere. Every other title a rule
+        names must appear in the history, or the rule raises
+        :class:`~emulation_rules.UnknownNameError` (see :attr:`known_titles`).
 
     Examples
     --------
@@ -121,6 +141,7 @@ class History:
     """
 
     __slots__ = (
+        "_declared",
         "_facts",
         "_granted",
         "_index",
@@ -141,6 +162,7 @@ class History:
     revocations: tuple[Revocation, ...]
     collectives: History | None
     _granted: dict[str, BoolArray]
+    _declared: frozenset[str]
     _revoked: dict[str, BoolArray]
     _facts: dict[str, AnyArray]
     _member_of: IntArray | None
@@ -157,6 +179,7 @@ class History:
         member_of: IntArray | None = None,
         collectives: History | None = None,
         revocations: Sequence[Revocation] = (),
+        declared: Iterable[str] = (),
     ) -> None:
         ids, problems = check_ids(list(units))
         if problems:
@@ -168,6 +191,7 @@ class History:
             )
         self.units = tuple(ids)
         self._index = None
+        self._declared = _declared(declared)
         self.first, self.last = first, last
         shape = (last - first + 1, len(ids))
         self.ordinals = dict(ordinals or {})
@@ -176,12 +200,18 @@ class History:
             a = np.asarray(arr, dtype=bool)
             if a.shape != shape:
                 raise DataError(f"title {name!r} has shape {a.shape}; expected {shape}")
+            if nfc(name) in self._granted:
+                raise DataError(f"title {name!r} is given twice (after Unicode NFC normalisation)")
+            if not isinstance(name, str) or not name.strip() or name != name.strip():
+                raise DataError(f"title {name!r} is not a name without spaces around; fix it")
             self._granted[nfc(name)] = _readonly(a.copy())
         self._facts = {}
         for name, arr in (facts or {}).items():
             a = np.array(arr)
             if a.shape != shape:
                 raise DataError(f"fact {name!r} has shape {a.shape}; expected {shape}")
+            if nfc(name) in self._facts:
+                raise DataError(f"fact {name!r} is given twice (after Unicode NFC normalisation)")
             self._facts[nfc(name)] = _readonly(a)
         self.revocations = tuple(revocations)
         self._revoked = {}
@@ -219,6 +249,7 @@ class History:
         member_of: str | None = None,
         collectives: History | Iterable[Mapping[str, Any]] | None = None,
         periods: tuple[int, int] | None = None,
+        declared: Iterable[str] = (),
     ) -> History:
         """A history from one record per unit and period.
 
@@ -239,6 +270,9 @@ class History:
             The collectives' history (or its records).
         periods
             The first and last period to cover (default: those seen).
+        declared
+            Titles that rules may name although no record lists them yet
+            (see :meth:`declare`).
         """
         rows = list(records)
         scales = {
@@ -265,7 +299,23 @@ class History:
             elif p is not None:
                 seen_periods.add(int(p))
             if unit in r:
-                unit_ids.setdefault(nfc(str(r[unit])).strip(), None)
+                # One id check for every way ids enter: None is not the text "None".
+                uid, bad = one_id(r[unit], "unit", f"record {k}")
+                if bad is not None:
+                    problems.append(bad)
+                else:
+                    unit_ids.setdefault(uid, None)
+            problems.extend(
+                f"record {k} lists the title {t!r}; titles are names, e.g. 'LĐTT'"
+                for t in _listed(r.get(titles))
+                if not isinstance(t, str) or not t.strip()
+            )
+            # "LĐTT " would be a second title beside "LĐTT", held by nobody a rule asks about.
+            problems.extend(
+                f"record {k} lists the title {t!r} with leading or trailing spaces; strip them"
+                for t in _listed(r.get(titles))
+                if isinstance(t, str) and t.strip() and t != t.strip()
+            )
         if problems:
             raise DataError.collect(problems, "the history records")
         if not rows and periods is None:
@@ -283,7 +333,7 @@ class History:
             if not first <= p <= last:
                 problems.append(f"record {k} is for period {p}, outside {first}-{last}")
                 continue
-            u = index[nfc(str(r[unit])).strip()]
+            u = index[one_id(r[unit])[0]]
             cell = (p - first, u)
             if cell in seen:
                 problems.append(
@@ -292,16 +342,16 @@ class History:
                 )
                 continue
             seen[cell] = k
-            held = r.get(titles, ()) or ()
-            if isinstance(held, str):
-                held = (held,)
-            for t in held:
-                name = nfc(str(t))
+            for t in _listed(r.get(titles)):
+                name = nfc(str(t))  # every title was checked to be a name above
                 granted.setdefault(name, np.zeros(shape, dtype=bool))[cell] = True
             for key, v in r.items():
                 if key in (unit, period, titles) or key == member_of:
                     continue
-                fact_values.setdefault(nfc(key), {})[cell] = v
+                cells = fact_values.setdefault(nfc(key), {})
+                if cell in cells:  # the same fact keyed in two Unicode forms
+                    problems.append(f"record {k} gives the fact {nfc(key)!r} twice; give it once")
+                cells[cell] = v
             if member_of is not None and r.get(member_of) is not None:
                 memberships[cell] = nfc(str(r[member_of]))
         facts: dict[str, AnyArray] = {}
@@ -344,6 +394,7 @@ class History:
             ordinals=scales,
             member_of=member_arr,
             collectives=coll,
+            declared=declared,
         )
 
     # -- growing ----------------------------------------------------------------------
@@ -407,6 +458,7 @@ class History:
             facts=facts,
             ordinals={**old.ordinals, **new.ordinals},
             revocations=old.revocations,
+            declared=old._declared | new._declared,
         )
 
     def revoke(self, unit: str, title: str, period: int, *, reason: str) -> History:
@@ -415,7 +467,9 @@ class History:
         The grant stays on record; the title is no longer held, so streaks and
         windows that counted it break.
         """
-        t = self._title_key(title)
+        t = self._known_key(title, "in the history")
+        if t not in self._granted:
+            raise DataError(f"{t!r} is declared but nobody was granted it; nothing to revoke")
         i = self.index(unit)
         p = self._period_index(period)
         if not self._granted[t][p, i]:
@@ -438,6 +492,7 @@ class History:
             member_of=self._member_of,
             collectives=self.collectives,
             revocations=rev,
+            declared=self._declared,
         )
 
     def with_granted(self, period: int, grants: Mapping[str, BoolArray]) -> History:
@@ -465,6 +520,39 @@ class History:
         out._granted = titles
         return out
 
+    def declare(self, *titles: str) -> History:
+        """A new history in which ``titles`` are known although nobody holds them yet.
+
+        Rules may then name them (a title in its first year, a prerequisite
+        awarded elsewhere): they are held nowhere until granted. Nothing else
+        changes, and the declaration survives :meth:`append`, :meth:`revoke`
+        and :meth:`with_granted`. A title that no rule may name unless declared
+        guards against typos: ``holds("LDTT")`` is an error, not "nobody holds
+        it".
+
+        Examples
+        --------
+        >>> h = History.from_records([{"unit": "An", "period": 2023, "titles": ["LĐTT"]}])
+        >>> h2 = h.declare("CSTĐ_BO")
+        >>> h2.titles, h2.known_titles
+        (('LĐTT',), ('CSTĐ_BO', 'LĐTT'))
+        >>> h2.held("CSTĐ_BO", 2023)
+        array([False])
+        """
+        out = object.__new__(History)
+        for slot in History.__slots__:
+            setattr(out, slot, getattr(self, slot))
+        out._declared = self._declared | _declared(titles)
+        return out
+
+    def _redeclared(self, titles: Iterable[str]) -> History:
+        """The same history declaring exactly ``titles`` (for internal bookkeeping)."""
+        out = object.__new__(History)
+        for slot in History.__slots__:
+            setattr(out, slot, getattr(self, slot))
+        out._declared = frozenset(titles)
+        return out
+
     def with_collectives(self, collectives: History) -> History:
         """A new history whose collectives are ``collectives`` (same units and periods)."""
         if self.collectives is None or collectives.units != self.collectives.units:
@@ -488,6 +576,16 @@ class History:
         return tuple(sorted(self._granted))
 
     @property
+    def declared(self) -> tuple[str, ...]:
+        """The titles declared (see :meth:`declare`), sorted."""
+        return tuple(sorted(self._declared))
+
+    @property
+    def known_titles(self) -> tuple[str, ...]:
+        """The titles rules may name: granted in any period (revoked or not) or declared."""
+        return tuple(sorted(self._declared.union(self._granted)))
+
+    @property
     def facts(self) -> tuple[str, ...]:
         """The facts recorded, sorted."""
         return tuple(sorted(self._facts))
@@ -506,12 +604,6 @@ class History:
             raise unknown("unit", str(unit), self.units, "in the history")
         return self._index[key]
 
-    def _title_key(self, title: str) -> str:
-        key = nfc(str(title))
-        if key not in self._granted:
-            raise unknown("title", str(title), list(self._granted), "in the history")
-        return key
-
     def _period_index(self, period: object) -> int:
         if isinstance(period, bool) or not isinstance(period, int | np.integer):
             raise DataTypeError(f"a period is a whole number (got {period!r})")
@@ -519,21 +611,39 @@ class History:
             raise DataError(f"period {period} is outside the history ({self.first}-{self.last})")
         return int(period) - self.first
 
+    def _known_key(self, title: str, where: str) -> str:
+        if not isinstance(title, str):
+            raise DataTypeError(f"a title is a name, e.g. 'LĐTT' (got {title!r})")
+        key = nfc(title)
+        if key not in self._granted and key not in self._declared:
+            raise unknown("title", title, self.known_titles, where, DECLARE)
+        return key
+
+    def _nowhere(self) -> BoolArray:
+        shape = (self.last - self.first + 1, len(self.units))
+        return _readonly(np.zeros(shape, dtype=bool))
+
     def granted(self, title: str) -> BoolArray:
-        """Where ``title`` was granted, revoked or not: shape ``(periods, units)``."""
-        return self._granted[self._title_key(title)]
+        """Where ``title`` was granted, revoked or not: shape ``(periods, units)``.
+
+        A declared title nobody has been granted is granted nowhere.
+        """
+        key = self._known_key(title, "in the history")
+        g = self._granted.get(key)
+        return self._nowhere() if g is None else g
 
     def held_all(self, title: str) -> BoolArray:
         """Where ``title`` is held (granted and not revoked): ``(periods, units)``.
 
-        A title the history has never seen is held nowhere (not an error: a
-        rule may ask for a title nobody has earned yet).
+        A declared title nobody has been granted is held nowhere. Any other
+        title the history does not know is an
+        :class:`~emulation_rules.UnknownNameError` suggesting the closest known
+        one: a misspelt title must not read as "nobody holds it".
         """
-        key = nfc(str(title))
-        shape = (self.last - self.first + 1, len(self.units))
+        key = self._known_key(title, "in the history")
         g = self._granted.get(key)
         if g is None:
-            return np.zeros(shape, dtype=bool)
+            return self._nowhere()
         r = self._revoked.get(key)
         out: BoolArray = g if r is None else g & ~r
         return out
@@ -569,6 +679,17 @@ class History:
             f"History({len(self.units)} units, periods {self.first}-{self.last}; "
             f"titles: {titles}; facts: {facts}{coll})"
         )
+
+
+def _listed(value: object) -> tuple[object, ...]:
+    """The titles a record lists: none, one name, or a list of names."""
+    if value is None or (isinstance(value, str | list | tuple) and not value):
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Iterable):
+        return tuple(value)
+    return (value,)
 
 
 def _fact_array(

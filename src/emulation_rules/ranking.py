@@ -33,7 +33,7 @@ import attrs
 import numpy as np
 
 from . import _exact
-from ._names import listing, nfc, unknown
+from ._names import check_ids, listing, nfc, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
 from .explain import Explanation
 from .scoring import Scores
@@ -241,7 +241,12 @@ class Lot:
 
     def draw(self, unit_ids: Sequence[str]) -> npt_uint64:
         """The lot of each unit id (uint64; the smaller ranks first)."""
-        return self._mix(_id_digests([nfc(u) for u in unit_ids]))
+        if isinstance(unit_ids, str):
+            raise DataTypeError(f"draw takes a list of unit ids (got {unit_ids!r})")
+        ids, problems = check_ids(list(unit_ids), where="position")
+        if problems:
+            raise DataError.collect(problems, "the ids drawn")
+        return self._mix(_id_digests(ids))
 
     def _mix(self, digests: npt_uint64) -> npt_uint64:
         """The lots of units whose id digests are ``digests``."""

@@ -101,7 +101,7 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
-from ._names import check_ids, closest, listing, nfc, unknown
+from ._names import check_ids, closest, id_keys, listing, nfc, unknown
 from .eligibility import Condition, Context
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
 from .history import History
@@ -829,7 +829,8 @@ class _Plan:
 def _led_before(value: object) -> tuple[tuple[str, tuple[int, ...]], ...]:
     if value is None:
         return ()
-    items = value.items() if isinstance(value, Mapping) else value
+    # The same unit keyed twice (NFC and NFD forms) is refused, naming both keys.
+    items = id_keys(value, "led_before").items() if isinstance(value, Mapping) else value
     if isinstance(items, str) or not isinstance(items, Iterable):
         raise RuleTypeError(
             f"led_before maps each unit to the periods it led before the rotation starts, e.g. "
@@ -1914,9 +1915,9 @@ class _Engine:
                 )
         elif isinstance(cast, Mapping):
             counts: dict[str, int] = {}
-            items: Iterable[tuple[object, object]] = cast.items()
-            for raw, v in items:
-                unit = nfc(str(raw)).strip()
+            # One id written two ways (NFC/NFD, spaces) would merge or double its votes.
+            keyed: Mapping[str, object] = id_keys(cast, f"votes[{p}]")
+            for unit, v in keyed.items():
                 if unit not in members:
                     hint = closest(unit, members)
                     did = f"; did you mean {hint!r}?" if hint else ""

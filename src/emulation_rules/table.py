@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ._names import check_ids, listing, nfc, unknown
+from ._names import check_ids, listing, nfc, one_id, unknown
 from .errors import DataError, DataTypeError
 from .types import AnyArray, BoolArray, ColumnKind, FloatArray, IntArray
 
@@ -105,6 +105,11 @@ class Pairwise:
         return int(self.value.shape[0])
 
 
+def _id_text(value: object) -> str:
+    """A validated id as NFC text, spaces kept (the table refuses them, naming the id)."""
+    return nfc(value) if isinstance(value, str) else str(value)
+
+
 def _pairwise(
     name: str, spec: object, ids: Sequence[str], index: Mapping[str, int], problems: _Problems
 ) -> Pairwise | None:
@@ -180,15 +185,23 @@ def _pairwise_spec(
             f"(got {len(earner_ids)}, {len(opponent_ids)}, {vals.shape[0]})"
         )
         return None
-    bad = sorted({str(u) for u in (*earner_ids, *opponent_ids) if nfc(str(u)) not in index})
+    for side, given in (("earner", earner_ids), ("opponent", opponent_ids)):
+        for k, u in enumerate(given):
+            if one_id(u)[1] is not None:
+                problems.add(
+                    f"pairwise metric {name!r} has {side} {u!r} at entry {k}; name every unit "
+                    "by its id (a text)"
+                )
+                return None
+    bad = sorted({str(u) for u in (*earner_ids, *opponent_ids) if _id_text(u) not in index})
     if bad:
         problems.add(
             f"pairwise metric {name!r} names units that are not in the table: {listing(bad)}; "
             "add them to the table or fix the ids"
         )
         return None
-    i = np.array([index[nfc(str(u))] for u in earner_ids], dtype=np.int64)
-    j = np.array([index[nfc(str(u))] for u in opponent_ids], dtype=np.int64)
+    i = np.array([index[_id_text(u)] for u in earner_ids], dtype=np.int64)
+    j = np.array([index[_id_text(u)] for u in opponent_ids], dtype=np.int64)
     return _pairwise(name, Pairwise(i, j, vals), ids, index, problems)
 
 
@@ -304,6 +317,11 @@ class ScoreTable:
         if pairwise:
             index = {u: k for k, u in enumerate(ids)}
             for name, spec in pairwise.items():
+                if nfc(str(name)) in self._pairwise:
+                    problems.add(
+                        f"pairwise metric {name!r} is given twice (after Unicode NFC normalisation)"
+                    )
+                    continue
                 pw = _pairwise(str(name), spec, ids, index, problems)
                 if pw is not None:
                     self._pairwise[nfc(str(name))] = pw
@@ -521,13 +539,22 @@ class ScoreTable:
                         f"match {k} ({home!r} v {away!r}) has goals {g!r}; goals are whole "
                         "numbers >= 0"
                     )
-            h, a = nfc(str(home)), nfc(str(away))
+            for x in (home, away):
+                bad = one_id(x, "team", f"match {k}")[1]
+                if bad is not None:
+                    raise DataError(f"{bad} (the match is {m!r})")
+            h, a = _id_text(home), _id_text(away)
             if h == a:
                 raise DataError(f"match {k} has {h!r} playing itself; fix the teams")
             rows.append((h, a, int(hg), int(ag)))
         order: dict[str, None] = {}
         if units is not None:
-            order.update(dict.fromkeys(nfc(str(u)) for u in units))
+            if isinstance(units, str) or not isinstance(units, Iterable):
+                raise DataTypeError(f"units is a list of team ids (got {units!r})")
+            listed, problems = check_ids(list(units), "team", "units position")
+            if problems:
+                raise DataError.collect(problems, "units=")
+            order.update(dict.fromkeys(listed))
             extra = sorted({t for r in rows for t in r[:2]} - set(order))
             if extra:
                 raise DataError(
