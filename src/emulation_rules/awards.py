@@ -4,7 +4,8 @@ An :class:`Award` is a condition (who is eligible), a :class:`Quota` (how many
 may receive it) and a :class:`~emulation_rules.Ranking` (in which order the
 eligible are considered). An :class:`AwardScheme` decides a period's awards in
 dependency order -- an award comes after every award it depends on -- and,
-among awards that do not depend on each other, the higher level first; it
+among awards ready to be decided, the higher effective level first (an award
+ranks as high as the highest award built on it; see :class:`AwardScheme`); it
 applies mutual exclusions ("one achievement, one form", Law 06/2022 Art.
 5(2)) and equivalent titles. The :class:`Allocation` says who received what
 and, for every unit considered and not given an award, why.
@@ -433,11 +434,46 @@ class AwardScheme:
         ``[("LĐTT", "CSTT")]`` (Chiến sĩ tiên tiến is the armed forces'
         Lao động tiên tiến).
 
+    Attributes
+    ----------
+    order
+        The order in which the awards are decided. An award comes after every
+        award it depends on (``requires=``, a quota's base title, ``holds()``,
+        a streak or ``ever()`` of this period in its condition). Among the
+        awards whose dependencies are decided, the one of highest *effective
+        level* goes first, then the higher own ``level``, then the order
+        listed. An award's effective level is the highest ``level`` among
+        itself and every award that (transitively) depends on it: a
+        prerequisite is decided as early as the highest award built on it, so
+        a lower award that excludes that higher one never takes its
+        candidates first.
+    effective_level
+        Award name to its effective level.
+
     Raises
     ------
     RuleError
         Duplicate names, a cycle of dependencies, an exclusive group naming
         an award that is not in the scheme.
+
+    Examples
+    --------
+    The Government flag (level 9) needs the leading units, decided by a
+    level-1 award; the ministry flag (level 5) excludes it. LEADER takes the
+    flag's effective level, so the Government flag is decided before the
+    ministry flag:
+
+    >>> from emulation_rules import holds
+    >>> scheme = AwardScheme(
+    ...     [Award("LEADER", level=1),
+    ...      Award("CTĐ_BO", level=5),
+    ...      Award("CTĐCP", requires="LEADER", quota=Quota(share=0.2), level=9)],
+    ...     exclusive=[("CTĐCP", "CTĐ_BO")],
+    ... )
+    >>> scheme.order
+    ('LEADER', 'CTĐCP', 'CTĐ_BO')
+    >>> scheme.effective_level
+    {'LEADER': 9, 'CTĐ_BO': 5, 'CTĐCP': 9}
     """
 
     awards: tuple[Award, ...] = attrs.field(converter=_award_list)
@@ -448,6 +484,7 @@ class AwardScheme:
         default=(), kw_only=True, converter=_equivalent_groups
     )
     order: tuple[str, ...] = attrs.field(init=False, eq=False)
+    effective_level: dict[str, int] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.awards:
@@ -468,6 +505,22 @@ class AwardScheme:
         deps = {
             a.name: {d for d in self._expand(a.depends_on()) if d in by_name} for a in self.awards
         }
+        # An award's effective level is at least that of every award built on it
+        # (transitively): a prerequisite of a Government flag is decided as early as the
+        # flag would be, so a lower award that excludes the flag cannot take its holders
+        # first. Raising along every edge len(awards) times reaches the fixed point on a
+        # DAG (a cycle is refused below).
+        effective = {a.name: a.level for a in self.awards}
+        for _ in range(len(self.awards)):
+            changed = False
+            for name, needs in deps.items():
+                for d in needs:
+                    if effective[d] < effective[name]:
+                        effective[d] = effective[name]
+                        changed = True
+            if not changed:
+                break
+        object.__setattr__(self, "effective_level", effective)
         done: list[str] = []
         remaining = dict(deps)
         while remaining:
@@ -478,7 +531,7 @@ class AwardScheme:
                     f"the awards {listing(cycle)} depend on each other in a cycle (through "
                     "requires=, a quota's base or holds() in a condition); break the cycle"
                 )
-            ready.sort(key=lambda n: (-by_name[n].level, position[n]))
+            ready.sort(key=lambda n: (-effective[n], -by_name[n].level, position[n]))
             done.append(ready[0])
             del remaining[ready[0]]
         return tuple(done)
@@ -557,17 +610,20 @@ class AwardScheme:
         for group in self.exclusive:
             if award.name in group:
                 rivals |= set(group) - {award.name}
+        excluders: list[str] = []
         for other in done.values():
             if other.award.subject == award.subject and (
                 other.award.name in rivals or award.name in other.award.excludes
             ):
                 excluded |= other.awarded
+                excluders.append(other.award.name)
         reasons = np.full(n, AWARDED, dtype=np.int8)
         reasons[~eligible] = FAILED
         reasons[eligible & ~prereq] = PREREQUISITE
         reasons[eligible & prereq & excluded] = EXCLUDED
         candidates = eligible & prereq & ~excluded
         result = _AwardResult(award, units, verdict, eligible, candidates, reasons)
+        result.excluders = tuple(excluders)
         if award.quota is None:
             result.awarded = candidates.copy()
             return result
@@ -605,6 +661,8 @@ class _AwardResult:
         self.limits: dict[str, tuple[int, Fraction]] = {}  # group -> (limit, its base)
         self.group_of = np.zeros(len(units), dtype=np.int64)
         self.group_names: tuple[str, ...] = ("",)
+        #: The awards decided earlier that exclude this one (exclusive groups, excludes=).
+        self.excluders: tuple[str, ...] = ()
 
 
 def _groups(
@@ -626,8 +684,9 @@ def _find_groups(quota: Quota, ctx: Context, n: int) -> tuple[IntArray, tuple[st
     assert quota.per is not None
     t = ctx.table
     values: AnyArray
-    if t is not None and quota.per in t and t.units == ctx.units:
-        values = t[quota.per]
+    if t is not None and quota.per in t:
+        rows = _Eval(ctx).table_rows(t)
+        values = t[quota.per] if rows is None else t[quota.per][rows]
     elif ctx.subjects is not None and quota.per in ctx.subjects.facts:
         values = ctx.subjects.fact(quota.per, ctx.period)
     else:
@@ -680,19 +739,21 @@ def _base_counts(
     return [Fraction(repr(float(s))) for s in sums]
 
 
-def _ranking_source(ctx: Context, award: Award) -> Scores | ScoreTable:
+def _ranking_source(ctx: Context, award: Award) -> tuple[Scores | ScoreTable, IntArray | None]:
+    """The scores (or table) ranked, and the row of each assessed unit in it (None when
+    the rows are the units in order): rows are matched by unit id, in any order."""
     src: Scores | ScoreTable | None = ctx.scores if ctx.scores is not None else ctx.table
     if src is None:
         raise DataError(
             f"award {award.name!r} ranks its candidates, so the context needs scores or a table"
         )
-    units = src.table.units if isinstance(src, Scores) else src.units
-    if units != ctx.units:
-        raise DataError(
-            f"award {award.name!r}: the ranked scores must list the assessed units in the same "
-            "order (score the table of exactly these units)"
-        )
-    return src
+    table = src.table if isinstance(src, Scores) else src
+    try:
+        rows = _Eval(ctx).table_rows(table)
+    except DataError as exc:
+        what = "scores" if isinstance(src, Scores) else "table"
+        raise DataError(f"award {award.name!r} ranks its candidates on the {what}: {exc}") from None
+    return src, rows
 
 
 def _apply_quota(
@@ -711,9 +772,9 @@ def _apply_quota(
         return
     cg = group[cand]
     if award.ranking is not None:
-        src = _ranking_source(ctx, award)
+        src, rows = _ranking_source(ctx, award)
         try:
-            st = _Engine(award.ranking, src, cand).run()
+            st = _Engine(award.ranking, src, cand if rows is None else rows[cand]).run()
         except KeyError as exc:
             raise type(exc)(f"award {award.name!r}: {exc}") from None
         order_local = st.order_index.astype(np.int64)
@@ -857,11 +918,8 @@ class Allocation:
             elif code == PREREQUISITE:
                 lines.append(f"  needs {', '.join(r.award.requires)} in {self.period}")
             elif code == EXCLUDED:
-                others = [
-                    o
-                    for o, res in self._results.items()
-                    if o != name and res.award.subject == r.award.subject and res.awarded[i]
-                ]
+                # Only the awards that exclude this one, not everything the unit received.
+                others = [o for o in r.excluders if self._results[o].awarded[i]]
                 lines.append(
                     f"  already receives {', '.join(others)} for {self.period} (one achievement, one form)"
                 )

@@ -187,18 +187,36 @@ class _Eval:
 
     def table_rows(self, table: ScoreTable) -> IntArray | None:
         """Positions in ``table`` of the assessed units (None when they are the same)."""
-        if self.ctx.history is None or table.units == self.units:
+        if table.units == self.units:
             return None
         if self._align is None:
-            if set(table.units) != set(self.units):
-                missing = sorted(set(self.units) - set(table.units))
-                extra = sorted(set(table.units) - set(self.units))
-                raise DataError(
-                    "the table's units are not the units assessed: "
-                    f"missing {listing(missing)}; extra {listing(extra)}"
-                )
-            self._align = np.array([table.index(u) for u in self.units], dtype=np.int64)
+            self._align = align_ids(table.units, self.units, "the table")
         return self._align
+
+
+def align_ids(source: Sequence[str], wanted: Sequence[str], what: str) -> IntArray:
+    """Positions in ``source`` of each id of ``wanted``, in any order.
+
+    The two must hold the same ids: a unit assessed that ``source`` lacks, or a
+    unit of ``source`` that is not assessed, is an error naming them -- rows are
+    never dropped or filled silently.
+    """
+    # One hash lookup per id (C-speed dict building and lookups): faster than sorting
+    # text arrays in numpy, and exact for any id (numpy's text arrays drop trailing NULs).
+    index = dict(zip(source, range(len(source)), strict=True))
+    out: IntArray = np.fromiter(
+        (index.get(u, -1) for u in wanted), dtype=np.int64, count=len(wanted)
+    )
+    if (out < 0).any() or len(source) != len(wanted):
+        missing = sorted(u for u in wanted if u not in index)
+        assessed = set(wanted)
+        extra = sorted(u for u in source if u not in assessed)
+        raise DataError(
+            f"{what} does not list the units assessed: missing {listing(missing) or 'none'}; "
+            f"not assessed {listing(extra) or 'none'}. Give one row per unit assessed (rows "
+            "are matched by unit id, in any order)"
+        )
+    return out
 
 
 # -- conditions ---------------------------------------------------------------------
@@ -622,11 +640,7 @@ class _Rank(_Value):
         if r.ndim != 1:
             raise DataError("rank(): the standing has batch axes; assess one scenario at a time")
         if st.units != ev.units:
-            pos = {u: i for i, u in enumerate(st.units)}
-            missing = [u for u in ev.units if u not in pos]
-            if missing:
-                raise DataError(f"rank(): the standing does not rank {listing(missing)}")
-            r = r[[pos[u] for u in ev.units]]
+            r = r[align_ids(st.units, ev.units, "rank(): the standing")]
         return r, np.zeros(r.shape, dtype=bool)
 
     def __repr__(self) -> str:
