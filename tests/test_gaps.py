@@ -12,14 +12,18 @@ from hypothesis import strategies as st
 from emulation_rules import (
     Context,
     DataError,
+    DataTypeError,
     History,
     Ranking,
+    RuleTypeError,
     ScoreTable,
     column,
+    consecutive,
     desc,
     fact,
+    streak,
 )
-from emulation_rules.awards import Award, AwardScheme, Quota
+from emulation_rules.awards import Award, AwardScheme, Quota, cascade
 
 RATING = ["KHTNV", "HTNV", "HTTNV", "HTXSNV"]
 
@@ -220,3 +224,175 @@ class TestExclusionReason:
         assert "already receives TOP for 2024" in text
         assert "LĐTT" not in text
         assert "OTHER" not in text
+
+
+# -- the revocation cascade ----------------------------------------------------------------
+
+
+LADDER = AwardScheme(
+    [
+        Award("LĐTT", level=1),
+        Award("CSTĐCS", requires="LĐTT", level=2),
+        Award("CSTĐ_BO", streak("CSTĐCS", n=3, fresh_after="CSTĐ_BO"), level=3),
+        Award("CSTĐ_TQ", consecutive("CSTĐ_BO", n=2, every=3), level=4),
+    ]
+)
+
+
+class TestCascadeRipples:
+    def ladder(self) -> History:
+        return History.from_records(
+            [
+                {
+                    "unit": u,
+                    "period": y,
+                    "titles": ["LĐTT", "CSTĐCS"]
+                    + ["CSTĐ_BO"] * (y in (2011, 2014))
+                    + ["CSTĐ_TQ"] * (y == 2014),
+                }
+                for u in ("X", "Y")
+                for y in range(2009, 2015)
+            ]
+        )
+
+    def test_revoking_ldtt_brings_down_everything_built_on_it(self) -> None:
+        """Law 06/2022 ch. VII [V] with the cascade [I]: LĐTT 2010 revoked -> CSTĐCS 2010
+        (its prerequisite) -> CSTĐ cấp bộ 2011 (its streak) -> CSTĐ toàn quốc 2014 (two
+        consecutive CSTĐ cấp bộ). The CSTĐ cấp bộ of 2014 still stands: its streak
+        2011-2014 is no longer used by an earlier one."""
+        h = self.ladder()
+        revoked = h.revoke("X", "LĐTT", 2010, reason="forged dossier")
+        found = cascade(h, revoked, LADDER)
+        assert [(d.unit, d.award, d.period) for d in found] == [
+            ("X", "CSTĐCS", 2010),
+            ("X", "CSTĐ_BO", 2011),
+            ("X", "CSTĐ_TQ", 2014),
+        ]
+        assert found[0].why == "prerequisite LĐTT no longer held"
+        assert "streak('CSTĐCS', n=3, fresh_after='CSTĐ_BO'): 1 consecutive" in found[1].why
+        assert "consecutive('CSTĐ_BO', n=2, every=3): 1 in a row" in found[2].why
+
+    def test_score_conditions_take_the_tables_by_period(self) -> None:
+        h = History.from_records(
+            [{"unit": u, "period": 2023, "titles": ["LĐTT", "BK"]} for u in ("A", "B", "C")]
+        )
+        scheme = AwardScheme(
+            [Award("LĐTT", level=1), Award("BK", column("points") >= 80, requires="LĐTT")]
+        )
+        revoked = h.revoke("A", "LĐTT", 2023, reason="error").revoke("C", "LĐTT", 2023, reason="e")
+        with pytest.raises(
+            DataError, match=r"award 'BK' for 2023.*column\('points'\) >= 80.*tables=\{2023"
+        ):
+            cascade(h, revoked, scheme)
+        t = ScoreTable({"unit": ["C", "B", "A"], "points": [70, 90, 85]})
+        found = cascade(h, revoked, scheme, tables={2023: t})
+        # C never met the condition: its BK did not stand on it before the revocation.
+        assert [(d.unit, d.award) for d in found] == [("A", "BK")]
+
+    @pytest.mark.parametrize(
+        ("args", "kwargs", "error", "match"),
+        [
+            (("h", "not a history", LADDER), {}, DataTypeError, "revoked is str"),
+            (("not a history", "h", LADDER), {}, DataTypeError, "history is str"),
+            (("h", "h", "scheme"), {}, RuleTypeError, "AwardScheme"),
+            (("h", "h", LADDER), {"tables": [1]}, DataTypeError, "maps each period"),
+            (("h", "h", LADDER), {"tables": {"2023": 1}}, DataTypeError, "keyed by period"),
+            (("h", "h", LADDER), {"scores": {2023: 1}}, DataTypeError, r"scores\[2023\] is Scores"),
+        ],
+    )
+    def test_wrong_arguments(self, args, kwargs, error, match) -> None:  # type: ignore[no-untyped-def]
+        h = self.ladder()
+        real = tuple(h if a == "h" else a for a in args)
+        with pytest.raises(error, match=match):
+            cascade(*real, **kwargs)
+
+    def test_another_history_is_refused(self) -> None:
+        h = self.ladder()
+        other = History.from_records([{"unit": "X", "period": 2009, "titles": ["LĐTT"]}])
+        with pytest.raises(DataError, match="same history after revocations"):
+            cascade(h, other, LADDER)
+
+
+def _stood(h: History, award: Award, period: int) -> np.ndarray:
+    ok = np.ones(h.n_units, dtype=bool)
+    if award.condition is not None:
+        ok &= award.condition.evaluate(Context(period, history=h)).passed
+    for t in award.requires:
+        ok &= h.held(t, period)
+    return ok
+
+
+@st.composite
+def ladder_histories(draw: st.DrawFn) -> tuple[History, History]:
+    """A history in which every award stood when granted (allocated year by year from
+    random wishes), and the same history with one to three titles revoked."""
+    n = draw(st.integers(1, 3))
+    years = draw(st.integers(3, 7))
+    names = [a.name for a in LADDER.awards]
+    recs = [
+        {"unit": f"u{i}", "period": 2010 + k}
+        | {f"want_{a}": float(draw(st.integers(0, 4)) > 0) for a in names}
+        for i in range(n)
+        for k in range(years)
+    ]
+    h = History.from_records(recs)
+    wishes = AwardScheme([_and(a, fact(f"want_{a.name}") == 1) for a in LADDER.awards])
+    for p in h.periods:
+        h = wishes.allocate(Context(p, history=h)).history
+    held = [
+        (u, t, p) for u in h.units for t in h.titles for p in h.periods if h.held(t, p)[h.index(u)]
+    ]
+    if not held:
+        return h, h
+    picks = draw(st.lists(st.sampled_from(held), unique=True, min_size=1, max_size=3))
+    revoked = h
+    for u, t, p in picks:
+        revoked = revoked.revoke(u, t, p, reason="test")
+    return h, revoked
+
+
+@given(ladder_histories())
+def test_cascade_equals_reallocation_of_what_stood(pair: tuple[History, History]) -> None:
+    """The law: what the cascade leaves standing is what allocating the scheme again, year
+    by year from the first revocation, gives when each award may only go to a unit that
+    held it after the revocation and satisfied its conditions before it."""
+    h, revoked = pair
+    found = cascade(h, revoked, LADDER)
+    new = [r for r in revoked.revocations if r not in h.revocations]
+    if not new:
+        assert found == []
+        return
+    start = min(r.period for r in new)
+    names = [a.name for a in LADDER.awards]
+    # Facts "may_<award>": held after the revocation and stood before it.
+    may = {
+        (a.name, p): revoked.held(a.name, p) & _stood(h, a, p)
+        for a in LADDER.awards
+        for p in h.periods
+    }
+    recs = []
+    for i, u in enumerate(h.units):
+        for p in h.periods:
+            titles = [t for t in names if p < start and revoked.held(t, p)[i]]
+            rec = {"unit": u, "period": p, "titles": titles}
+            rec.update({f"may_{a}": float(may[a, p][i]) for a in names})
+            recs.append(rec)
+    base = History.from_records(recs, periods=(h.first, h.last))
+    again = AwardScheme([_and(a, fact(f"may_{a.name}") == 1) for a in LADDER.awards])
+    for p in range(start, h.last + 1):
+        base = again.allocate(Context(p, history=base)).history
+    expected = [
+        (u, a, p)
+        for p in range(start, h.last + 1)
+        for a in LADDER.order
+        for i, u in enumerate(h.units)
+        if may[a, p][i] and not base.held(a, p)[i]
+    ]
+    assert [(d.unit, d.award, d.period) for d in found] == expected
+
+
+def _and(award: Award, extra):  # type: ignore[no-untyped-def]
+    import attrs
+
+    cond = extra if award.condition is None else award.condition & extra
+    return attrs.evolve(award, condition=cond)

@@ -35,15 +35,18 @@ from .eligibility import (
     Context,
     Verdict,
     _Column,
+    _Compare,
     _Consecutive,
     _Eval,
     _Ever,
     _Holds,
+    _Rank,
+    _Score,
     _Streak,
 )
-from .errors import DataError, RuleError, RuleTypeError
-from .history import History
-from .ranking import Lot, Ranking, _Engine
+from .errors import DataError, DataTypeError, RuleError, RuleTypeError
+from .history import History, Revocation
+from .ranking import Lot, Ranking, Standing, _Engine
 from .scoring import Scores
 from .table import ScoreTable, none_mask
 from .types import AnyArray, BoolArray, IntArray
@@ -974,51 +977,233 @@ class Dependent:
     why: str
 
 
-def cascade(history: History, revoked: History, scheme: AwardScheme) -> list[Dependent]:
-    """Every later award whose conditions no longer hold once titles are revoked.
+def cascade(
+    history: History,
+    revoked: History,
+    scheme: AwardScheme,
+    *,
+    tables: Mapping[int, ScoreTable] | None = None,
+    scores: Mapping[int, Scores] | None = None,
+    standings: Mapping[int, Standing] | None = None,
+) -> list[Dependent]:
+    """Every award that no longer stands once titles are revoked, however indirectly.
 
     ``history`` is before the revocation, ``revoked`` after it
-    (:meth:`History.revoke`). For every period after the earliest revocation
-    and every award of ``scheme`` held in it, the award's condition and
-    prerequisites are re-evaluated on the facts recorded in ``revoked``;
-    each award that stood before the revocation and fails now is reported
-    with the reason.
-    Quotas are not re-run: they decide between units, not whether an
-    achievement stands.
+    (:meth:`History.revoke`; revocations of collectives count too). From the
+    earliest new revocation on, period by period and in the scheme's
+    decision order, every award of ``scheme`` held in the period has its
+    condition and prerequisites re-evaluated on what still stands: the
+    revoked titles *and every award already found to fall* are no longer
+    held. So the cascade ripples: revoking a Lao động tiên tiến of 2010
+    brings down the CSTĐ cơ sở of 2010 that required it, the CSTĐ cấp bộ
+    of 2011 whose streak counted that CSTĐ cơ sở, and the CSTĐ toàn quốc
+    built on that CSTĐ cấp bộ -- each reported once, in dependency order
+    (period, then the scheme's order, then unit order), with its reason.
+    An award that did not satisfy its condition before the revocation
+    either is not reported (the cascade reports what the revocation
+    changed). Quotas are not re-run: they decide between units, not whether
+    an achievement stands.
+
+    Parameters
+    ----------
+    tables, scores, standings
+        By period, the score table, scores and standing the conditions on
+        :func:`~emulation_rules.column`, :func:`~emulation_rules.score` and
+        :func:`~emulation_rules.rank` read (``tables={2023: table_2023}``),
+        each matched with the history by unit id. Needed only for the
+        periods in which such an award is re-examined.
+
+    Returns
+    -------
+    list of Dependent
+        Who, which award, for which period, and the clause that now fails
+        (or the prerequisite no longer held).
+
+    Raises
+    ------
+    DataTypeError
+        ``history`` or ``revoked`` is not a History, or a mapping holds
+        something else than tables, scores or standings by period.
+    RuleTypeError
+        ``scheme`` is not an AwardScheme.
+    DataError
+        ``revoked`` is not the same units and periods as ``history``; an
+        award re-examined in a period needs a table (scores, standing) that
+        is not given for that period.
     """
+    pair: tuple[tuple[str, object], ...] = (("history", history), ("revoked", revoked))
+    for what, value in pair:
+        if not isinstance(value, History):
+            raise DataTypeError(
+                "cascade(history, revoked, scheme) takes the history before and after the "
+                f"revocation, two History objects ({what} is {type(value).__name__})"
+            )
+    if not isinstance(scheme, AwardScheme):
+        raise RuleTypeError(f"cascade takes an AwardScheme as scheme (got {type(scheme).__name__})")
+    if revoked.units != history.units or revoked.periods != history.periods:
+        raise DataError(
+            "cascade compares a history with the same history after revocations: revoked has "
+            f"{revoked.n_units} units over {revoked.first}-{revoked.last}, history "
+            f"{history.n_units} over {history.first}-{history.last}; pass "
+            "history.revoke(...) as revoked"
+        )
+    data = {
+        "table": _by_period("tables", tables, ScoreTable, "a ScoreTable"),
+        "scores": _by_period("scores", scores, Scores, "Scores"),
+        "standing": _by_period("standings", standings, Standing, "a Standing"),
+    }
     new = [r for r in revoked.revocations if r not in history.revocations]
+    if history.collectives is not None and revoked.collectives is not None:
+        new += [
+            r for r in revoked.collectives.revocations if r not in history.collectives.revocations
+        ]
     if not new:
         return []
     start = min(r.period for r in new)
+    current = revoked
     out: list[Dependent] = []
     for period in range(start, revoked.last + 1):
         for name in scheme.order:
             award = scheme.award(name)
-            subjects = revoked if award.subject == "units" else revoked.collectives
+            subjects = current if award.subject == "units" else current.collectives
             if subjects is None or name not in subjects.titles:
                 continue
             holders = subjects.held(name, period)
             if not holders.any():
                 continue
-            ok_before, _ = _stands(scheme, award, history, period)
-            ok_after, verdict = _stands(scheme, award, revoked, period)
-            for i in np.flatnonzero(holders & ok_before & ~ok_after):
-                unit = subjects.units[int(i)]
+            given = _period_data(award, period, data)
+            ok_before, _ = _stands(scheme, award, history, period, given)
+            ok_after, verdict = _stands(scheme, award, current, period, given)
+            fallen = np.flatnonzero(holders & ok_before & ~ok_after)
+            if not fallen.size:
+                continue
+            found = []
+            for i in fallen.tolist():
+                unit = subjects.units[i]
                 if verdict is not None and not verdict.passed[i]:
                     why = verdict.why_not(unit).splitlines()[1].strip()
                 else:
-                    why = f"prerequisite {', '.join(award.requires)} no longer held"
-                out.append(Dependent(unit, name, period, why))
+                    missing = [
+                        t
+                        for t in award.requires
+                        if not any(
+                            subjects.held(e, period)[i]
+                            for e in scheme._expand((t,))
+                            if e in subjects.titles
+                        )
+                    ]
+                    why = f"prerequisite {', '.join(missing)} no longer held"
+                found.append(Dependent(unit, name, period, why))
+            out.extend(found)
+            # What fell is no longer held: later awards built on it fall in turn.
+            current = _withdraw(current, award.subject, found)
     return out
 
 
+def _by_period(what: str, value: object, kind: type, name: str) -> Mapping[int, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise DataTypeError(
+            f"cascade {what}= maps each period to its data, e.g. {what}={{2023: ...}} "
+            f"(got {type(value).__name__})"
+        )
+    for p, v in value.items():
+        if isinstance(p, bool) or not isinstance(p, int | np.integer):
+            raise DataTypeError(f"cascade {what}= is keyed by period, a whole number (got {p!r})")
+        if not isinstance(v, kind):
+            raise DataTypeError(f"cascade {what}[{p}] is {name} (got {type(v).__name__})")
+    return {int(p): v for p, v in value.items()}
+
+
+def _data_needed(condition: Condition | None) -> dict[str, str]:
+    """What a condition reads besides the history: 'table', 'scores', 'standing' -> the
+    clause that reads it."""
+    out: dict[str, str] = {}
+    stack: list[Any] = [] if condition is None else [condition]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _Compare):
+            v = node.value
+            kind = (
+                "table"
+                if isinstance(v, _Column)
+                else "scores"
+                if isinstance(v, _Score)
+                else "standing"
+                if isinstance(v, _Rank)
+                else None
+            )
+            if kind is not None:
+                out.setdefault(kind, repr(node))
+        for attr in ("parts", "part", "condition"):
+            sub = getattr(node, attr, None)
+            if isinstance(sub, tuple):
+                stack.extend(sub)
+            elif isinstance(sub, Condition):
+                stack.append(sub)
+    return out
+
+
+_KEYWORD = {"table": "tables", "scores": "scores", "standing": "standings"}
+
+
+def _period_data(
+    award: Award, period: int, data: Mapping[str, Mapping[int, Any]]
+) -> dict[str, Any]:
+    """The table, scores and standing of ``period`` the award's condition needs."""
+    given: dict[str, Any] = {k: v.get(period) for k, v in data.items()}
+    for kind, clause in _data_needed(award.condition).items():
+        if given[kind] is None:
+            kw = _KEYWORD[kind]
+            raise DataError(
+                f"cascade re-examines award {award.name!r} for {period}, and its clause "
+                f"{clause} reads the {kind} of {period}, which is not given: pass "
+                f"{kw}={{{period}: ...}} (the {kind} the award was decided on)"
+            )
+    return given
+
+
+def _withdraw(history: History, subject: str, fallen: Sequence[Dependent]) -> History:
+    """``history`` in which the fallen awards are revoked, each with its reason."""
+    h = history if subject == "units" else history.collectives
+    assert h is not None
+    rev = (
+        *h.revocations,
+        *(Revocation(d.unit, d.award, d.period, f"no longer stands: {d.why}") for d in fallen),
+    )
+    out = History(
+        h.units,
+        (h.first, h.last),
+        titles={t: h.granted(t) for t in h.titles},
+        facts={f: h.fact_all(f) for f in h.facts},
+        ordinals=h.ordinals,
+        member_of=h.member_of,
+        collectives=h.collectives,
+        revocations=rev,
+    )
+    return out if subject == "units" else history.with_collectives(out)
+
+
 def _stands(
-    scheme: AwardScheme, award: Award, history: History, period: int
+    scheme: AwardScheme,
+    award: Award,
+    history: History,
+    period: int,
+    given: Mapping[str, Any] | None = None,
 ) -> tuple[BoolArray, Verdict | None]:
     """Where ``award``'s condition and prerequisites hold on ``history`` in ``period``."""
     subjects = history if award.subject == "units" else history.collectives
     assert subjects is not None
-    ctx = Context(period, history=history, level=award.subject)
+    data = dict(given or {})
+    ctx = Context(
+        period,
+        history=history,
+        level=award.subject,
+        table=data.get("table"),
+        scores=data.get("scores"),
+        standing=data.get("standing"),
+    )
     ok = np.ones(len(subjects.units), dtype=bool)
     verdict = award.condition.evaluate(ctx) if award.condition is not None else None
     if verdict is not None:
