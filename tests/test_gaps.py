@@ -4,6 +4,8 @@ collectives, units with no record, rotation explanations)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -21,6 +23,8 @@ from emulation_rules import (
     consecutive,
     desc,
     fact,
+    holds,
+    members,
     streak,
 )
 from emulation_rules.awards import Award, AwardScheme, Quota, cascade
@@ -396,3 +400,117 @@ def _and(award: Award, extra):  # type: ignore[no-untyped-def]
 
     cond = extra if award.condition is None else award.condition & extra
     return attrs.evolve(award, condition=cond)
+
+
+# -- appending a year at a time, with collectives -----------------------------------------
+
+
+TEAM_SCHEME = AwardScheme(
+    [
+        Award("LĐTT", fact("rating") >= "HTTNV", level=1),
+        Award("TTLĐTT", members(holds("LĐTT")).share() > 0.5, subject="collectives", level=1),
+        Award("TT2", streak("TTLĐTT", n=2), subject="collectives", level=2),
+    ]
+)
+
+
+def _year(year: int, rows: list[tuple[str, str, int]]) -> tuple[list[dict], list[dict]]:  # type: ignore[type-arg]
+    people = [{"unit": u, "period": year, "team": team, "rating": RATING[r]} for u, team, r in rows]
+    teams = [{"unit": t, "period": year} for t in sorted({team for _, team, _ in rows})]
+    return people, teams
+
+
+def _loop(years: dict[int, list[tuple[str, str, int]]]) -> History:
+    """Decide year after year, appending each year's records to the last allocation."""
+    h: History | None = None
+    for year, rows in years.items():
+        people, teams = _year(year, rows)
+        if h is None:
+            h = History.from_records(
+                people, ordinals={"rating": RATING}, member_of="team", collectives=teams
+            )
+        else:
+            h = h.append(people, member_of="team", collectives=teams)
+        h = TEAM_SCHEME.allocate(Context(year, history=h)).history
+    assert h is not None
+    return h
+
+
+class TestAppendWithCollectives:
+    YEARS: ClassVar[dict[int, list[tuple[str, str, int]]]] = {
+        2022: [("An", "T1", 3), ("Bình", "T1", 2), ("Chi", "T2", 1)],
+        2023: [("An", "T1", 3), ("Bình", "T2", 3), ("Chi", "T2", 2), ("Dũng", "T3", 3)],
+        2024: [("An", "T1", 2), ("Bình", "T2", 0), ("Chi", "T2", 3), ("Dũng", "T3", 3)],
+    }
+
+    def test_three_years_one_at_a_time(self) -> None:
+        h = _loop(self.YEARS)
+        assert (h.first, h.last) == (2022, 2024)
+        assert h.collectives is not None
+        assert h.collectives.units == ("T1", "T2", "T3")
+        assert h.member_of is not None
+        assert h.member_of.tolist() == [[0, 0, 1, -1], [0, 1, 1, 2], [0, 1, 1, 2]]
+        c = h.collectives
+        assert c.held("TTLĐTT", 2022).tolist() == [True, False, False]
+        assert c.held("TTLĐTT", 2023).tolist() == [True, True, True]
+        # Two years in a row: T1 in 2023; T1 again and T3 in 2024 (T2 had 1 of 2 in 2024).
+        assert c.held("TT2", 2023).tolist() == [True, False, False]
+        assert c.held("TT2", 2024).tolist() == [True, False, True]
+
+    def test_a_year_without_memberships_is_refused(self) -> None:
+        people, teams = _year(2022, self.YEARS[2022])
+        h = History.from_records(
+            people, ordinals={"rating": RATING}, member_of="team", collectives=teams
+        )
+        later, _ = _year(2023, self.YEARS[2023])
+        for p in later:
+            del p["team"]
+        with pytest.raises(DataError, match="has collectives.*member_of="):
+            h.append(later)
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.sampled_from("ABCDE"), st.sampled_from(["T1", "T2", "T3"]), st.integers(0, 3)
+            ),
+            min_size=1,
+            max_size=5,
+            unique_by=lambda r: r[0],
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_appending_a_year_at_a_time_equals_loading_all_years(years_rows) -> None:  # type: ignore[no-untyped-def]
+    years = {2020 + k: rows for k, rows in enumerate(years_rows)}
+    stepwise = _loop(years)
+    people: list[dict] = []  # type: ignore[type-arg]
+    teams: list[dict] = []  # type: ignore[type-arg]
+    for year, rows in years.items():
+        p, t = _year(year, rows)
+        people += p
+        teams += t
+    h = History.from_records(
+        people, ordinals={"rating": RATING}, member_of="team", collectives=teams
+    )
+    for year in years:
+        h = TEAM_SCHEME.allocate(Context(year, history=h)).history
+    assert h.collectives is not None
+    assert stepwise.collectives is not None
+    # Same units (ids; the order may differ) and the same titles and memberships by id.
+    assert set(stepwise.units) == set(h.units)
+    assert set(stepwise.collectives.units) == set(h.collectives.units)
+    for year in years:
+        for u in h.units:
+            i, j = h.index(u), stepwise.index(u)
+            assert h.held("LĐTT", year)[i] == stepwise.held("LĐTT", year)[j]
+            mi, mj = h.member_of[year - 2020, i], stepwise.member_of[year - 2020, j]
+            assert (h.collectives.units[mi] if mi >= 0 else None) == (
+                stepwise.collectives.units[mj] if mj >= 0 else None
+            )
+        for c in h.collectives.units:
+            i, j = h.collectives.index(c), stepwise.collectives.index(c)
+            for t in ("TTLĐTT", "TT2"):
+                assert h.collectives.held(t, year)[i] == stepwise.collectives.held(t, year)[j]

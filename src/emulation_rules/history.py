@@ -353,6 +353,22 @@ class History:
 
         Earlier periods are never rewritten: a record for a period already
         covered is refused. New units are added (with no record before).
+        A history with collectives takes the new periods' memberships and
+        collectives the way :meth:`from_records` does
+        (``append(records, member_of="team", collectives=team_records)``);
+        new collectives are added too. So a year is decided as soon as its
+        records are in: append it, allocate it, and append the next year to
+        the allocation's history.
+
+        Examples
+        --------
+        >>> h = History.from_records(
+        ...     [{"unit": "An", "period": 2023, "team": "T1", "titles": ["LĐTT"]}],
+        ...     member_of="team", collectives=[{"unit": "T1", "period": 2023}])
+        >>> h2 = h.append([{"unit": "An", "period": 2024, "team": "T2"}],
+        ...               member_of="team", collectives=[{"unit": "T2", "period": 2024}])
+        >>> h2.collectives.units, h2.member_of.tolist()
+        (('T1', 'T2'), [[0], [1]])
         """
         new = History.from_records(records, ordinals=self.ordinals, **options)
         if new.first <= self.last:
@@ -364,7 +380,15 @@ class History:
 
     @staticmethod
     def concat(old: History, new: History) -> History:
-        """``old`` followed by the later periods of ``new`` (units merged by id)."""
+        """``old`` followed by the later periods of ``new`` (units merged by id; their
+        collectives too, and each membership re-pointed at the merged collectives)."""
+        if not isinstance(old, History) or not isinstance(new, History):
+            raise DataTypeError("concat joins two History objects")
+        if new.first <= old.last:
+            raise DataError(
+                f"concat adds the periods of a later history: {new.first}-{new.last} does not "
+                f"start after {old.last}"
+            )
         units = list(old.units) + [u for u in new.units if u not in set(old.units)]
         first, last = old.first, new.last
         shape = (last - first + 1, len(units))
@@ -395,19 +419,49 @@ class History:
                 (-1, np.int16) if ordinal else (None, object) if text else (np.nan, np.float64)
             )
             facts[f] = place(old._facts.get(f), new._facts.get(f), fill, dtype)
-        if old.collectives is not None or new.collectives is not None:
-            raise DataError(
-                "appending to a history with collectives is not supported yet; build the "
-                "history for all periods with History.from_records"
-            )
+        coll, member = History._concat_collectives(old, new, place)
         return History(
             units,
             (first, last),
             titles=titles,
             facts=facts,
             ordinals={**old.ordinals, **new.ordinals},
+            member_of=member,
+            collectives=coll,
             revocations=old.revocations,
         )
+
+    @staticmethod
+    def _concat_collectives(
+        old: History, new: History, place: Any
+    ) -> tuple[History | None, IntArray | None]:
+        """The collectives of ``old`` followed by those of ``new``, and the memberships
+        re-pointed at the merged collectives."""
+        if old.collectives is None and new.collectives is None:
+            return None, None
+        if new.collectives is None:
+            raise DataError(
+                f"the history has collectives, and the periods appended after {old.last} have "
+                "none: give append(..., member_of='team', collectives=[...]) with the "
+                "collectives' records of the new periods (a year without memberships would "
+                "silently leave every collective without members)"
+            )
+        old_c = old.collectives
+        if old_c is None:  # memberships start being recorded with the new periods
+            old_c = History((), (old.first, old.last))
+        coll = History.concat(old_c, new.collectives)
+        position = {c: i for i, c in enumerate(coll.units)}
+        moved = np.array([position[c] for c in new.collectives.units], dtype=np.int64)
+        assert new._member_of is not None
+        m_new = new._member_of
+        # Old collectives keep their positions (concat lists them first).
+        m_new = (
+            np.where(m_new >= 0, moved[np.maximum(m_new, 0)], -1)
+            if moved.size
+            else np.full(m_new.shape, -1, dtype=np.int64)
+        )
+        member: IntArray = place(old._member_of, m_new, -1, np.int64)
+        return coll, member
 
     def revoke(self, unit: str, title: str, period: int, *, reason: str) -> History:
         """A new history in which ``unit``'s ``title`` for ``period`` is revoked.
