@@ -514,3 +514,77 @@ def test_appending_a_year_at_a_time_equals_loading_all_years(years_rows) -> None
             i, j = h.collectives.index(c), stepwise.collectives.index(c)
             for t in ("TTLĐTT", "TT2"):
                 assert h.collectives.held(t, year)[i] == stepwise.collectives.held(t, year)[j]
+
+
+# -- units with no record yet ---------------------------------------------------------------
+
+
+class TestContextUnits:
+    def history(self) -> History:
+        return History.from_records(
+            [
+                {"unit": u, "period": y, "team": t, "titles": ["LĐTT"], "rating": "HTXSNV"}
+                for u, t in (("A", "T1"), ("B", "T1"), ("C", "T2"))
+                for y in (2023, 2024)
+            ],
+            ordinals={"rating": RATING},
+            member_of="team",
+            collectives=[{"unit": t, "period": y} for t in ("T1", "T2") for y in (2023, 2024)],
+        )
+
+    def test_a_merged_unit_has_no_titles_and_missing_facts(self) -> None:
+        h = self.history()
+        ctx = Context(2024, history=h, units=["C", "A+B", "A"])
+        assert ctx.units == ("C", "A+B", "A")
+        cond = streak("LĐTT", n=2) & (fact("rating") >= "HTTNV")
+        v = cond.evaluate(ctx)
+        assert v.passed.tolist() == [True, False, True]
+        assert "0 consecutive" in v.why_not("A+B")
+        assert "missing" in v.why_not("A+B")
+
+    def test_allocation_records_the_new_unit_for_next_year(self) -> None:
+        h = self.history()
+        t = ScoreTable({"unit": ["A+B", "C"], "points": [9, 8]})
+        scheme = AwardScheme(
+            [Award("BK", column("points") >= 5, quota=Quota(1), ranking=Ranking(desc("points")))]
+        )
+        alloc = scheme.allocate(Context(2024, history=h, table=t, units=["C", "A+B"]))
+        assert alloc.awarded("BK") == ("A+B",)
+        assert alloc.history.units == ("C", "A+B")
+        assert alloc.history.held("BK", 2024).tolist() == [False, True]
+
+    def test_a_new_collective_has_no_members(self) -> None:
+        h = self.history()
+        ctx = Context(2024, history=h, level="collectives", units=["T2", "T9"])
+        v = (members(holds("LĐTT")).share() >= 0.5).evaluate(ctx)
+        assert v.passed.tolist() == [True, False]
+        assert "no members" in v.why_not("T9")
+
+    @pytest.mark.parametrize(
+        ("units", "error", "match"),
+        [
+            (["A", "A"], DataError, "appears at positions 0 and 1"),
+            (["A", None], DataError, "None"),
+            (["Hòa", "Ho\u0300a"], DataError, "unique"),
+            (["A", ""], DataError, "empty"),
+            ("AB", DataTypeError, "sequence of unit ids"),
+        ],
+    )
+    def test_ids_are_checked(self, units, error, match) -> None:  # type: ignore[no-untyped-def]
+        with pytest.raises(error, match=match):
+            Context(2024, history=self.history(), units=units)
+
+
+@given(st.permutations(["A", "B", "C"]), st.integers(0, 3))
+def test_listed_units_evaluate_as_in_the_history(order: list[str], extra: int) -> None:
+    """Listing the history's units in any order, plus units with no record, changes
+    nothing for the units of the history."""
+    h = TestContextUnits().history()
+    new = [f"N{k}" for k in range(extra)]
+    ctx = Context(2024, history=h, units=[*order, *new])
+    cond = streak("LĐTT", n=2) | (fact("rating") >= "HTTNV")
+    got = dict(zip(ctx.units, cond.evaluate(ctx).passed.tolist(), strict=True))
+    plain = dict(zip(h.units, cond.evaluate(Context(2024, history=h)).passed.tolist(), strict=True))
+    assert {u: got[u] for u in h.units} == plain
+    # A unit with no record: no streak, a missing rating -- fails both alternatives.
+    assert [got[u] for u in new] == [False] * extra

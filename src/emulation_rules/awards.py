@@ -582,7 +582,9 @@ class AwardScheme:
         groups: dict[Any, Any] = {}  # each unit's group, found once per column
         for name in self.order:
             award = self.award(name)
-            ctx = attrs.evolve(context, history=history, level=award.subject)
+            # The history is already read through the context's units= (if any), which
+            # name units of the context's level only.
+            ctx = attrs.evolve(context, history=history, level=award.subject, units=None)
             res = self._decide(award, ctx, results, groups)
             results[name] = res
             history = _grant(history, award.subject, context.period, name, res.awarded)

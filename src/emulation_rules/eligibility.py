@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from typing import Any, ClassVar, Literal
 
@@ -59,8 +59,8 @@ import attrs
 import numpy as np
 
 from . import _exact
-from ._names import listing, nfc, unknown
-from .errors import DataError, RuleError, RuleTypeError
+from ._names import check_ids, listing, nfc, unknown
+from .errors import DataError, DataTypeError, RuleError, RuleTypeError
 from .history import History
 from .ranking import Standing
 from .scoring import Scores
@@ -112,10 +112,26 @@ class Context:
     level
         ``"units"`` (the history's own units, default) or ``"collectives"``
         (the history's collectives; member conditions look at their members).
+    units
+        The ids of the units assessed, when they are not simply the
+        history's (or the table's): a unit with no record yet -- formed by a
+        merger, say -- is assessed as a unit with no title and missing facts
+        in every period, and a unit of the history that is not listed is not
+        assessed. The context's ``history`` is then the history read through
+        these units (at the context's level; at ``"collectives"`` the
+        memberships follow). Ids are checked like every id: duplicates
+        (after Unicode NFC normalisation), empty ids and ``None`` are refused.
 
-    The units assessed are those of the history at that level, or, without a
-    history, those of the table. When both are given, the table's units must
-    be the same set (they are aligned by id).
+    The units assessed are ``units`` if given, else those of the history at
+    that level, or, without a history, those of the table. A table, scores or
+    standing must list the same units, in any order (they are matched by id).
+
+    Examples
+    --------
+    >>> h = History.from_records([{"unit": "A", "period": 2024, "titles": ["LĐTT"]}])
+    >>> ctx = Context(2024, history=h, units=["A", "A+B merged"])
+    >>> holds("LĐTT").evaluate(ctx).passed
+    array([ True, False])
     """
 
     period: int
@@ -124,6 +140,7 @@ class Context:
     scores: Scores | None = attrs.field(default=None, kw_only=True)
     standing: Standing | None = attrs.field(default=None, kw_only=True)
     level: Level = attrs.field(default="units", kw_only=True)
+    _units: tuple[str, ...] | None = attrs.field(default=None, kw_only=True, alias="units")
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.period, bool) or not isinstance(self.period, int | np.integer):
@@ -141,6 +158,29 @@ class Context:
             )
         if self.table is None and self.scores is not None:
             object.__setattr__(self, "table", self.scores.table)
+        if self._units is not None:
+            self._read_through_units(self._units)
+
+    def _read_through_units(self, given: object) -> None:
+        if isinstance(given, str) or not isinstance(given, Iterable):
+            raise DataTypeError(
+                f"Context units= is a sequence of unit ids (got {type(given).__name__})"
+            )
+        ids, problems = check_ids(list(given), where="position")
+        if problems:
+            raise DataError.collect(problems, "the context's units")
+        units = tuple(ids)
+        object.__setattr__(self, "_units", units)
+        h = self.history
+        if h is None:
+            return
+        if self.level == "units":
+            if h.units != units:
+                object.__setattr__(self, "history", h._reindexed(units))
+        else:
+            assert h.collectives is not None
+            if h.collectives.units != units:
+                object.__setattr__(self, "history", h._with_collectives_reindexed(units))
 
     @property
     def subjects(self) -> History | None:
@@ -152,6 +192,8 @@ class Context:
     @property
     def units(self) -> tuple[str, ...]:
         """The ids of the units assessed."""
+        if self._units is not None:
+            return self._units
         h = self.subjects
         if h is not None:
             return h.units

@@ -529,6 +529,56 @@ class History:
         out.collectives = collectives
         return out
 
+    def _reindexed(self, units: Sequence[str]) -> History:
+        """The history read through ``units`` (checked ids): a unit it lacks has no record
+        (no title, missing facts, no collective); a unit not listed is left out."""
+        position = {u: i for i, u in enumerate(self.units)}
+        src = np.fromiter((position.get(u, -1) for u in units), dtype=np.int64, count=len(units))
+        have = src >= 0
+        shape = (self.last - self.first + 1, len(units))
+
+        def take(a: AnyArray, fill: Any) -> AnyArray:
+            out = np.full(shape, fill, dtype=a.dtype)
+            out[:, have] = a[:, src[have]]
+            return out
+
+        facts = {
+            f: take(a, -1 if f in self.ordinals else None if a.dtype == object else np.nan)
+            for f, a in self._facts.items()
+        }
+        kept = set(units)
+        return History(
+            units,
+            (self.first, self.last),
+            titles={t: take(g, False) for t, g in self._granted.items()},
+            facts=facts,
+            ordinals=self.ordinals,
+            member_of=None if self._member_of is None else take(self._member_of, -1),
+            collectives=self.collectives,
+            revocations=[r for r in self.revocations if r.unit in kept],
+        )
+
+    def _with_collectives_reindexed(self, units: Sequence[str]) -> History:
+        """This history with its collectives read through ``units`` (see
+        :meth:`_reindexed`), every membership re-pointed at them."""
+        assert self.collectives is not None
+        assert self._member_of is not None
+        coll = self.collectives._reindexed(units)
+        position = {c: i for i, c in enumerate(units)}
+        moved = np.array([position.get(c, -1) for c in self.collectives.units], dtype=np.int64)
+        m = self._member_of
+        member = (
+            np.where(m >= 0, moved[np.maximum(m, 0)], -1)
+            if moved.size
+            else np.full(m.shape, -1, dtype=np.int64)
+        )
+        out = object.__new__(History)
+        for slot in History.__slots__:
+            setattr(out, slot, getattr(self, slot))
+        out.collectives = coll
+        out._member_of = _readonly(member)
+        return out
+
     # -- access -----------------------------------------------------------------------
 
     @property
