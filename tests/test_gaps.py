@@ -12,11 +12,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from emulation_rules import (
+    BestRanked,
     Context,
     DataError,
     DataTypeError,
+    Elected,
+    FixedCycle,
     History,
+    Lot,
+    Override,
     Ranking,
+    Rotation,
     RuleTypeError,
     ScoreTable,
     column,
@@ -588,3 +594,116 @@ def test_listed_units_evaluate_as_in_the_history(order: list[str], extra: int) -
     assert {u: got[u] for u in h.units} == plain
     # A unit with no record: no streak, a missing rating -- fails both alternatives.
     assert [got[u] for u in new] == [False] * extra
+
+
+# -- rotation: which key broke the tie; what an override sets aside ------------------------
+
+
+class TestRotationExplanations:
+    def test_the_key_that_broke_a_tie_in_the_election(self) -> None:
+        rot = Rotation(
+            ["A", "B", "C"],
+            Elected(Ranking(desc("votes"), desc("seniority"), Lot(seed=1))),
+            since=2024,
+        )
+        table = ScoreTable({"unit": ["A", "B", "C"], "votes": [5, 5, 2], "seniority": [3, 9, 9]})
+        t = rot.term(2024, votes={2024: table})
+        assert t.leader == "B"
+        assert t.how.endswith("tied with A on desc('votes'), ahead on desc('seniority')")
+        assert t.deputy_how.endswith("tied with B on desc('votes'), behind on desc('seniority')")
+        # Decided on the votes alone: nothing about a tie.
+        clear = {"unit": ["A", "B", "C"], "votes": [4, 5, 2], "seniority": [3, 9, 9]}
+        t2 = rot.term(2024, votes={2024: ScoreTable(clear)})
+        assert "tied" not in t2.how
+        assert "tied" not in t2.deputy_how
+
+    def test_an_override_says_it_sets_aside_the_cooldown(self) -> None:
+        rot = Rotation(
+            ["A", "B", "C"],
+            FixedCycle(2020, "A"),
+            since=2020,
+            cooldown=2,
+            overrides=[Override(2021, leader="A", reason="assigned by the ministry")],
+        )
+        t = rot.schedule(2020, 2021)[2021]
+        assert t.leader == "A"
+        assert t.how == (
+            "override (assigned by the ministry); overrides the cooldown (led in 2020, cooldown 2)"
+        )
+        assert "overrides the cooldown" in t.explain()
+
+    def test_an_override_says_it_sets_aside_eligibility(self) -> None:
+        h = History.from_records(
+            [
+                {"unit": "A", "period": 2024, "titles": []},
+                {"unit": "B", "period": 2024, "titles": ["kỷ luật"]},
+                {"unit": "C", "period": 2024, "titles": []},
+            ]
+        )
+        rot = Rotation(
+            ["A", "B", "C"],
+            BestRanked(),
+            since=2024,
+            eligible=~holds("kỷ luật"),
+            overrides=[Override(2024, leader="B", deputy="C", reason="elected at the congress")],
+        )
+        standing = Ranking(desc("x")).rank(ScoreTable({"unit": ["A", "B", "C"], "x": [3, 2, 1]}))
+        t = rot.term(2024, history=h, standings={2024: standing})
+        assert t.leader == "B"
+        assert "overrides the eligibility condition (not eligible: not holds('kỷ luật')" in t.how
+        assert "overrides" not in t.deputy_how  # C is eligible: nothing set aside
+        rot2 = attrs_evolve_rot(rot, [Override(2024, deputy="B", reason="congress")])
+        t2 = rot2.term(2024, history=h, standings={2024: standing})
+        assert t2.deputy == "B"
+        assert "overrides the eligibility condition" in t2.deputy_how
+
+
+def attrs_evolve_rot(rot: Rotation, overrides: list[Override]) -> Rotation:
+    import attrs
+
+    return attrs.evolve(rot, overrides=overrides)
+
+
+@given(
+    st.lists(st.integers(0, 3), min_size=2, max_size=5),
+    st.lists(st.integers(0, 3), min_size=5, max_size=5),
+)
+def test_a_leader_tied_on_votes_says_which_key_decided(
+    votes: list[int], seniority: list[int]
+) -> None:
+    units = [f"M{i}" for i in range(len(votes))]
+    rot = Rotation(
+        units, Elected(Ranking(desc("votes"), desc("seniority"), Lot(seed=3))), since=2024
+    )
+    table = ScoreTable({"unit": units, "votes": votes, "seniority": seniority[: len(units)]})
+    t = rot.term(2024, votes={2024: table})
+    i = units.index(t.leader)
+    rivals = [j for j in range(len(units)) if j != i and votes[j] == votes[i]]
+    by_seniority = [j for j in rivals if seniority[j] != seniority[i]]
+    # Tied on votes with someone it beat on seniority: the explanation says so; a leader
+    # with no rival on votes says nothing about a tie.
+    if not rivals:
+        assert "tied" not in t.how
+    if by_seniority and all(seniority[j] < seniority[i] for j in rivals):
+        assert "ahead on desc('seniority')" in t.how
+
+
+@given(st.integers(2, 4), st.integers(0, 3), st.integers(0, 3), st.integers(2021, 2024))
+def test_an_override_into_the_cooldown_always_says_so(
+    n: int, cooldown: int, who: int, year: int
+) -> None:
+    units = [f"M{i}" for i in range(n)]
+    cooldown = min(cooldown, n - 1)  # a cycle that can always go on without an override
+    chosen = units[who % n]
+    rot = Rotation(
+        units,
+        FixedCycle(2020, units[0]),
+        since=2020,
+        cooldown=cooldown,
+        overrides=[Override(year, leader=chosen, reason="assigned")],
+    )
+    s = rot.schedule(2020, year)
+    led = [s[p].leader for p in range(max(2020, year - cooldown), year)]
+    t = s[year]
+    assert t.leader == chosen
+    assert ("overrides the cooldown" in t.how) == (chosen in led)
