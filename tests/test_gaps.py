@@ -25,6 +25,7 @@ from emulation_rules import (
     Rotation,
     RuleTypeError,
     ScoreTable,
+    UnknownNameError,
     column,
     consecutive,
     desc,
@@ -707,3 +708,153 @@ def test_an_override_into_the_cooldown_always_says_so(
     t = s[year]
     assert t.leader == chosen
     assert ("overrides the cooldown" in t.how) == (chosen in led)
+
+
+# -- History.from_dataframe ----------------------------------------------------------------
+
+pd = pytest.importorskip("pandas")
+pl = pytest.importorskip("polars")
+pa = pytest.importorskip("pyarrow")
+
+FRAMES = {
+    "pandas": lambda cols: pd.DataFrame(cols),
+    "polars": lambda cols: pl.DataFrame(cols, strict=False),
+    "arrow": lambda cols: pa.table(cols),
+}
+
+
+def _same(a: History, b: History) -> None:
+    assert a.units == b.units
+    assert (a.first, a.last) == (b.first, b.last)
+    assert a.titles == b.titles
+    for t in a.titles:
+        np.testing.assert_array_equal(a.granted(t), b.granted(t))
+    assert a.facts == b.facts
+    for f in a.facts:
+        x, y = a.fact_all(f), b.fact_all(f)
+        assert x.dtype.kind == y.dtype.kind, f
+        if x.dtype == object:
+            assert x.tolist() == y.tolist()
+        else:
+            np.testing.assert_array_equal(x, y)
+    if a.member_of is None:
+        assert b.member_of is None
+    else:
+        assert b.member_of is not None
+        assert a.collectives is not None
+        assert b.collectives is not None
+        assert a.collectives.units == b.collectives.units
+        np.testing.assert_array_equal(a.member_of, b.member_of)
+
+
+def _long(records: list[dict], *, per_title: bool) -> dict[str, list]:  # type: ignore[type-arg]
+    rows: list[dict] = []  # type: ignore[type-arg]
+    for r in records:
+        facts = {k: v for k, v in r.items() if k != "titles"}
+        if not per_title:
+            rows.append({**facts, "titles": list(r["titles"])})
+        else:
+            rows.extend({**facts, "title": t} for t in r["titles"] or [None])
+    keys = list(rows[0])
+    return {k: [row[k] for row in rows] for k in keys}
+
+
+record_lists = st.lists(
+    st.fixed_dictionaries(
+        {
+            "unit": st.sampled_from(["An", "Bình", "Chi", "Dũng"]),
+            "period": st.integers(2020, 2022),
+            "titles": st.lists(st.sampled_from(["LĐTT", "CSTĐCS"]), unique=True),
+            "rating": st.sampled_from([*RATING, None]),
+            "months": st.sampled_from([3.0, 12.0, None]),
+            "team": st.sampled_from(["T1", "T2"]),
+        }
+    ),
+    min_size=1,
+    max_size=8,
+    unique_by=lambda r: (r["unit"], r["period"]),
+)
+
+
+@pytest.mark.parametrize("kind", list(FRAMES))
+@pytest.mark.parametrize("per_title", [False, True])
+@given(records=record_lists)
+def test_from_dataframe_equals_from_records(kind: str, per_title: bool, records) -> None:  # type: ignore[no-untyped-def]
+    teams = [{"unit": t, "period": p} for t in ("T1", "T2") for p in (2020, 2021, 2022)]
+    expected = History.from_records(
+        records,
+        ordinals={"rating": RATING},
+        member_of="team",
+        collectives=teams,
+        periods=(2020, 2022),
+    )
+    df = FRAMES[kind](_long(records, per_title=per_title))
+    got = History.from_dataframe(
+        df,
+        ordinals={"rating": RATING},
+        member_of="team",
+        collectives=FRAMES[kind]({k: [r[k] for r in teams] for k in ("unit", "period")}),
+        periods=(2020, 2022),
+        **({"title": "title"} if per_title else {}),
+    )
+    _same(expected, got)
+
+
+class TestFromDataFrameErrors:
+    def test_null_unit_is_refused(self) -> None:
+        df = pd.DataFrame({"unit": ["A", None], "period": [2024, 2024]})
+        with pytest.raises(DataError, match="unit id at row 1 is None"):
+            History.from_dataframe(df)
+
+    def test_two_rows_for_one_cell_with_a_list_column(self) -> None:
+        df = pd.DataFrame(
+            {"unit": ["A", "A"], "period": [2024, 2024], "titles": [["LĐTT"], ["CSTĐCS"]]}
+        )
+        with pytest.raises(DataError, match=r"'A' has two rows for period 2024 \(rows 0 and 1\)"):
+            History.from_dataframe(df)
+
+    def test_rows_of_one_cell_must_agree(self) -> None:
+        df = pl.DataFrame(
+            {
+                "unit": ["A", "A"],
+                "period": [2024, 2024],
+                "title": ["LĐTT", "CSTĐCS"],
+                "months": [12.0, 6.0],
+            }
+        )
+        with pytest.raises(
+            DataError, match=r"fact 'months' of unit 'A' in 2024 differs between rows 0 and 1"
+        ):
+            History.from_dataframe(df, title="title")
+
+    def test_names_and_types(self) -> None:
+        df = pa.table({"unit": ["A"], "year": [2024]})
+        with pytest.raises(
+            UnknownNameError, match="unknown period column 'period'.*valid: 'unit', 'year'"
+        ):
+            History.from_dataframe(df)
+        assert History.from_dataframe(df, period="year").periods == (2024,)
+        with pytest.raises(DataTypeError, match="from_records"):
+            History.from_dataframe([{"unit": "A", "period": 2024}])
+        with pytest.raises(RuleTypeError, match="not both"):
+            History.from_dataframe(df, period="year", title="a", titles="b")
+        with pytest.raises(DataError, match="not a level"):
+            History.from_dataframe(
+                pd.DataFrame({"unit": ["A"], "period": [2024], "rating": ["great"]}),
+                ordinals={"rating": RATING},
+            )
+        with pytest.raises(DataError, match="whole-number period"):
+            History.from_dataframe(pd.DataFrame({"unit": ["A"], "period": [2024.5]}))
+
+    def test_whole_number_ids_and_a_list_column_from_arrow(self) -> None:
+        df = pa.table(
+            {
+                "unit": [1001, 1002, 1001],
+                "period": [2023, 2023, 2024],
+                "titles": [["LĐTT"], [], ["LĐTT", "CSTĐCS"]],
+            }
+        )
+        h = History.from_dataframe(df)
+        assert h.units == ("1001", "1002")
+        assert h.held("LĐTT", 2024).tolist() == [True, False]
+        assert h.held("CSTĐCS", 2023).tolist() == [False, False]

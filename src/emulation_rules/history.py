@@ -529,6 +529,73 @@ class History:
         out.collectives = collectives
         return out
 
+    @classmethod
+    def from_dataframe(
+        cls,
+        df: Any,
+        *,
+        unit: str = "unit",
+        period: str = "period",
+        title: str | None = None,
+        titles: str | None = None,
+        facts: Sequence[str] | None = None,
+        ordinals: Mapping[str, Ordinal | Sequence[str]] | None = None,
+        member_of: str | None = None,
+        collectives: History | Any | None = None,
+        periods: tuple[int, int] | None = None,
+    ) -> History:
+        """A history from a long-format pandas or polars DataFrame or pyarrow Table.
+
+        Two layouts are read:
+
+        * one row per unit and period, its titles in a list column named by
+          ``titles=`` (default: a column called ``"titles"``, if any) -- two
+          rows for the same unit and period are refused;
+        * one row per title, named by ``title=`` (a row with no title --
+          null -- records the unit's facts only); the rows of one unit and
+          period repeat the same facts, and a row that disagrees is an error.
+
+        Every other column is a fact (or only those listed in ``facts=``):
+        numbers and flags (null is missing), texts, or levels of a scale
+        declared in ``ordinals=``. Unit ids are texts or whole numbers --
+        null, empty or space-padded ids are refused, and ids that are equal
+        after Unicode NFC normalisation are one unit, as in
+        :meth:`from_records`. ``member_of=`` names the column of each row's
+        collective, found in ``collectives=`` (their history, data frame or
+        records). Columns are read once and placed with array indexing.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({
+        ...     "unit": ["An", "An", "Bình"], "period": [2023, 2023, 2023],
+        ...     "title": ["LĐTT", "CSTĐCS", None], "rating": ["HTXSNV", "HTXSNV", "HTNV"],
+        ... })
+        >>> h = History.from_dataframe(df, title="title",
+        ...                            ordinals={"rating": ["KHTNV", "HTNV", "HTTNV", "HTXSNV"]})
+        >>> h
+        History(2 units, periods 2023-2023; titles: CSTĐCS, LĐTT; facts: rating)
+        >>> h.held("CSTĐCS", 2023)
+        array([ True, False])
+        """
+        from ._frames import build, columns_of
+
+        for key, what in ((unit, "unit"), (period, "period")):
+            if not isinstance(key, str):
+                raise RuleTypeError(f"{what}= names a column (got {key!r})")
+        return build(
+            columns_of(df),
+            unit=unit,
+            period=period,
+            title=title,
+            titles=titles,
+            facts=facts,
+            ordinals=ordinals,
+            member_of=member_of,
+            collectives=collectives,
+            periods=periods,
+        )
+
     def _reindexed(self, units: Sequence[str]) -> History:
         """The history read through ``units`` (checked ids): a unit it lacks has no record
         (no title, missing facts, no collective); a unit not listed is left out."""
