@@ -324,22 +324,36 @@ class TestCascadeRipples:
             cascade(h, other, LADDER)
 
 
-def _stood(h: History, award: Award, period: int) -> np.ndarray:
+SCORED = AwardScheme(
+    [
+        *LADDER.awards,
+        # A score-based award built on this year's CSTĐCS: the cascade needs the tables.
+        Award("BK", (column("points") >= 2) & holds("CSTĐCS"), level=5),
+    ]
+)
+
+
+def _stood(h: History, award: Award, period: int, table: ScoreTable | None) -> np.ndarray:
     ok = np.ones(h.n_units, dtype=bool)
     if award.condition is not None:
-        ok &= award.condition.evaluate(Context(period, history=h)).passed
+        ok &= award.condition.evaluate(Context(period, history=h, table=table)).passed
     for t in award.requires:
         ok &= h.held(t, period)
     return ok
 
 
+Case = tuple[History, History, AwardScheme, dict[int, ScoreTable]]
+
+
 @st.composite
-def ladder_histories(draw: st.DrawFn) -> tuple[History, History]:
+def ladder_histories(draw: st.DrawFn) -> Case:
     """A history in which every award stood when granted (allocated year by year from
-    random wishes), and the same history with one to three titles revoked."""
+    random wishes), the same history with one to three titles revoked, the scheme, and
+    the tables of the score-based scheme by period."""
     n = draw(st.integers(1, 3))
     years = draw(st.integers(3, 7))
-    names = [a.name for a in LADDER.awards]
+    scheme = draw(st.sampled_from([LADDER, SCORED]))
+    names = [a.name for a in scheme.awards]
     recs = [
         {"unit": f"u{i}", "period": 2010 + k}
         | {f"want_{a}": float(draw(st.integers(0, 4)) > 0) for a in names}
@@ -347,38 +361,44 @@ def ladder_histories(draw: st.DrawFn) -> tuple[History, History]:
         for k in range(years)
     ]
     h = History.from_records(recs)
-    wishes = AwardScheme([_and(a, fact(f"want_{a.name}") == 1) for a in LADDER.awards])
+    tables = {}
+    if scheme is SCORED:
+        for p in h.periods:
+            points = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+            # Rows in another order than the history's: matched by unit id.
+            tables[p] = ScoreTable({"unit": list(h.units)[::-1], "points": points})
+    wishes = AwardScheme([_and(a, fact(f"want_{a.name}") == 1) for a in scheme.awards])
     for p in h.periods:
-        h = wishes.allocate(Context(p, history=h)).history
+        h = wishes.allocate(Context(p, history=h, table=tables.get(p))).history
     held = [
         (u, t, p) for u in h.units for t in h.titles for p in h.periods if h.held(t, p)[h.index(u)]
     ]
     if not held:
-        return h, h
+        return h, h, scheme, tables
     picks = draw(st.lists(st.sampled_from(held), unique=True, min_size=1, max_size=3))
     revoked = h
     for u, t, p in picks:
         revoked = revoked.revoke(u, t, p, reason="test")
-    return h, revoked
+    return h, revoked, scheme, tables
 
 
 @given(ladder_histories())
-def test_cascade_equals_reallocation_of_what_stood(pair: tuple[History, History]) -> None:
+def test_cascade_equals_reallocation_of_what_stood(case: Case) -> None:
     """The law: what the cascade leaves standing is what allocating the scheme again, year
     by year from the first revocation, gives when each award may only go to a unit that
     held it after the revocation and satisfied its conditions before it."""
-    h, revoked = pair
-    found = cascade(h, revoked, LADDER)
+    h, revoked, scheme, tables = case
+    found = cascade(h, revoked, scheme, tables=tables)
     new = [r for r in revoked.revocations if r not in h.revocations]
     if not new:
         assert found == []
         return
     start = min(r.period for r in new)
-    names = [a.name for a in LADDER.awards]
+    names = [a.name for a in scheme.awards]
     # Facts "may_<award>": held after the revocation and stood before it.
     may = {
-        (a.name, p): revoked.held(a.name, p) & _stood(h, a, p)
-        for a in LADDER.awards
+        (a.name, p): revoked.held(a.name, p) & _stood(h, a, p, tables.get(p))
+        for a in scheme.awards
         for p in h.periods
     }
     recs = []
@@ -389,13 +409,13 @@ def test_cascade_equals_reallocation_of_what_stood(pair: tuple[History, History]
             rec.update({f"may_{a}": float(may[a, p][i]) for a in names})
             recs.append(rec)
     base = History.from_records(recs, periods=(h.first, h.last))
-    again = AwardScheme([_and(a, fact(f"may_{a.name}") == 1) for a in LADDER.awards])
+    again = AwardScheme([_and(a, fact(f"may_{a.name}") == 1) for a in scheme.awards])
     for p in range(start, h.last + 1):
-        base = again.allocate(Context(p, history=base)).history
+        base = again.allocate(Context(p, history=base, table=tables.get(p))).history
     expected = [
         (u, a, p)
         for p in range(start, h.last + 1)
-        for a in LADDER.order
+        for a in scheme.order
         for i, u in enumerate(h.units)
         if may[a, p][i] and not base.held(a, p)[i]
     ]
@@ -858,3 +878,44 @@ class TestFromDataFrameErrors:
         assert h.units == ("1001", "1002")
         assert h.held("LĐTT", 2024).tolist() == [True, False]
         assert h.held("CSTĐCS", 2023).tolist() == [False, False]
+
+
+@st.composite
+def exclusive_schemes(draw: st.DrawFn) -> tuple[AwardScheme, History]:
+    names = ["A0", "A1", "A2", "A3"][: draw(st.integers(2, 4))]
+    awards = [Award(name, fact(f"ok_{name}") == 1, level=draw(st.integers(0, 3))) for name in names]
+    pairs = draw(
+        st.lists(
+            st.tuples(st.sampled_from(names), st.sampled_from(names)).filter(
+                lambda p: p[0] != p[1]
+            ),
+            max_size=4,
+        )
+    )
+    units = ["x", "y", "z"]
+    h = History.from_records(
+        [
+            {"unit": u, "period": 2024} | {f"ok_{a}": float(draw(st.booleans())) for a in names}
+            for u in units
+        ]
+    )
+    return AwardScheme(awards, exclusive=pairs), h
+
+
+@given(exclusive_schemes())
+def test_the_exclusion_reason_names_exactly_the_excluding_awards(
+    case: tuple[AwardScheme, History],
+) -> None:
+    scheme, h = case
+    alloc = scheme.allocate(Context(2024, history=h))
+    rivals = {a: {b for g in scheme.exclusive if a in g for b in g if b != a} for a in alloc.awards}
+    decided = list(alloc.awards)
+    for k, name in enumerate(decided):
+        for i, u in enumerate(h.units):
+            if alloc.reasons(name)[i] != 3:  # REASONS[3]: excluded by another award
+                continue
+            line = alloc.why(u, name).splitlines()[-1]
+            named = set(line.split("already receives ")[1].split(" for ")[0].split(", "))
+            expected = {o for o in decided[:k] if o in rivals[name] and u in alloc.awarded(o)}
+            assert named == expected
+            assert named
