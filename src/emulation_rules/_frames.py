@@ -75,11 +75,11 @@ def _arrow_column(col: Any) -> Any:
 
     t = col.type
     if pa.types.is_integer(t) and col.null_count == 0:
-        return np.asarray(col.to_numpy(zero_copy_only=False), dtype=np.int64)
+        return np.asarray(col.to_numpy(), dtype=np.int64)
     if pa.types.is_integer(t) or pa.types.is_floating(t):
-        return np.asarray(col.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+        return np.asarray(col.cast(pa.float64()).to_numpy(), dtype=float)
     if pa.types.is_boolean(t) and col.null_count == 0:
-        return np.asarray(col.to_numpy(zero_copy_only=False), dtype=bool)
+        return np.asarray(col.to_numpy(), dtype=bool)
     return col.to_pylist()
 
 

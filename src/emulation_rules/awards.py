@@ -1021,6 +1021,26 @@ def cascade(
         Who, which award, for which period, and the clause that now fails
         (or the prerequisite no longer held).
 
+    Examples
+    --------
+    >>> from emulation_rules import consecutive, streak
+    >>> scheme = AwardScheme([
+    ...     Award("LĐTT"),
+    ...     Award("CSTĐCS", requires="LĐTT"),
+    ...     Award("CSTĐ_BO", streak("CSTĐCS", n=3, fresh_after="CSTĐ_BO")),
+    ...     Award("CSTĐ_TQ", consecutive("CSTĐ_BO", n=2, every=3)),
+    ... ])
+    >>> h = History.from_records([
+    ...     {"unit": "X", "period": y, "titles": ["LĐTT", "CSTĐCS"]
+    ...      + ["CSTĐ_BO"] * (y in (2011, 2014)) + ["CSTĐ_TQ"] * (y == 2014)}
+    ...     for y in range(2009, 2015)])
+    >>> revoked = h.revoke("X", "LĐTT", 2010, reason="forged dossier")
+    >>> for d in cascade(h, revoked, scheme):
+    ...     print(d.period, d.award, "-", d.why)
+    2010 CSTĐCS - prerequisite LĐTT no longer held
+    2011 CSTĐ_BO - ✗ streak('CSTĐCS', n=3, fresh_after='CSTĐ_BO'): 1 consecutive
+    2014 CSTĐ_TQ - ✗ consecutive('CSTĐ_BO', n=2, every=3): 1 in a row
+
     Raises
     ------
     DataTypeError
@@ -1074,8 +1094,13 @@ def cascade(
             if not holders.any():
                 continue
             given = _period_data(award, period, data)
-            ok_before, _ = _stands(scheme, award, history, period, given)
-            ok_after, verdict = _stands(scheme, award, current, period, given)
+            try:
+                ok_before, _ = _stands(scheme, award, history, period, given)
+                ok_after, verdict = _stands(scheme, award, current, period, given)
+            except DataError as exc:
+                raise type(exc)(
+                    f"cascade re-examining award {award.name!r} for {period}: {exc}"
+                ) from None
             fallen = np.flatnonzero(holders & ok_before & ~ok_after)
             if not fallen.size:
                 continue
