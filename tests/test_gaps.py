@@ -919,3 +919,20 @@ def test_the_exclusion_reason_names_exactly_the_excluding_awards(
             expected = {o for o in decided[:k] if o in rivals[name] and u in alloc.awarded(o)}
             assert named == expected
             assert named
+
+
+class TestStandingAlignment:
+    def test_rank_conditions_match_the_standing_by_id(self) -> None:
+        from emulation_rules import rank
+
+        h = History.from_records([{"unit": u, "period": 2024} for u in ("A", "B", "C")])
+        t = ScoreTable({"unit": ["C", "B", "A"], "x": [1, 9, 5]})
+        standing = Ranking(desc("x")).rank(t)
+        scheme = AwardScheme([Award("FLAG", rank() == 1)])
+        alloc = scheme.allocate(Context(2024, history=h, standing=standing))
+        assert alloc.awarded("FLAG") == ("B",)
+        wider = Ranking(desc("x")).rank(
+            ScoreTable({"unit": ["A", "B", "C", "D"], "x": [1, 2, 3, 4]})
+        )
+        with pytest.raises(DataError, match="not assessed 'D'"):
+            scheme.allocate(Context(2024, history=h, standing=wider))

@@ -1209,6 +1209,7 @@ def _withdraw(history: History, subject: str, fallen: Sequence[Dependent]) -> Hi
         collectives=h.collectives,
         revocations=rev,
     )
+    out = h._carry_to(out)
     return out if subject == "units" else history.with_collectives(out)
 
 

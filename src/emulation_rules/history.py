@@ -614,7 +614,7 @@ class History:
             for f, a in self._facts.items()
         }
         kept = set(units)
-        return History(
+        out = History(
             units,
             (self.first, self.last),
             titles={t: take(g, False) for t, g in self._granted.items()},
@@ -624,6 +624,15 @@ class History:
             collectives=self.collectives,
             revocations=[r for r in self.revocations if r.unit in kept],
         )
+        return self._carry_to(out)
+
+    def _carry_to(self, out: History) -> History:
+        """``out`` with every other attribute of this history that the constructor does not
+        take (whatever is added to the class later) carried over unchanged."""
+        for slot in History.__slots__:
+            if slot not in _BUILT:
+                setattr(out, slot, getattr(self, slot))
+        return out
 
     def _with_collectives_reindexed(self, units: Sequence[str]) -> History:
         """This history with its collectives read through ``units`` (see
@@ -740,6 +749,24 @@ class History:
             f"History({len(self.units)} units, periods {self.first}-{self.last}; "
             f"titles: {titles}; facts: {facts}{coll})"
         )
+
+
+#: The slots the constructor fills from its arguments.
+_BUILT = frozenset(
+    (
+        "_facts",
+        "_granted",
+        "_index",
+        "_member_of",
+        "_revoked",
+        "collectives",
+        "first",
+        "last",
+        "ordinals",
+        "revocations",
+        "units",
+    )
+)
 
 
 def _fact_array(
