@@ -738,7 +738,7 @@ pa = pytest.importorskip("pyarrow")
 
 FRAMES = {
     "pandas": lambda cols: pd.DataFrame(cols),
-    "polars": lambda cols: pl.DataFrame(cols, strict=False),
+    "polars": lambda cols: pl.DataFrame(cols),
     "arrow": lambda cols: pa.table(cols),
 }
 
