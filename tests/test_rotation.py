@@ -370,7 +370,11 @@ class TestElected:
         table = ScoreTable({"unit": ["A", "B"], "votes": [3, 3], "score": [80.0, 91.5]})
         t = rot.term(2024, votes={2024: table})
         assert (t.leader, t.deputy) == ("B", "A")
-        assert t.how == "3 votes, rank 1 in the election for 2024"
+        # The votes tied: the explanation says which key of the chain decided.
+        assert t.how == (
+            "3 votes, rank 1 in the election for 2024; tied with A on desc('votes'), "
+            "ahead on desc('score')"
+        )
 
     def test_bad_votes(self) -> None:
         rot = Rotation(["Khánh Hòa", "Bình Thuận"], Elected(), since=2024)

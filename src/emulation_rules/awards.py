@@ -4,7 +4,8 @@ An :class:`Award` is a condition (who is eligible), a :class:`Quota` (how many
 may receive it) and a :class:`~emulation_rules.Ranking` (in which order the
 eligible are considered). An :class:`AwardScheme` decides a period's awards in
 dependency order -- an award comes after every award it depends on -- and,
-among awards that do not depend on each other, the higher level first; it
+among awards ready to be decided, the higher effective level first (an award
+ranks as high as the highest award built on it; see :class:`AwardScheme`); it
 applies mutual exclusions ("one achievement, one form", Law 06/2022 Art.
 5(2)) and equivalent titles. The :class:`Allocation` says who received what
 and, for every unit considered and not given an award, why.
@@ -35,15 +36,18 @@ from .eligibility import (
     Verdict,
     _check_names,
     _Column,
+    _Compare,
     _Consecutive,
     _Eval,
     _Ever,
     _Holds,
+    _Rank,
+    _Score,
     _Streak,
 )
-from .errors import DataError, RuleError, RuleTypeError
-from .history import History
-from .ranking import Lot, Ranking, _Engine
+from .errors import DataError, DataTypeError, RuleError, RuleTypeError
+from .history import History, Revocation
+from .ranking import Lot, Ranking, Standing, _Engine
 from .scoring import Scores
 from .table import ScoreTable, none_mask
 from .types import AnyArray, BoolArray, IntArray
@@ -448,6 +452,22 @@ class AwardScheme:
     otherwise :meth:`allocate` raises
     :class:`~emulation_rules.UnknownNameError` before deciding anything.
 
+    Attributes
+    ----------
+    order
+        The order in which the awards are decided. An award comes after every
+        award it depends on (``requires=``, a quota's base title, ``holds()``,
+        a streak or ``ever()`` of this period in its condition). Among the
+        awards whose dependencies are decided, the one of highest *effective
+        level* goes first, then the higher own ``level``, then the order
+        listed. An award's effective level is the highest ``level`` among
+        itself and every award that (transitively) depends on it: a
+        prerequisite is decided as early as the highest award built on it, so
+        a lower award that excludes that higher one never takes its
+        candidates first.
+    effective_level
+        Award name to its effective level.
+
     Raises
     ------
     RuleError
@@ -455,6 +475,25 @@ class AwardScheme:
     UnknownNameError
         An ``exclusive`` group or an award's ``excludes=`` naming an award
         that is not in the scheme.
+
+    Examples
+    --------
+    The Government flag (level 9) needs the leading units, decided by a
+    level-1 award; the ministry flag (level 5) excludes it. LEADER takes the
+    flag's effective level, so the Government flag is decided before the
+    ministry flag:
+
+    >>> from emulation_rules import holds
+    >>> scheme = AwardScheme(
+    ...     [Award("LEADER", level=1),
+    ...      Award("CTĐ_BO", level=5),
+    ...      Award("CTĐCP", requires="LEADER", quota=Quota(share=0.2), level=9)],
+    ...     exclusive=[("CTĐCP", "CTĐ_BO")],
+    ... )
+    >>> scheme.order
+    ('LEADER', 'CTĐCP', 'CTĐ_BO')
+    >>> scheme.effective_level
+    {'LEADER': 9, 'CTĐ_BO': 5, 'CTĐCP': 9}
     """
 
     awards: tuple[Award, ...] = attrs.field(converter=_award_list)
@@ -466,6 +505,7 @@ class AwardScheme:
     )
     declared: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_declared_titles)
     order: tuple[str, ...] = attrs.field(init=False, eq=False)
+    effective_level: dict[str, int] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.awards:
@@ -491,6 +531,22 @@ class AwardScheme:
         deps = {
             a.name: {d for d in self._expand(a.depends_on()) if d in by_name} for a in self.awards
         }
+        # An award's effective level is at least that of every award built on it
+        # (transitively): a prerequisite of a Government flag is decided as early as the
+        # flag would be, so a lower award that excludes the flag cannot take its holders
+        # first. Raising along every edge len(awards) times reaches the fixed point on a
+        # DAG (a cycle is refused below).
+        effective = {a.name: a.level for a in self.awards}
+        for _ in range(len(self.awards)):
+            changed = False
+            for name, needs in deps.items():
+                for d in needs:
+                    if effective[d] < effective[name]:
+                        effective[d] = effective[name]
+                        changed = True
+            if not changed:
+                break
+        object.__setattr__(self, "effective_level", effective)
         done: list[str] = []
         remaining = dict(deps)
         while remaining:
@@ -501,7 +557,7 @@ class AwardScheme:
                     f"the awards {listing(cycle)} depend on each other in a cycle (through "
                     "requires=, a quota's base or holds() in a condition); break the cycle"
                 )
-            ready.sort(key=lambda n: (-by_name[n].level, position[n]))
+            ready.sort(key=lambda n: (-effective[n], -by_name[n].level, position[n]))
             done.append(ready[0])
             del remaining[ready[0]]
         return tuple(done)
@@ -593,7 +649,9 @@ class AwardScheme:
         groups: dict[Any, Any] = {}  # each unit's group, found once per column
         for name in self.order:
             award = self.award(name)
-            ctx = attrs.evolve(context, history=history, level=award.subject)
+            # The history is already read through the context's units= (if any), which
+            # name units of the context's level only.
+            ctx = attrs.evolve(context, history=history, level=award.subject, units=None)
             res = self._decide(award, ctx, results, groups)
             results[name] = res
             history = _grant(history, award.subject, context.period, name, res.awarded)
@@ -628,17 +686,20 @@ class AwardScheme:
         for group in self.exclusive:
             if award.name in group:
                 rivals |= set(group) - {award.name}
+        excluders: list[str] = []
         for other in done.values():
             if other.award.subject == award.subject and (
                 other.award.name in rivals or award.name in other.award.excludes
             ):
                 excluded |= other.awarded
+                excluders.append(other.award.name)
         reasons = np.full(n, AWARDED, dtype=np.int8)
         reasons[~eligible] = FAILED
         reasons[eligible & ~prereq] = PREREQUISITE
         reasons[eligible & prereq & excluded] = EXCLUDED
         candidates = eligible & prereq & ~excluded
         result = _AwardResult(award, units, verdict, eligible, candidates, reasons)
+        result.excluders = tuple(excluders)
         if award.quota is None:
             result.awarded = candidates.copy()
             return result
@@ -685,6 +746,8 @@ class _AwardResult:
         self.limits: dict[str, tuple[int, Fraction]] = {}  # group -> (limit, its base)
         self.group_of = np.zeros(len(units), dtype=np.int64)
         self.group_names: tuple[str, ...] = ("",)
+        #: The awards decided earlier that exclude this one (exclusive groups, excludes=).
+        self.excluders: tuple[str, ...] = ()
 
 
 def _groups(
@@ -706,8 +769,9 @@ def _find_groups(quota: Quota, ctx: Context, n: int) -> tuple[IntArray, tuple[st
     assert quota.per is not None
     t = ctx.table
     values: AnyArray
-    if t is not None and quota.per in t and t.units == ctx.units:
-        values = t[quota.per]
+    if t is not None and quota.per in t:
+        rows = _Eval(ctx).table_rows(t)
+        values = t[quota.per] if rows is None else t[quota.per][rows]
     elif ctx.subjects is not None and quota.per in ctx.subjects.facts:
         values = ctx.subjects.fact(quota.per, ctx.period)
     else:
@@ -758,19 +822,21 @@ def _base_counts(
     return [Fraction(repr(float(s))) for s in sums]
 
 
-def _ranking_source(ctx: Context, award: Award) -> Scores | ScoreTable:
+def _ranking_source(ctx: Context, award: Award) -> tuple[Scores | ScoreTable, IntArray | None]:
+    """The scores (or table) ranked, and the row of each assessed unit in it (None when
+    the rows are the units in order): rows are matched by unit id, in any order."""
     src: Scores | ScoreTable | None = ctx.scores if ctx.scores is not None else ctx.table
     if src is None:
         raise DataError(
             f"award {award.name!r} ranks its candidates, so the context needs scores or a table"
         )
-    units = src.table.units if isinstance(src, Scores) else src.units
-    if units != ctx.units:
-        raise DataError(
-            f"award {award.name!r}: the ranked scores must list the assessed units in the same "
-            "order (score the table of exactly these units)"
-        )
-    return src
+    table = src.table if isinstance(src, Scores) else src
+    try:
+        rows = _Eval(ctx).table_rows(table)
+    except DataError as exc:
+        what = "scores" if isinstance(src, Scores) else "table"
+        raise DataError(f"award {award.name!r} ranks its candidates on the {what}: {exc}") from None
+    return src, rows
 
 
 def _apply_quota(
@@ -789,9 +855,9 @@ def _apply_quota(
         return
     cg = group[cand]
     if award.ranking is not None:
-        src = _ranking_source(ctx, award)
+        src, rows = _ranking_source(ctx, award)
         try:
-            st = _Engine(award.ranking, src, cand).run()
+            st = _Engine(award.ranking, src, cand if rows is None else rows[cand]).run()
         except KeyError as exc:
             raise type(exc)(f"award {award.name!r}: {exc}") from None
         order_local = st.order_index.astype(np.int64)
@@ -935,11 +1001,8 @@ class Allocation:
             elif code == PREREQUISITE:
                 lines.append(f"  needs {', '.join(r.award.requires)} in {self.period}")
             elif code == EXCLUDED:
-                others = [
-                    o
-                    for o, res in self._results.items()
-                    if o != name and res.award.subject == r.award.subject and res.awarded[i]
-                ]
+                # Only the awards that exclude this one, not everything the unit received.
+                others = [o for o in r.excluders if self._results[o].awarded[i]]
                 lines.append(
                     f"  already receives {', '.join(others)} for {self.period} (one achievement, one form)"
                 )
@@ -994,53 +1057,261 @@ class Dependent:
     why: str
 
 
-def cascade(history: History, revoked: History, scheme: AwardScheme) -> list[Dependent]:
-    """Every later award whose conditions no longer hold once titles are revoked.
+def cascade(
+    history: History,
+    revoked: History,
+    scheme: AwardScheme,
+    *,
+    tables: Mapping[int, ScoreTable] | None = None,
+    scores: Mapping[int, Scores] | None = None,
+    standings: Mapping[int, Standing] | None = None,
+) -> list[Dependent]:
+    """Every award that no longer stands once titles are revoked, however indirectly.
 
     ``history`` is before the revocation, ``revoked`` after it
-    (:meth:`History.revoke`). For every period after the earliest revocation
-    and every award of ``scheme`` held in it, the award's condition and
-    prerequisites are re-evaluated on the facts recorded in ``revoked``;
-    each award that stood before the revocation and fails now is reported
-    with the reason.
-    Quotas are not re-run: they decide between units, not whether an
-    achievement stands.
+    (:meth:`History.revoke`; revocations of collectives count too). From the
+    earliest new revocation on, period by period and in the scheme's
+    decision order, every award of ``scheme`` held in the period has its
+    condition and prerequisites re-evaluated on what still stands: the
+    revoked titles *and every award already found to fall* are no longer
+    held. So the cascade ripples: revoking a Lao động tiên tiến of 2010
+    brings down the CSTĐ cơ sở of 2010 that required it, the CSTĐ cấp bộ
+    of 2011 whose streak counted that CSTĐ cơ sở, and the CSTĐ toàn quốc
+    built on that CSTĐ cấp bộ -- each reported once, in dependency order
+    (period, then the scheme's order, then unit order), with its reason.
+    An award that did not satisfy its condition before the revocation
+    either is not reported (the cascade reports what the revocation
+    changed). Quotas are not re-run: they decide between units, not whether
+    an achievement stands.
+
+    Parameters
+    ----------
+    tables, scores, standings
+        By period, the score table, scores and standing the conditions on
+        :func:`~emulation_rules.column`, :func:`~emulation_rules.score` and
+        :func:`~emulation_rules.rank` read (``tables={2023: table_2023}``),
+        each matched with the history by unit id. Needed only for the
+        periods in which such an award is re-examined.
+
+    Returns
+    -------
+    list of Dependent
+        Who, which award, for which period, and the clause that now fails
+        (or the prerequisite no longer held).
+
+    Examples
+    --------
+    >>> from emulation_rules import consecutive, streak
+    >>> scheme = AwardScheme([
+    ...     Award("LĐTT"),
+    ...     Award("CSTĐCS", requires="LĐTT"),
+    ...     Award("CSTĐ_BO", streak("CSTĐCS", n=3, fresh_after="CSTĐ_BO")),
+    ...     Award("CSTĐ_TQ", consecutive("CSTĐ_BO", n=2, every=3)),
+    ... ])
+    >>> h = History.from_records([
+    ...     {"unit": "X", "period": y, "titles": ["LĐTT", "CSTĐCS"]
+    ...      + ["CSTĐ_BO"] * (y in (2011, 2014)) + ["CSTĐ_TQ"] * (y == 2014)}
+    ...     for y in range(2009, 2015)])
+    >>> revoked = h.revoke("X", "LĐTT", 2010, reason="forged dossier")
+    >>> for d in cascade(h, revoked, scheme):
+    ...     print(d.period, d.award, "-", d.why)
+    2010 CSTĐCS - prerequisite LĐTT no longer held
+    2011 CSTĐ_BO - ✗ streak('CSTĐCS', n=3, fresh_after='CSTĐ_BO'): 1 consecutive
+    2014 CSTĐ_TQ - ✗ consecutive('CSTĐ_BO', n=2, every=3): 1 in a row
+
+    Raises
+    ------
+    DataTypeError
+        ``history`` or ``revoked`` is not a History, or a mapping holds
+        something else than tables, scores or standings by period.
+    RuleTypeError
+        ``scheme`` is not an AwardScheme.
+    DataError
+        ``revoked`` is not the same units and periods as ``history``; an
+        award re-examined in a period needs a table (scores, standing) that
+        is not given for that period.
     """
+    pair: tuple[tuple[str, object], ...] = (("history", history), ("revoked", revoked))
+    for what, value in pair:
+        if not isinstance(value, History):
+            raise DataTypeError(
+                "cascade(history, revoked, scheme) takes the history before and after the "
+                f"revocation, two History objects ({what} is {type(value).__name__})"
+            )
+    if not isinstance(scheme, AwardScheme):
+        raise RuleTypeError(f"cascade takes an AwardScheme as scheme (got {type(scheme).__name__})")
+    if revoked.units != history.units or revoked.periods != history.periods:
+        raise DataError(
+            "cascade compares a history with the same history after revocations: revoked has "
+            f"{revoked.n_units} units over {revoked.first}-{revoked.last}, history "
+            f"{history.n_units} over {history.first}-{history.last}; pass "
+            "history.revoke(...) as revoked"
+        )
+    data = {
+        "table": _by_period("tables", tables, ScoreTable, "a ScoreTable"),
+        "scores": _by_period("scores", scores, Scores, "Scores"),
+        "standing": _by_period("standings", standings, Standing, "a Standing"),
+    }
     new = [r for r in revoked.revocations if r not in history.revocations]
+    if history.collectives is not None and revoked.collectives is not None:
+        new += [
+            r for r in revoked.collectives.revocations if r not in history.collectives.revocations
+        ]
     if not new:
         return []
     history, revoked = scheme._known(history), scheme._known(revoked)
     scheme._check_names(Context(revoked.last, history=revoked))
     start = min(r.period for r in new)
+    current = revoked
     out: list[Dependent] = []
     for period in range(start, revoked.last + 1):
         for name in scheme.order:
             award = scheme.award(name)
-            subjects = revoked if award.subject == "units" else revoked.collectives
+            subjects = current if award.subject == "units" else current.collectives
             if subjects is None or name not in subjects.titles:
                 continue
             holders = subjects.held(name, period)
             if not holders.any():
                 continue
-            ok_before, _ = _stands(scheme, award, history, period)
-            ok_after, verdict = _stands(scheme, award, revoked, period)
-            for i in np.flatnonzero(holders & ok_before & ~ok_after):
-                unit = subjects.units[int(i)]
+            given = _period_data(award, period, data)
+            try:
+                ok_before, _ = _stands(scheme, award, history, period, given)
+                ok_after, verdict = _stands(scheme, award, current, period, given)
+            except DataError as exc:
+                raise type(exc)(
+                    f"cascade re-examining award {award.name!r} for {period}: {exc}"
+                ) from None
+            fallen = np.flatnonzero(holders & ok_before & ~ok_after)
+            if not fallen.size:
+                continue
+            found = []
+            for i in fallen.tolist():
+                unit = subjects.units[i]
                 if verdict is not None and not verdict.passed[i]:
                     why = verdict.why_not(unit).splitlines()[1].strip()
                 else:
-                    why = f"prerequisite {', '.join(award.requires)} no longer held"
-                out.append(Dependent(unit, name, period, why))
+                    missing = [
+                        t
+                        for t in award.requires
+                        if not any(
+                            subjects.held(e, period)[i]
+                            for e in scheme._expand((t,))
+                            if e in subjects.titles
+                        )
+                    ]
+                    why = f"prerequisite {', '.join(missing)} no longer held"
+                found.append(Dependent(unit, name, period, why))
+            out.extend(found)
+            # What fell is no longer held: later awards built on it fall in turn.
+            current = _withdraw(current, award.subject, found)
     return out
 
 
+def _by_period(what: str, value: object, kind: type, name: str) -> Mapping[int, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise DataTypeError(
+            f"cascade {what}= maps each period to its data, e.g. {what}={{2023: ...}} "
+            f"(got {type(value).__name__})"
+        )
+    for p, v in value.items():
+        if isinstance(p, bool) or not isinstance(p, int | np.integer):
+            raise DataTypeError(f"cascade {what}= is keyed by period, a whole number (got {p!r})")
+        if not isinstance(v, kind):
+            raise DataTypeError(f"cascade {what}[{p}] is {name} (got {type(v).__name__})")
+    return {int(p): v for p, v in value.items()}
+
+
+def _data_needed(condition: Condition | None) -> dict[str, str]:
+    """What a condition reads besides the history: 'table', 'scores', 'standing' -> the
+    clause that reads it."""
+    out: dict[str, str] = {}
+    stack: list[Any] = [] if condition is None else [condition]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _Compare):
+            v = node.value
+            kind = (
+                "table"
+                if isinstance(v, _Column)
+                else "scores"
+                if isinstance(v, _Score)
+                else "standing"
+                if isinstance(v, _Rank)
+                else None
+            )
+            if kind is not None:
+                out.setdefault(kind, repr(node))
+        for attr in ("parts", "part", "condition"):
+            sub = getattr(node, attr, None)
+            if isinstance(sub, tuple):
+                stack.extend(sub)
+            elif isinstance(sub, Condition):
+                stack.append(sub)
+    return out
+
+
+_KEYWORD = {"table": "tables", "scores": "scores", "standing": "standings"}
+
+
+def _period_data(
+    award: Award, period: int, data: Mapping[str, Mapping[int, Any]]
+) -> dict[str, Any]:
+    """The table, scores and standing of ``period`` the award's condition needs."""
+    given: dict[str, Any] = {k: v.get(period) for k, v in data.items()}
+    for kind, clause in _data_needed(award.condition).items():
+        if given[kind] is None:
+            kw = _KEYWORD[kind]
+            raise DataError(
+                f"cascade re-examines award {award.name!r} for {period}, and its clause "
+                f"{clause} reads the {kind} of {period}, which is not given: pass "
+                f"{kw}={{{period}: ...}} (the {kind} the award was decided on)"
+            )
+    return given
+
+
+def _withdraw(history: History, subject: str, fallen: Sequence[Dependent]) -> History:
+    """``history`` in which the fallen awards are revoked, each with its reason."""
+    h = history if subject == "units" else history.collectives
+    assert h is not None
+    rev = (
+        *h.revocations,
+        *(Revocation(d.unit, d.award, d.period, f"no longer stands: {d.why}") for d in fallen),
+    )
+    out = History(
+        h.units,
+        (h.first, h.last),
+        titles={t: h.granted(t) for t in h.titles},
+        facts={f: h.fact_all(f) for f in h.facts},
+        ordinals=h.ordinals,
+        member_of=h.member_of,
+        collectives=h.collectives,
+        revocations=rev,
+        declared=h.declared,
+    )
+    return out if subject == "units" else history.with_collectives(out)
+
+
 def _stands(
-    scheme: AwardScheme, award: Award, history: History, period: int
+    scheme: AwardScheme,
+    award: Award,
+    history: History,
+    period: int,
+    given: Mapping[str, Any] | None = None,
 ) -> tuple[BoolArray, Verdict | None]:
     """Where ``award``'s condition and prerequisites hold on ``history`` in ``period``."""
     subjects = history if award.subject == "units" else history.collectives
     assert subjects is not None
-    ctx = Context(period, history=history, level=award.subject)
+    data = dict(given or {})
+    ctx = Context(
+        period,
+        history=history,
+        level=award.subject,
+        table=data.get("table"),
+        scores=data.get("scores"),
+        standing=data.get("standing"),
+    )
     ok = np.ones(len(subjects.units), dtype=bool)
     verdict = award.condition.evaluate(ctx) if award.condition is not None else None
     if verdict is not None:

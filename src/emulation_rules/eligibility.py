@@ -59,7 +59,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
 from typing import Any, ClassVar, Literal
 
@@ -67,8 +67,8 @@ import attrs
 import numpy as np
 
 from . import _exact
-from ._names import listing, nfc, resolve, unknown
-from .errors import DataError, RuleError, RuleTypeError
+from ._names import check_ids, listing, nfc, resolve, unknown
+from .errors import DataError, DataTypeError, RuleError, RuleTypeError
 from .history import History
 from .ranking import Standing
 from .scoring import Scores
@@ -120,10 +120,26 @@ class Context:
     level
         ``"units"`` (the history's own units, default) or ``"collectives"``
         (the history's collectives; member conditions look at their members).
+    units
+        The ids of the units assessed, when they are not simply the
+        history's (or the table's): a unit with no record yet -- formed by a
+        merger, say -- is assessed as a unit with no title and missing facts
+        in every period, and a unit of the history that is not listed is not
+        assessed. The context's ``history`` is then the history read through
+        these units (at the context's level; at ``"collectives"`` the
+        memberships follow). Ids are checked like every id: duplicates
+        (after Unicode NFC normalisation), empty ids and ``None`` are refused.
 
-    The units assessed are those of the history at that level, or, without a
-    history, those of the table. When both are given, the table's units must
-    be the same set (they are aligned by id).
+    The units assessed are ``units`` if given, else those of the history at
+    that level, or, without a history, those of the table. A table, scores or
+    standing must list the same units, in any order (they are matched by id).
+
+    Examples
+    --------
+    >>> h = History.from_records([{"unit": "A", "period": 2024, "titles": ["LĐTT"]}])
+    >>> ctx = Context(2024, history=h, units=["A", "A+B merged"])
+    >>> holds("LĐTT").evaluate(ctx).passed
+    array([ True, False])
     """
 
     period: int
@@ -132,6 +148,7 @@ class Context:
     scores: Scores | None = attrs.field(default=None, kw_only=True)
     standing: Standing | None = attrs.field(default=None, kw_only=True)
     level: Level = attrs.field(default="units", kw_only=True)
+    _units: tuple[str, ...] | None = attrs.field(default=None, kw_only=True, alias="units")
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.period, bool) or not isinstance(self.period, int | np.integer):
@@ -149,6 +166,29 @@ class Context:
             )
         if self.table is None and self.scores is not None:
             object.__setattr__(self, "table", self.scores.table)
+        if self._units is not None:
+            self._read_through_units(self._units)
+
+    def _read_through_units(self, given: object) -> None:
+        if isinstance(given, str) or not isinstance(given, Iterable):
+            raise DataTypeError(
+                f"Context units= is a sequence of unit ids (got {type(given).__name__})"
+            )
+        ids, problems = check_ids(list(given), where="position")
+        if problems:
+            raise DataError.collect(problems, "the context's units")
+        units = tuple(ids)
+        object.__setattr__(self, "_units", units)
+        h = self.history
+        if h is None:
+            return
+        if self.level == "units":
+            if h.units != units:
+                object.__setattr__(self, "history", h._reindexed(units))
+        else:
+            assert h.collectives is not None
+            if h.collectives.units != units:
+                object.__setattr__(self, "history", h._with_collectives_reindexed(units))
 
     @property
     def subjects(self) -> History | None:
@@ -160,6 +200,8 @@ class Context:
     @property
     def units(self) -> tuple[str, ...]:
         """The ids of the units assessed."""
+        if self._units is not None:
+            return self._units
         h = self.subjects
         if h is not None:
             return h.units
@@ -195,18 +237,36 @@ class _Eval:
 
     def table_rows(self, table: ScoreTable) -> IntArray | None:
         """Positions in ``table`` of the assessed units (None when they are the same)."""
-        if self.ctx.history is None or table.units == self.units:
+        if table.units == self.units:
             return None
         if self._align is None:
-            if set(table.units) != set(self.units):
-                missing = sorted(set(self.units) - set(table.units))
-                extra = sorted(set(table.units) - set(self.units))
-                raise DataError(
-                    "the table's units are not the units assessed: "
-                    f"missing {listing(missing)}; extra {listing(extra)}"
-                )
-            self._align = np.array([table.index(u) for u in self.units], dtype=np.int64)
+            self._align = align_ids(table.units, self.units, "the table")
         return self._align
+
+
+def align_ids(source: Sequence[str], wanted: Sequence[str], what: str) -> IntArray:
+    """Positions in ``source`` of each id of ``wanted``, in any order.
+
+    The two must hold the same ids: a unit assessed that ``source`` lacks, or a
+    unit of ``source`` that is not assessed, is an error naming them -- rows are
+    never dropped or filled silently.
+    """
+    # One hash lookup per id (C-speed dict building and lookups): faster than sorting
+    # text arrays in numpy, and exact for any id (numpy's text arrays drop trailing NULs).
+    index = dict(zip(source, range(len(source)), strict=True))
+    out: IntArray = np.fromiter(
+        (index.get(u, -1) for u in wanted), dtype=np.int64, count=len(wanted)
+    )
+    if (out < 0).any() or len(source) != len(wanted):
+        missing = sorted(u for u in wanted if u not in index)
+        assessed = set(wanted)
+        extra = sorted(u for u in source if u not in assessed)
+        raise DataError(
+            f"{what} does not list the units assessed: missing {listing(missing) or 'none'}; "
+            f"not assessed {listing(extra) or 'none'}. Give one row per unit assessed (rows "
+            "are matched by unit id, in any order)"
+        )
+    return out
 
 
 # -- conditions ---------------------------------------------------------------------
@@ -640,11 +700,7 @@ class _Rank(_Value):
         if r.ndim != 1:
             raise DataError("rank(): the standing has batch axes; assess one scenario at a time")
         if st.units != ev.units:
-            pos = {u: i for i, u in enumerate(st.units)}
-            missing = [u for u in ev.units if u not in pos]
-            if missing:
-                raise DataError(f"rank(): the standing does not rank {listing(missing)}")
-            r = r[[pos[u] for u in ev.units]]
+            r = r[align_ids(st.units, ev.units, "rank(): the standing")]
         return r, np.zeros(r.shape, dtype=bool)
 
     def __repr__(self) -> str:

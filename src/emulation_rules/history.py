@@ -404,6 +404,22 @@ class History:
 
         Earlier periods are never rewritten: a record for a period already
         covered is refused. New units are added (with no record before).
+        A history with collectives takes the new periods' memberships and
+        collectives the way :meth:`from_records` does
+        (``append(records, member_of="team", collectives=team_records)``);
+        new collectives are added too. So a year is decided as soon as its
+        records are in: append it, allocate it, and append the next year to
+        the allocation's history.
+
+        Examples
+        --------
+        >>> h = History.from_records(
+        ...     [{"unit": "An", "period": 2023, "team": "T1", "titles": ["LĐTT"]}],
+        ...     member_of="team", collectives=[{"unit": "T1", "period": 2023}])
+        >>> h2 = h.append([{"unit": "An", "period": 2024, "team": "T2"}],
+        ...               member_of="team", collectives=[{"unit": "T2", "period": 2024}])
+        >>> h2.collectives.units, h2.member_of.tolist()
+        (('T1', 'T2'), [[0], [1]])
         """
         new = History.from_records(records, ordinals=self.ordinals, **options)
         if new.first <= self.last:
@@ -415,7 +431,15 @@ class History:
 
     @staticmethod
     def concat(old: History, new: History) -> History:
-        """``old`` followed by the later periods of ``new`` (units merged by id)."""
+        """``old`` followed by the later periods of ``new`` (units merged by id; their
+        collectives too, and each membership re-pointed at the merged collectives)."""
+        if not isinstance(old, History) or not isinstance(new, History):
+            raise DataTypeError("concat joins two History objects")
+        if new.first <= old.last:
+            raise DataError(
+                f"concat adds the periods of a later history: {new.first}-{new.last} does not "
+                f"start after {old.last}"
+            )
         units = list(old.units) + [u for u in new.units if u not in set(old.units)]
         first, last = old.first, new.last
         shape = (last - first + 1, len(units))
@@ -446,20 +470,50 @@ class History:
                 (-1, np.int16) if ordinal else (None, object) if text else (np.nan, np.float64)
             )
             facts[f] = place(old._facts.get(f), new._facts.get(f), fill, dtype)
-        if old.collectives is not None or new.collectives is not None:
-            raise DataError(
-                "appending to a history with collectives is not supported yet; build the "
-                "history for all periods with History.from_records"
-            )
+        coll, member = History._concat_collectives(old, new, place)
         return History(
             units,
             (first, last),
             titles=titles,
             facts=facts,
             ordinals={**old.ordinals, **new.ordinals},
+            member_of=member,
+            collectives=coll,
             revocations=old.revocations,
             declared=old._declared | new._declared,
         )
+
+    @staticmethod
+    def _concat_collectives(
+        old: History, new: History, place: Any
+    ) -> tuple[History | None, IntArray | None]:
+        """The collectives of ``old`` followed by those of ``new``, and the memberships
+        re-pointed at the merged collectives."""
+        if old.collectives is None and new.collectives is None:
+            return None, None
+        if new.collectives is None:
+            raise DataError(
+                f"the history has collectives, and the periods appended after {old.last} have "
+                "none: give append(..., member_of='team', collectives=[...]) with the "
+                "collectives' records of the new periods (a year without memberships would "
+                "silently leave every collective without members)"
+            )
+        old_c = old.collectives
+        if old_c is None:  # memberships start being recorded with the new periods
+            old_c = History((), (old.first, old.last))
+        coll = History.concat(old_c, new.collectives)
+        position = {c: i for i, c in enumerate(coll.units)}
+        moved = np.array([position[c] for c in new.collectives.units], dtype=np.int64)
+        assert new._member_of is not None
+        m_new = new._member_of
+        # Old collectives keep their positions (concat lists them first).
+        m_new = (
+            np.where(m_new >= 0, moved[np.maximum(m_new, 0)], -1)
+            if moved.size
+            else np.full(m_new.shape, -1, dtype=np.int64)
+        )
+        member: IntArray = place(old._member_of, m_new, -1, np.int64)
+        return coll, member
 
     def revoke(self, unit: str, title: str, period: int, *, reason: str) -> History:
         """A new history in which ``unit``'s ``title`` for ``period`` is revoked.
@@ -561,6 +615,125 @@ class History:
         for slot in History.__slots__:
             setattr(out, slot, getattr(self, slot))
         out.collectives = collectives
+        return out
+
+    @classmethod
+    def from_dataframe(
+        cls,
+        df: Any,
+        *,
+        unit: str = "unit",
+        period: str = "period",
+        title: str | None = None,
+        titles: str | None = None,
+        facts: Sequence[str] | None = None,
+        ordinals: Mapping[str, Ordinal | Sequence[str]] | None = None,
+        member_of: str | None = None,
+        collectives: History | Any | None = None,
+        periods: tuple[int, int] | None = None,
+    ) -> History:
+        """A history from a long-format pandas or polars DataFrame or pyarrow Table.
+
+        Two layouts are read:
+
+        * one row per unit and period, its titles in a list column named by
+          ``titles=`` (default: a column called ``"titles"``, if any) -- two
+          rows for the same unit and period are refused;
+        * one row per title, named by ``title=`` (a row with no title --
+          null -- records the unit's facts only); the rows of one unit and
+          period repeat the same facts, and a row that disagrees is an error.
+
+        Every other column is a fact (or only those listed in ``facts=``):
+        numbers and flags (null is missing), texts, or levels of a scale
+        declared in ``ordinals=``. Unit ids are texts or whole numbers --
+        null, empty or space-padded ids are refused, and ids that are equal
+        after Unicode NFC normalisation are one unit, as in
+        :meth:`from_records`. ``member_of=`` names the column of each row's
+        collective, found in ``collectives=`` (their history, data frame or
+        records). Columns are read once and placed with array indexing.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({
+        ...     "unit": ["An", "An", "Bình"], "period": [2023, 2023, 2023],
+        ...     "title": ["LĐTT", "CSTĐCS", None], "rating": ["HTXSNV", "HTXSNV", "HTNV"],
+        ... })
+        >>> h = History.from_dataframe(df, title="title",
+        ...                            ordinals={"rating": ["KHTNV", "HTNV", "HTTNV", "HTXSNV"]})
+        >>> h
+        History(2 units, periods 2023-2023; titles: CSTĐCS, LĐTT; facts: rating)
+        >>> h.held("CSTĐCS", 2023)
+        array([ True, False])
+        """
+        from ._frames import build, columns_of
+
+        for key, what in ((unit, "unit"), (period, "period")):
+            if not isinstance(key, str):
+                raise RuleTypeError(f"{what}= names a column (got {key!r})")
+        return build(
+            columns_of(df),
+            unit=unit,
+            period=period,
+            title=title,
+            titles=titles,
+            facts=facts,
+            ordinals=ordinals,
+            member_of=member_of,
+            collectives=collectives,
+            periods=periods,
+        )
+
+    def _reindexed(self, units: Sequence[str]) -> History:
+        """The history read through ``units`` (checked ids): a unit it lacks has no record
+        (no title, missing facts, no collective); a unit not listed is left out."""
+        position = {u: i for i, u in enumerate(self.units)}
+        src = np.fromiter((position.get(u, -1) for u in units), dtype=np.int64, count=len(units))
+        have = src >= 0
+        shape = (self.last - self.first + 1, len(units))
+
+        def take(a: AnyArray, fill: Any) -> AnyArray:
+            out = np.full(shape, fill, dtype=a.dtype)
+            out[:, have] = a[:, src[have]]
+            return out
+
+        facts = {
+            f: take(a, -1 if f in self.ordinals else None if a.dtype == object else np.nan)
+            for f, a in self._facts.items()
+        }
+        kept = set(units)
+        out = History(
+            units,
+            (self.first, self.last),
+            titles={t: take(g, False) for t, g in self._granted.items()},
+            facts=facts,
+            ordinals=self.ordinals,
+            member_of=None if self._member_of is None else take(self._member_of, -1),
+            collectives=self.collectives,
+            revocations=[r for r in self.revocations if r.unit in kept],
+            declared=self._declared,
+        )
+        return out
+
+    def _with_collectives_reindexed(self, units: Sequence[str]) -> History:
+        """This history with its collectives read through ``units`` (see
+        :meth:`_reindexed`), every membership re-pointed at them."""
+        assert self.collectives is not None
+        assert self._member_of is not None
+        coll = self.collectives._reindexed(units)
+        position = {c: i for i, c in enumerate(units)}
+        moved = np.array([position.get(c, -1) for c in self.collectives.units], dtype=np.int64)
+        m = self._member_of
+        member = (
+            np.where(m >= 0, moved[np.maximum(m, 0)], -1)
+            if moved.size
+            else np.full(m.shape, -1, dtype=np.int64)
+        )
+        out = object.__new__(History)
+        for slot in History.__slots__:
+            setattr(out, slot, getattr(self, slot))
+        out.collectives = coll
+        out._member_of = _readonly(member)
         return out
 
     # -- access -----------------------------------------------------------------------

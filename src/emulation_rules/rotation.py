@@ -492,7 +492,10 @@ class Override:
 
     Use it for a decision on record: an assignment by a higher authority, or
     an election whose votes are not known. The policy's own choice stays on
-    record as the base holder.
+    record as the base holder. An override is applied even to a member in its
+    cooldown or one that fails the eligibility condition; the explanation
+    then says what it sets aside ("overrides the cooldown (led in 2023,
+    cooldown 1)").
 
     Examples
     --------
@@ -1866,8 +1869,11 @@ class _Engine:
             by_rank.setdefault(int(r), []).append(u)
         groups = tuple(tuple(sorted(by_rank[r])) for r in sorted(by_rank))
         # A position the lot decided says so: it was not earned on the keys.
+        broken = _tie_breaks(standing)
         why = {
-            u: f"{extra[u]}rank {r} {label}" + (" after a lot" if u in standing.lots else "")
+            u: f"{extra[u]}rank {r} {label}"
+            + (" after a lot" if u in standing.lots else "")
+            + broken[u]
             for u, r in zip(standing.units, ranks, strict=True)
         }
         return _Cands(groups, why, why, "end the ranking with a Lot(seed=...)")
@@ -2042,7 +2048,9 @@ class _Engine:
         none: frozenset[str] = frozenset()
         rule = self._leader(cands, state, p, members, none)
         if o is not None and o.leader is not None:
-            leader = _Pick(o.leader, f"override ({o.leader_reason})", ())
+            # An override is a decision, so it stands; but it says what rule it sets aside.
+            barred = self._blocked(state, p, members, o.leader)
+            leader = _Pick(o.leader, f"override ({o.leader_reason}){_overriding(barred)}", ())
         elif o is not None and o.deputy is not None and rule.unit == o.deputy:
             alt = self._leader(cands, state, p, members, frozenset({o.deputy}))
             leader = _Pick(
@@ -2058,7 +2066,8 @@ class _Engine:
         deputy = _Pick(None, "", ())
         if self.rot.deputy:
             if o is not None and o.deputy is not None:
-                deputy = _Pick(o.deputy, f"override ({o.deputy_reason})", ())
+                barred = self._blocked(state, p, members, o.deputy, lead=False)
+                deputy = _Pick(o.deputy, f"override ({o.deputy_reason}){_overriding(barred)}", ())
             else:
                 exclude = frozenset({leader.unit}) if leader.unit else none
                 after = self._after(cands, state, rule.unit)
@@ -2287,12 +2296,42 @@ class _Ov:
         )
 
 
+def _tie_breaks(standing: Standing) -> dict[str, str]:
+    """Per unit, how a later key of the chain placed it against a neighbour it was tied
+    with on the keys before, e.g. ``; tied with A on desc('votes'), ahead on
+    desc('score')``. The first key and a lot are said elsewhere (the votes, "after a lot")."""
+    order = standing.order_index.tolist()
+    decided = standing.deciding_step.tolist()  # decided[q]: between positions q and q + 1
+    units = standing.units
+    out = dict.fromkeys(units, "")
+    for q, k in enumerate(decided):
+        if k < 1 or k == standing._lot_step:
+            continue
+        upper, lower = units[order[q]], units[order[q + 1]]
+        tied = ", ".join(standing.steps[:k])
+        out[upper] += f"; tied with {lower} on {tied}, ahead on {standing.steps[k]}"
+        out[lower] += f"; tied with {upper} on {tied}, behind on {standing.steps[k]}"
+    return out
+
+
 def _last_led_before(led: Sequence[tuple[int, str]], p: int) -> tuple[int, str] | None:
     """The latest (period, id) in ``led`` (sorted by period) before ``p``."""
     for item in reversed(led):
         if item[0] < p:
             return item
     return None
+
+
+def _overriding(barred: str | None) -> str:
+    """What an override sets aside: ``; overrides the cooldown (led in 2023, cooldown 1)``."""
+    if barred is None:
+        return ""
+    what = (
+        "the eligibility condition"
+        if barred.startswith(("not eligible", "fails"))
+        else ("the cooldown")
+    )
+    return f"; overrides {what} ({barred})"
 
 
 def _overrides_of(periods: Sequence[int]) -> str:
