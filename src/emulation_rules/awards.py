@@ -41,6 +41,7 @@ from .eligibility import (
     _Eval,
     _Ever,
     _Holds,
+    _nodes,
     _Rank,
     _Score,
     _Streak,
@@ -391,26 +392,13 @@ class Award:
 def _held_titles(c: Condition) -> set[str]:
     """The titles a condition asks about in the assessed period."""
     out: set[str] = set()
-    stack: list[Any] = [c]
-    while stack:
-        node = stack.pop()
+    for node, _ in _nodes(c):
         # Titles looked at in the assessed period itself: holds(), a streak or a
         # consecutive run ending now, ever() unless strictly before.
         if isinstance(node, _Holds | _Streak) or (isinstance(node, _Ever) and not node.before):
             out |= set(node.titles)
         elif isinstance(node, _Consecutive):
             out.add(node.title)
-        for attr in ("parts", "part", "condition"):
-            sub = getattr(node, attr, None)
-            if isinstance(sub, tuple):
-                stack.extend(sub)
-            elif isinstance(sub, Condition):
-                stack.append(sub)
-        # Member aggregates carry the condition on the members.
-        for attr in ("counts", "value"):
-            inner = getattr(getattr(node, attr, None), "condition", None)
-            if isinstance(inner, Condition):
-                stack.append(inner)
     return out
 
 
@@ -1226,29 +1214,11 @@ def _by_period(what: str, value: object, kind: type, name: str) -> Mapping[int, 
 def _data_needed(condition: Condition | None) -> dict[str, str]:
     """What a condition reads besides the history: 'table', 'scores', 'standing' -> the
     clause that reads it."""
+    kinds = {_Column: "table", _Score: "scores", _Rank: "standing"}
     out: dict[str, str] = {}
-    stack: list[Any] = [] if condition is None else [condition]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _Compare):
-            v = node.value
-            kind = (
-                "table"
-                if isinstance(v, _Column)
-                else "scores"
-                if isinstance(v, _Score)
-                else "standing"
-                if isinstance(v, _Rank)
-                else None
-            )
-            if kind is not None:
-                out.setdefault(kind, repr(node))
-        for attr in ("parts", "part", "condition"):
-            sub = getattr(node, attr, None)
-            if isinstance(sub, tuple):
-                stack.extend(sub)
-            elif isinstance(sub, Condition):
-                stack.append(sub)
+    for node, _ in () if condition is None else _nodes(condition):
+        if isinstance(node, _Compare) and type(node.value) in kinds:
+            out.setdefault(kinds[type(node.value)], repr(node))
     return out
 
 

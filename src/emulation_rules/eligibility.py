@@ -1255,34 +1255,44 @@ def vote_share(yes: str, *, of: str) -> _VoteValue:
 # -- names ---------------------------------------------------------------------------
 
 
-def _title_uses(c: Condition, inner: bool = False) -> Iterator[tuple[str, str, bool]]:
-    """Every title ``c`` names: ``(title, the rule naming it, inner)``, in the rule's order.
+def _nodes(c: Condition, inner: bool = False) -> Iterator[tuple[Condition, bool]]:
+    """Every node of the condition tree ``c``, parents first: ``(node, inner)``.
 
-    ``inner`` marks titles of a member condition (``members(...)``,
-    ``no_member``): they are titles of the individuals, not of the collectives.
+    ``inner`` marks the nodes of a member condition (``members(...)``,
+    ``no_member``): they are evaluated on the individuals, not on the
+    collectives. The one walk every analysis of a rule goes through (names,
+    decision order, the data a cascade needs), so a new kind of node is taught
+    to all of them here.
     """
-    where = f"in {c!r}"
-    if isinstance(c, _Holds | _Ever):
-        yield from ((t, where, inner) for t in c.titles)
-    elif isinstance(c, _Streak):
-        yield from ((t, where, inner) for t in c.titles)
-        if c.fresh_after is not None:
-            yield c.fresh_after, where, inner
-    elif isinstance(c, _Consecutive):
-        yield c.title, where, inner
-    elif isinstance(c, _InWindow):
-        yield from _title_uses(c.condition, inner)
-        if c.window.since is not None:
-            yield c.window.since, where, inner
-    elif isinstance(c, _AllOf | _AnyOf):
+    yield c, inner
+    if isinstance(c, _AllOf | _AnyOf):
         for part in c.parts:
-            yield from _title_uses(part, inner)
+            yield from _nodes(part, inner)
     elif isinstance(c, _Not):
-        yield from _title_uses(c.part, inner)
+        yield from _nodes(c.part, inner)
+    elif isinstance(c, _InWindow):
+        yield from _nodes(c.condition, inner)
     elif isinstance(c, _MemberShare):
-        yield from _title_uses(c.counts.condition, True)
+        yield from _nodes(c.counts.condition, True)
     elif isinstance(c, _Compare) and isinstance(c.value, _MemberCounts):
-        yield from _title_uses(c.value.condition, True)
+        yield from _nodes(c.value.condition, True)
+
+
+def _title_uses(c: Condition) -> Iterator[tuple[str, str, bool]]:
+    """Every title ``c`` names: ``(title, the rule naming it, inner)``, in the rule's order
+    (``inner`` as in :func:`_nodes`)."""
+    for node, inner in _nodes(c):
+        where = f"in {node!r}"
+        if isinstance(node, _Holds | _Ever):
+            yield from ((t, where, inner) for t in node.titles)
+        elif isinstance(node, _Streak):
+            yield from ((t, where, inner) for t in node.titles)
+            if node.fresh_after is not None:
+                yield node.fresh_after, where, inner
+        elif isinstance(node, _Consecutive):
+            yield node.title, where, inner
+        elif isinstance(node, _InWindow) and node.window.since is not None:
+            yield node.window.since, where, inner
 
 
 def _check_names(condition: Condition, context: Context) -> None:
