@@ -538,12 +538,14 @@ def _split(group: list[int], value: Value) -> list[list[int]]:
     return [list(g) for _, g in groupby(ordered, key=value)]
 
 
-def _code(key: Key, raw: float) -> float:
+def _code(key: Key, raw: float) -> float | Fraction:
+    """Half up (towards +infinity) to whole ticks, as the value is written, with the
+    tolerance of its own size -- as scoring rounds a bonus (the scoring module docstring)."""
+    code: float | Fraction = raw
     if key.resolution is not None:
-        import math
-
-        raw = math.floor(raw / key.resolution + 0.5 + 2**-30)
-    return -raw if key.descending else raw
+        v = exact(raw) / exact(key.resolution)
+        code = Fraction(round_ticks(v, "half_up", v))
+    return -code if key.descending else code
 
 
 def _h2h(table: ScoreTable, metric: str, members: Sequence[int]) -> dict[int, float]:

@@ -478,6 +478,13 @@ class Scorecard:
                     f"{what} = {value} is not a whole multiple of the resolution {res}; "
                     "give a cap on the points grid (or a finer resolution)"
                 )
+            if value is not None:
+                K.tick_dtype(value / res, what, RuleError, "give a smaller cap")
+        # Points, subtotals and totals past the tick limit are refused here, before any data.
+        _dtypes(self, None, RuleError)
+        if self.model == "product":
+            top = self.total if self.total is not None else sum(c.points for c in self.criteria)
+            K.tick_dtype(top / res + 1, "the total of the scorecard", RuleError)
 
     def _caps(self) -> Iterator[tuple[str, float | None]]:
         yield "Scorecard cap", self.cap
@@ -571,6 +578,7 @@ class _Inputs:
     masks: tuple[BoolArray | None, ...]
     kernels: tuple[K.ScaleKernel | None, ...]
     batch: tuple[int, ...]
+    amounts: tuple[float, ...]  # the largest raw value of a bonus/penalty column, else 0
 
     @classmethod
     def gather(cls, card: Scorecard, table: ScoreTable) -> _Inputs:
@@ -586,6 +594,7 @@ class _Inputs:
         cols: list[FloatArray] = []
         masks: list[BoolArray | None] = []
         kernels: list[K.ScaleKernel | None] = []
+        amounts: list[float] = []
         problems: list[str] = []
         # Scores carry the table's scenarios even where the card reads no batched column.
         batch: tuple[int, ...] = table.batch_shape
@@ -604,9 +613,12 @@ class _Inputs:
                     + " on the "
                     + n.kind
                 )
+            amounts.append(0.0)
             if n.kind != "criterion":
-                neg = x < 0
-                if neg.any():
+                # One min and one max (NaN skipped): the max bounds the item's ticks.
+                amounts[-1] = float(np.fmax.reduce(x, axis=None, initial=0.0))
+                if float(np.fmin.reduce(x, axis=None, initial=0.0)) < 0:
+                    neg = x < 0
                     raise DataError(
                         f"{n.kind} {it.name!r}: column {it.column!r} must count items (>= 0) "
                         f"but is negative for {listing(_units_where(neg, table.units))}; "
@@ -625,7 +637,7 @@ class _Inputs:
             batch = np.broadcast_shapes(batch, x.shape[:-1])
         if problems:
             raise MissingValueError.collect(problems, "the scored columns")
-        return cls(tuple(cols), tuple(masks), tuple(kernels), batch)
+        return cls(tuple(cols), tuple(masks), tuple(kernels), batch, tuple(amounts))
 
 
 def _units_where(mask: BoolArray, units: Sequence[str]) -> list[str]:
@@ -637,41 +649,46 @@ def _fill_value(policy: MissingPolicy) -> float:
     return float(policy) if isinstance(policy, float) else 0.0
 
 
-def _int_dtype(bound: float) -> type[np.signedinteger[Any]]:
-    """The narrowest signed integer dtype holding ``[-bound, bound]`` (int64 if unbounded).
+def _bounds(
+    card: Scorecard, amounts: Sequence[float] | None = None
+) -> dict[str, tuple[float, str]]:
+    """The largest tick count each kind of result can reach, and the item that reaches it.
 
-    Narrow result arrays are what keeps the kept intermediates smaller than the
-    input: int16 item points take an eighth of the float64 column they came from.
+    ``amounts`` are the largest raw value of each leaf's column (the leaves -- criteria,
+    bonus and penalty items -- in the card's node order); without them an uncapped bonus or deduction is unbounded
+    (inf), known only once the data is seen.
     """
-    if bound < 2**15 - 1:
-        return np.int16
-    if bound < 2**31 - 1:
-        return np.int32
-    return np.int64
-
-
-def _bounds(card: Scorecard) -> dict[str, float]:
-    """The largest tick count each kind of result can reach (inf where unbounded)."""
     tpp = card.ticks_per_point
     leafs = [n for n in card._nodes if n.kind != "group"]
-    # Each item rounds on its own, so a sum can exceed the sum of the maxima by one
-    # tick per item it adds up: the bounds count that excess.
-    items = [
-        n.max_points * tpp + 1
-        if n.kind == "criterion"
-        else (n.item.cap * tpp if n.item.cap is not None else math.inf)
-        for n in leafs
-    ]
+
+    def leaf(k: int, nd: _Node) -> float:
+        # Each item rounds on its own, so a sum can exceed the sum of the maxima by one
+        # tick per item it adds up: the bounds count that excess.
+        if nd.kind == "criterion":
+            return float(nd.max_points * tpp + 1)
+        if nd.item.cap is not None:
+            return float(nd.item.cap * tpp)
+        return math.inf if amounts is None else amounts[k] * nd.item.per * tpp + 1
+
+    item_bounds = [leaf(k, nd) for k, nd in enumerate(leafs)]
+    by_id = {id(nd): b for nd, b in zip(leafs, item_bounds, strict=True)}
 
     def reach(k: int) -> float:
         """The most node ``k`` can hold, in ticks: the sum of its criteria, capped."""
         nd = card._nodes[k]
         if nd.kind == "criterion":
-            return float(nd.max_points * tpp + 1)
+            return by_id[id(nd)]
         inner = sum(reach(j) for j, c in enumerate(card._nodes) if c.parent == k)
         return min(inner, nd.item.cap * tpp) if nd.item.cap is not None else inner
 
-    groups = [reach(k) for k, n in enumerate(card._nodes) if n.kind == "group"]
+    def named(pairs: list[tuple[float, str]]) -> tuple[float, str]:
+        return max(pairs, default=(0.0, ""), key=lambda p: p[0])
+
+    def what(nd: _Node) -> str:
+        col = f" (column {nd.item.column!r})" if nd.kind in ("bonus", "penalty") else ""
+        return f"{nd.kind} {nd.item.name!r}{col}"
+
+    groups = [(reach(k), what(n)) for k, n in enumerate(card._nodes) if n.kind == "group"]
     base = sum(
         reach(k)
         for k, n in enumerate(card._nodes)
@@ -679,24 +696,48 @@ def _bounds(card: Scorecard) -> dict[str, float]:
     )
 
     def adj(kind: str, cap: float | None) -> float:
-        total = sum(
-            n.item.cap * tpp if n.item.cap is not None else math.inf
-            for n in leafs
-            if n.kind == kind
-        )
+        total = sum(b for nd, b in zip(leafs, item_bounds, strict=True) if nd.kind == kind)
         return min(total, cap * tpp) if cap is not None else total
 
+    bonus, penalty = adj("bonus", card.bonus_cap), adj("penalty", card.penalty_cap)
+    top = base + bonus
+    if card.cap is not None:
+        top = min(top, card.cap * tpp)
     return {
-        "item": max(items, default=0.0),
-        "group": max(groups, default=0.0),
-        "base": base,
-        "bonus": adj("bonus", card.bonus_cap),
-        "penalty": adj("penalty", card.penalty_cap),
+        "item": named([(b, what(nd)) for nd, b in zip(leafs, item_bounds, strict=True)]),
+        "group": named(groups),
+        "base": (base, "the criteria and groups together (base)"),
+        "bonus": (bonus, "the bonus items together"),
+        "penalty": (penalty, "the deductions together"),
+        "total": (max(top, penalty), "the total"),
     }
 
 
+def _dtypes(
+    card: Scorecard, amounts: Sequence[float] | None, error: type[Exception]
+) -> dict[str, type[np.signedinteger[Any]]]:
+    """The tick dtype of each kind of result; a bound past the limit raises ``error``.
+
+    Every bound goes through :func:`_kernels.tick_dtype`, the one place that chooses
+    the width of ticks and refuses counts that would not be exact. An uncapped bonus
+    seen without data (``amounts`` None) is checked later, on the data.
+    """
+    out: dict[str, type[np.signedinteger[Any]]] = {}
+    for kind, (bound, what) in _bounds(card, amounts).items():
+        if math.isinf(bound) and amounts is None:
+            out[kind] = np.int64
+            continue
+        hint = (
+            "give smaller values, a cap, or a coarser resolution"
+            if error is DataError
+            else "give a coarser resolution or smaller points"
+        )
+        out[kind] = K.tick_dtype(bound, f"{what} of the scorecard", error, hint)
+    return out
+
+
 def _ticks_dtype(card: Scorecard) -> type[np.signedinteger[Any]]:
-    return _int_dtype(_bounds(card)["item"])
+    return _dtypes(card, None, RuleError)["item"]
 
 
 def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
@@ -708,16 +749,16 @@ def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
     leafs = [nd for nd in nodes if nd.kind != "group"]
     groups = [nd for nd in nodes if nd.kind == "group"]
     n_items = len(leafs)
-    bound = _bounds(card)
+    dtype = _dtypes(card, inp.amounts, DataError)
     shape = (*batch, n)
-    items = np.empty((n_items, *shape), dtype=_int_dtype(bound["item"]))
-    group_ticks = np.empty((len(groups), *shape), dtype=_int_dtype(bound["group"]))
-    base = np.empty(shape, dtype=_int_dtype(bound["base"]))
+    items = np.empty((n_items, *shape), dtype=dtype["item"])
+    group_ticks = np.empty((len(groups), *shape), dtype=dtype["group"])
+    base = np.empty(shape, dtype=dtype["base"])
     has_bonus = any(nd.kind == "bonus" for nd in leafs)
     has_penalty = any(nd.kind == "penalty" for nd in leafs)
     no_adjustment = np.broadcast_to(np.zeros((), dtype=np.int16), shape)
-    bonus = np.empty(shape, dtype=_int_dtype(bound["bonus"])) if has_bonus else no_adjustment
-    penalty = np.empty(shape, dtype=_int_dtype(bound["penalty"])) if has_penalty else no_adjustment
+    bonus = np.empty(shape, dtype=dtype["bonus"]) if has_bonus else no_adjustment
+    penalty = np.empty(shape, dtype=dtype["penalty"]) if has_penalty else no_adjustment
     total = np.empty(shape, dtype=np.int64)
     bonus_cap = None if card.bonus_cap is None else round(card.bonus_cap * tpp)
     penalty_cap = None if card.penalty_cap is None else round(card.penalty_cap * tpp)
@@ -774,7 +815,7 @@ def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
                     np.copyto(buf, 0.0, where=mask[..., sl])
                 # The tolerance follows each unit's own amount (an amount has no bound
                 # known in advance, and a unit's points must not depend on the others').
-                K.round_ticks(buf, mode, out=buf, eps=K.TICK_EPS + np.abs(buf) * K.TICK_REL)
+                K.round_own(buf, mode, out=buf)
                 if it.cap is not None:
                     np.minimum(buf, round(it.cap * tpp), out=buf)
                 items[i, ..., sl] = buf

@@ -68,6 +68,27 @@ def _classify_objects(values: Sequence[object]) -> str:
     return seen.pop() if seen else "empty"
 
 
+_INT64_MAX = int(np.iinfo(np.int64).max)
+#: Whole numbers up to this convert to float64 exactly.
+_FLOAT_EXACT = 2**53
+
+
+def _biggest(whole: Sequence[int]) -> str:
+    text = str(max(whole, key=abs))
+    return text if len(text) <= 30 else f"{text[:6]}...{text[-3:]} ({len(text)} digits)"
+
+
+def _rounded_ints(seq: object, arr: AnyArray) -> bool:
+    """Whether numpy made a float array of a list holding whole numbers past 2**53."""
+    if arr.dtype.kind != "f" or not arr.size:
+        return False
+    with np.errstate(invalid="ignore"):
+        if not float(np.nanmax(np.abs(arr), initial=0.0)) >= _FLOAT_EXACT:
+            return False
+    items = np.array(seq, dtype=object).ravel().tolist()
+    return any(isinstance(v, int | np.integer) and abs(int(v)) > _FLOAT_EXACT for v in items)
+
+
 def _int_copy(a: Any) -> IntArray:
     return _readonly(np.array(a, dtype=np.int64))
 
@@ -345,6 +366,12 @@ class ScoreTable:
                 return None
             if arr.dtype.kind in "OUS" and arr.ndim == 1:
                 return ScoreTable._convert_objects(name, list(seq), ids, problems)
+            if _rounded_ints(seq, arr):
+                problems.add(
+                    f"column {name!r} holds whole numbers past 2**53 ({_FLOAT_EXACT}) next to "
+                    "decimals, so it became a float column where they are rounded: rescale it"
+                )
+                return None
         if arr.ndim == 0 or arr.shape[-1] != n:
             got = "a single value" if arr.ndim == 0 else f"{arr.shape[-1]} values"
             problems.add(
@@ -356,8 +383,12 @@ class ScoreTable:
         if kind == "b":
             return _readonly(_own(arr, np.bool_, copy)), "bool"
         if kind in "iu":
-            if kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
-                problems.add(f"column {name!r} holds integers too large for int64")
+            if kind == "u" and arr.size and int(arr.max()) > _INT64_MAX:
+                problems.add(
+                    f"column {name!r} holds whole numbers up to {int(arr.max())}, past the "
+                    f"int64 limit of 2**63 - 1 ({_INT64_MAX}); a score table cannot hold them "
+                    "exactly: rescale the column (e.g. to thousands)"
+                )
                 return None
             return _readonly(_own(arr, np.int64, copy)), "int"
         if kind == "f":
@@ -398,19 +429,42 @@ class ScoreTable:
             return None
         what = _classify_objects(values)
         if what in ("number", "empty"):
+            whole = [
+                int(v) for v in values if isinstance(v, numbers.Integral) and not _is_missing(v)
+            ]
+            all_int = what == "number" and len(whole) == len(values)
+            big = max((abs(v) for v in whole), default=0)
+            if all_int and big > _INT64_MAX:
+                problems.add(
+                    f"column {name!r} holds the whole number {_biggest(whole)}, past the int64 "
+                    f"limit of 2**63 - 1 ({_INT64_MAX}); a score table cannot hold it exactly: "
+                    "rescale the column (e.g. to thousands)"
+                )
+                return None
+            if all_int:
+                return _readonly(np.array(whole, dtype=np.int64)), "int"
+            if big > _FLOAT_EXACT:
+                # Mixed with decimals or missing values the column becomes float, where
+                # whole numbers past 2**53 are silently rounded to a neighbour.
+                problems.add(
+                    f"column {name!r} holds the whole number {_biggest(whole)}, past 2**53 "
+                    f"({_FLOAT_EXACT}), the largest a float column holds exactly (the column "
+                    "has decimals or missing values, so it is a float column): rescale it"
+                )
+                return None
             try:
                 out = np.array([math.nan if _is_missing(v) else v for v in values], dtype=float)
             except OverflowError:
-                problems.add(f"column {name!r} holds a number too large for a float")
+                problems.add(
+                    f"column {name!r} holds a number past the float limit "
+                    f"({np.finfo(np.float64).max:.4g}); rescale the column"
+                )
                 return None
             if np.isinf(out).any():
                 problems.add(
                     f"column {name!r} holds infinity at {_positions(np.argwhere(np.isinf(out)), ids)}; "
                     "give a finite number, or NaN for a missing value"
                 )
-            all_int = what == "number" and all(isinstance(v, numbers.Integral) for v in values)
-            if all_int:
-                return _readonly(out.astype(np.int64)), "int"
             return _readonly(out), "float"
         if what == "bool":
             missing = [i for i, v in enumerate(values) if _is_missing(v)]
@@ -525,6 +579,13 @@ class ScoreTable:
             if h == a:
                 raise DataError(f"match {k} has {h!r} playing itself; fix the teams")
             rows.append((h, a, int(hg), int(ag)))
+        # Totals are summed as floats (exact up to 2**53) and kept as int64: past that
+        # they would be rounded, or wrap.
+        if sum(r[2] + r[3] for r in rows) > _FLOAT_EXACT:
+            raise DataError(
+                f"the matches hold more than 2**53 ({_FLOAT_EXACT}) goals in all; the goal "
+                "totals would not be exact: check the scores"
+            )
         order: dict[str, None] = {}
         if units is not None:
             order.update(dict.fromkeys(nfc(str(u)) for u in units))
@@ -603,10 +664,16 @@ class ScoreTable:
             if pd.api.types.is_bool_dtype(s.dtype) and not s.isna().any():
                 cols[str(c)] = s.to_numpy(dtype=bool)
             elif pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-                if s.isna().any() or pd.api.types.is_float_dtype(s.dtype):
+                if pd.api.types.is_float_dtype(s.dtype):
                     cols[str(c)] = s.to_numpy(dtype=float, na_value=np.nan)
+                elif isinstance(s.dtype, np.dtype) and not s.isna().any():
+                    # The column's own integer dtype: a uint64 past int64 is refused by
+                    # the table, never wrapped by a cast here.
+                    cols[str(c)] = s.to_numpy()
                 else:
-                    cols[str(c)] = s.to_numpy(dtype=np.int64)
+                    # Nullable integers as Python ints (None where missing): converted
+                    # exactly, or refused past what a float column holds.
+                    cols[str(c)] = [None if v is pd.NA else int(v) for v in s.tolist()]
             else:
                 cols[str(c)] = [None if v is pd.NA else v for v in s.tolist()]
         if unit is None and "unit" not in cols:
@@ -702,6 +769,17 @@ class ScoreTable:
             )
         if arr.dtype == np.float64:
             return arr
+        if arr.dtype.kind == "i" and arr.size:
+            # Whole numbers past 2**53 have no exact float: refuse rather than round them.
+            lo, hi = int(arr.min()), int(arr.max())
+            if max(-lo, hi) > _FLOAT_EXACT:
+                who = f" (needed by {needed_by})" if needed_by else ""
+                raise DataError(
+                    f"column {key!r}{who} holds the whole number {lo if -lo > hi else hi}, "
+                    f"past 2**53 ({_FLOAT_EXACT}), the largest that converts to a float "
+                    "exactly; rescale the column, or rank on it without a resolution "
+                    "(integer keys are compared exactly)"
+                )
         return _readonly(arr.astype(np.float64))
 
     def index(self, unit: str) -> int:
