@@ -60,9 +60,17 @@ EPS = Fraction(TICK_EPS)
 #: ... plus this much of the size of the numbers rounded (2**-44).
 REL = Fraction(TICK_REL)
 
-#: Under model="product" a fraction within this of 0 or 1 counts as exactly 0 or 1
-#: (the scoring module docstring).
-SNAP = Fraction(1, 2**40)
+#: Under model="product" a fraction within this of 1 counts as exactly 1, and within
+#: this of 0 as exactly 0 for the scales that compute it as a difference from a
+#: constant; for the others only 0 is 0 (the scoring module docstring).
+SNAP = Fraction(1, 2**48)
+
+
+def snap_zero(scale: Scale, lower: bool) -> Fraction:
+    """How close to 0 a fraction of ``scale`` counts as 0 under model="product"."""
+    noisy = isinstance(scale, ZScore | PiecewiseLinear) or (isinstance(scale, Vector) and lower)
+    return SNAP if noisy else Fraction(0)
+
 
 Number = Fraction
 Scenario = tuple[int, ...]
@@ -514,7 +522,8 @@ def _product(
         prod = Fraction(1)
         for c in crits:
             f = fractions[c.name][u]
-            f = Fraction(0) if f < SNAP else Fraction(1) if f > 1 - SNAP else f
+            f = Fraction(0) if f <= snap_zero(c.scale, c.lower_is_better) else f
+            f = Fraction(1) if f > 1 - SNAP else f
             factor = power(f, points[c.name] / w_sum)
             ticks[c.name].append(round_ticks(factor * m, mode, m))
             prod *= factor

@@ -153,8 +153,20 @@ def round_ticks(
     return out
 
 
+#: The float noise of a fraction computed as a difference from a constant near 1
+#: (``1 - x / norm``, ``0.5 + z / 6``): 16 units in the last place of 1.
+NOISE = 2.0**-48
+
+
 class ScaleKernel(Protocol):
-    """A compiled scale: writes ``m * fraction(x)`` for a slice of units into ``out``."""
+    """A compiled scale: writes ``m * fraction(x)`` for a slice of units into ``out``.
+
+    ``noise`` is how far from 0 a fraction that is 0 in exact arithmetic can land:
+    :data:`NOISE` for a kernel that subtracts from a constant, 0 for one whose small
+    fractions are as precise as the values they come from (``(x - min) / spread``).
+    """
+
+    noise: float
 
     def apply(self, x: FloatArray, m: float, out: FloatArray, sl: slice) -> None: ...
 
@@ -168,7 +180,7 @@ class Shift:
     not 1e-16 of the points.
     """
 
-    __slots__ = ("offset", "origin", "scale")
+    __slots__ = ("noise", "offset", "origin", "scale")
 
     def __init__(
         self,
@@ -177,6 +189,7 @@ class Shift:
         offset: float | FloatArray | None = None,
     ) -> None:
         self.origin, self.scale, self.offset = origin, scale, offset
+        self.noise = 0.0 if offset is None else NOISE
 
     def apply(self, x: FloatArray, m: float, out: FloatArray, sl: slice) -> None:
         np.subtract(x, self.origin, out=out)
@@ -191,6 +204,7 @@ class Steps:
     """``fraction = values[searchsorted(thresholds, x, side)]`` (thresholds ascending)."""
 
     __slots__ = ("reverse", "side", "thresholds", "values")
+    noise = 0.0  # the fractions are the given values, exactly
 
     def __init__(
         self, thresholds: FloatArray, values: FloatArray, side: str, reverse: bool
@@ -208,6 +222,7 @@ class Interp:
     """``fraction = interp(x, xp, fp)`` (clamped at both ends)."""
 
     __slots__ = ("fp", "xp")
+    noise = NOISE  # interpolation adds to the fraction of the point on the left
 
     def __init__(self, xp: FloatArray, fp: FloatArray) -> None:
         self.xp, self.fp = xp, fp
@@ -219,10 +234,10 @@ class Interp:
 class Dense:
     """Fractions computed up front for the whole population (rank-based scales)."""
 
-    __slots__ = ("fractions",)
+    __slots__ = ("fractions", "noise")
 
-    def __init__(self, fractions: FloatArray) -> None:
-        self.fractions = fractions
+    def __init__(self, fractions: FloatArray, noise: float = 0.0) -> None:
+        self.fractions, self.noise = fractions, noise
 
     def apply(self, x: FloatArray, m: float, out: FloatArray, sl: slice) -> None:
         np.multiply(self.fractions[..., sl], m, out=out)

@@ -23,9 +23,15 @@ The order of computation (``model="sum"``, the default):
 
 With ``model="product"`` (the MCDA weighted product model) the total is
 ``total_points * prod(fraction_j ** w_j)`` with the weights ``w_j`` the
-criteria's points divided by their sum, rounded once to ticks; a fraction
-within 2**-40 of 0 or 1 counts as exactly 0 or 1 (a power would magnify the
-float noise of a value that is 0 in exact arithmetic).
+criteria's points divided by their sum, rounded once to ticks. A power
+magnifies the float noise of a fraction that is 0 in exact arithmetic
+(``(1e-16) ** 0.25`` is 1e-4), so a fraction within that noise of 0 counts as
+exactly 0: within 2**-48 (16 units in the last place of 1) for the scales that
+compute it as a difference from a constant (lower-is-better ``Vector``,
+``ZScore``, ``PiecewiseLinear``), and only an exact
+0 for the others, whose small fractions are as precise as the values (a
+``MinMax`` fraction of 1e-20 is kept). A fraction within 2**-48 of 1 counts as
+exactly 1.
 """
 
 from __future__ import annotations
@@ -63,7 +69,6 @@ __all__ = [
 MissingPolicy: TypeAlias = Literal["error", "zero"] | float
 
 _RESERVED = frozenset({"total", "bonus", "penalty", "base"})
-_SNAP = 2.0**-40
 _ROUNDING = ("half_up", "half_even", "down", "up")
 
 
@@ -874,10 +879,11 @@ def _score_product(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
         kern.apply(inp.columns[i], 1.0, f, slice(None))
         if inp.masks[i] is not None:
             np.copyto(f, _fill_value(nd.item.missing), where=inp.masks[i])
-        # A power magnifies float noise at the ends (1e-17 ** 0.25 is 6e-5): a fraction
-        # within 2**-40 of 0 or 1 is taken as exactly 0 or 1 before it is raised.
-        f[f < _SNAP] = 0.0
-        f[f > 1.0 - _SNAP] = 1.0
+        # A power magnifies float noise at 0 (1e-17 ** 0.25 is 6e-5): a fraction within
+        # the kernel's own noise of 0 is taken as exactly 0 (only 0 itself for a kernel
+        # whose small fractions are precise), and one within NOISE of 1 as exactly 1.
+        f[f <= kern.noise] = 0.0
+        f[f > 1.0 - K.NOISE] = 1.0
         factor = f ** weights[i]
         prod *= factor
         items[i] = K.round_ticks(factor * m, card.rounding, eps=K.tick_eps(m))
