@@ -82,8 +82,14 @@ class Key:
     descending
         Higher values rank first.
     resolution
-        Values are first rounded (half up) to whole multiples of this, so that
-        equality stays exact and transitive for float data.
+        Values are first rounded to whole multiples of this, so that equality
+        stays exact and transitive for float data. The rounding is the
+        scorecard's (one quantiser for both): half up, meaning towards
+        +infinity for negative values too (-0.25 at 0.1 is -0.2, 0.25 is 0.3),
+        as the value is written -- a value within ``2**-30 + 2**-44 * |ticks|``
+        ticks of a halfway point counts as on it, so 5498637.55 and 5498637.6
+        are both 5498637.6 at 0.1. A value more than 2**40 ticks from 0 is
+        refused (:class:`DataError` naming the key).
     of
         ``"scores"`` or ``"table"``: where the name is looked up, when it could
         mean both.
@@ -128,6 +134,13 @@ def desc(
     desc('total')
     >>> desc("clearance_rate", resolution=0.001, of="table")
     desc('clearance_rate', resolution=0.001, of='table')
+
+    With a resolution, values round half up (towards +infinity) as written:
+
+    >>> from emulation_rules import ScoreTable
+    >>> t = ScoreTable({"x": [5498637.55, 5498637.6, -0.25, -0.2]}, units=list("ABCD"))
+    >>> Ranking(desc("x", resolution=0.1)).rank(t).ties
+    (('A', 'B'), ('C', 'D'))
     """
     return Key(name, True, resolution=resolution, of=of)
 

@@ -367,7 +367,11 @@ class Scorecard:
         Points are whole multiples of this (e.g. 0.01, 0.25 or 1).
     rounding
         How an item's points are rounded to the resolution: ``"half_up"``
-        (default), ``"half_even"``, ``"down"`` or ``"up"``.
+        (default), ``"half_even"``, ``"down"`` or ``"up"``. Half up means
+        towards +infinity, for negative amounts too (-2.5 ticks are -2); a
+        value within the tolerance of the module docstring of a halfway point
+        counts as on it. Every tick count (points, caps, subtotals, the total,
+        a bonus from its data) must stay within 2**40: more is refused.
     total
         When given, the top-level criteria and groups are weights, rescaled so
         that they are worth ``total`` together (the MCDA weighted-sum model:

@@ -68,7 +68,7 @@ def _classify_objects(values: Sequence[object]) -> str:
     return seen.pop() if seen else "empty"
 
 
-_INT64_MAX = int(np.iinfo(np.int64).max)
+_INT64_MIN, _INT64_MAX = int(np.iinfo(np.int64).min), int(np.iinfo(np.int64).max)
 #: Whole numbers up to this convert to float64 exactly.
 _FLOAT_EXACT = 2**53
 
@@ -367,9 +367,12 @@ class ScoreTable:
             if arr.dtype.kind in "OUS" and arr.ndim == 1:
                 return ScoreTable._convert_objects(name, list(seq), ids, problems)
             if _rounded_ints(seq, arr):
+                # numpy reads [2**63, 1] as floats: judge the Python numbers themselves.
+                if arr.ndim == 1:
+                    return ScoreTable._convert_objects(name, list(seq), ids, problems)
                 problems.add(
-                    f"column {name!r} holds whole numbers past 2**53 ({_FLOAT_EXACT}) next to "
-                    "decimals, so it became a float column where they are rounded: rescale it"
+                    f"column {name!r} holds whole numbers past 2**53 ({_FLOAT_EXACT}) that "
+                    "numpy reads as floats, rounding them: give an int64 array, or rescale"
                 )
                 return None
         if arr.ndim == 0 or arr.shape[-1] != n:
@@ -434,7 +437,7 @@ class ScoreTable:
             ]
             all_int = what == "number" and len(whole) == len(values)
             big = max((abs(v) for v in whole), default=0)
-            if all_int and big > _INT64_MAX:
+            if all_int and not _INT64_MIN <= min(whole) <= max(whole) <= _INT64_MAX:
                 problems.add(
                     f"column {name!r} holds the whole number {_biggest(whole)}, past the int64 "
                     f"limit of 2**63 - 1 ({_INT64_MAX}); a score table cannot hold it exactly: "
@@ -858,8 +861,12 @@ def none_mask(arr: AnyArray) -> BoolArray:
 def _any_missing(arr: AnyArray, kind: ColumnKind) -> bool:
     if kind == "category":
         return bool(none_mask(arr).any())
-    # A sum is one fast pass and is NaN exactly when some value is NaN (no infinities here).
-    return kind == "float" and bool(np.isnan(arr.sum()))
+    # A sum is one fast pass and is NaN when some value is NaN (no infinities here). Near
+    # the float limits it can overflow to inf - inf = NaN too: only then look at each value.
+    if kind != "float":
+        return False
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isnan(arr.sum())) and bool(np.isnan(arr).any())
 
 
 def _positions(where: AnyArray, ids: Sequence[str]) -> str:
