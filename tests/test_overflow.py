@@ -309,6 +309,19 @@ class TestRankingKeys:
         st_ = ScoreTable({"x": [0.0], "b": [5498637.55]}, units=["A"])
         assert card.score(st_).ticks("b").tolist() == [54986376]
 
+    def test_score_explanations_show_points_from_ticks(self) -> None:
+        t = ScoreTable({"x": [1.0], "y": [1.0], "b": [5498637.55]}, units=["A"])
+        group = Group(
+            "g", [Criterion("x", 0.1, scale=Linear(0, 1)), Criterion("y", 0.2, scale=Linear(0, 1))]
+        )
+        card = Scorecard([group, Bonus("b", 1)], resolution=0.1)
+        e = card.score(t).explain("A")
+        text = str(e)
+        assert "group g: 0.3 -> 0.3" in text  # not 0.30000000000000004
+        assert "= 5498637.6\n" in text
+        assert text.endswith("total = 0.3 + 5498637.6 = 5498637.9")
+        assert e.to_dict()["total"] == 5498637.9
+
     def test_half_up_on_negatives_goes_towards_plus_infinity(self) -> None:
         # -0.25 at 0.1 is -2.5 ticks: half up gives -2 (-0.2), not -3.
         assert quantise(np.array([-0.25, -0.35, 0.25]), 0.1, "x", DataError).tolist() == [

@@ -1087,8 +1087,16 @@ class Scores:
         def node_dict(nd: _Node) -> dict[str, Any]:
             it = nd.item
             if nd.kind == "group":
-                kids = [node_dict(c) for c in card._nodes if c.parent == card._nodes.index(nd)]
-                raw = sum(k["points"] for k in kids)
+                me = card._nodes.index(nd)
+                kids = [node_dict(c) for c in card._nodes if c.parent == me]
+                # Summed in ticks: 0.1 + 0.2 points show as 0.3, not 0.30000000000000004.
+                raw = pts(
+                    sum(
+                        int(at(self._groups[c.row] if c.kind == "group" else self._items[c.row]))
+                        for c in card._nodes
+                        if c.parent == me
+                    )
+                )
                 return {
                     "kind": "group",
                     "name": it.name,
@@ -1169,6 +1177,11 @@ def _num(x: float | None) -> str:
     return f"{x:.10g}"
 
 
+def _pts(x: float) -> str:
+    """Points made from whole ticks, every digit: the float is the decimal's nearest."""
+    return str(int(x)) if float(x).is_integer() and abs(x) < 2**53 else repr(float(x))
+
+
 class ScoreExplanation(Explanation):
     """Where a unit's points came from: ``str()`` for words, :meth:`to_dict` for data."""
 
@@ -1177,7 +1190,7 @@ class ScoreExplanation(Explanation):
     def __str__(self) -> str:
         d = self._data
         sc = f" (scenario {d['scenario']})" if d["scenario"] else ""
-        lines = [f"{d['unit']}{sc}: total {_num(d['total'])} points"]
+        lines = [f"{d['unit']}{sc}: total {_pts(d['total'])} points"]
 
         def item(node: dict[str, Any], indent: str) -> None:
             label = f" ({node['label']})" if node.get("label") else ""
@@ -1186,8 +1199,8 @@ class ScoreExplanation(Explanation):
                 if node["cap"] is not None and node["sum"] > node["cap"]:
                     cap = f", capped at {_num(node['cap'])}"
                 lines.append(
-                    f"{indent}group {node['name']}{label}: {_num(node['sum'])}{cap} "
-                    f"-> {_num(node['points'])}"
+                    f"{indent}group {node['name']}{label}: {_pts(node['sum'])}{cap} "
+                    f"-> {_pts(node['points'])}"
                 )
                 for kid in node["items"]:
                     item(kid, indent + "  ")
@@ -1200,7 +1213,7 @@ class ScoreExplanation(Explanation):
                 lb = ", lower is better" if node["lower_is_better"] else ""
                 lines.append(
                     f"{indent}{node['name']}{label}: {raw}, {node['scale']}{lb} -> fraction "
-                    f"{node['fraction']:.4g} -> {_num(node['points'])} of {_num(node['max_points'])}"
+                    f"{node['fraction']:.4g} -> {_pts(node['points'])} of {_num(node['max_points'])}"
                 )
 
         for node in d["items"]:
@@ -1208,7 +1221,7 @@ class ScoreExplanation(Explanation):
         if d["model"] == "product":
             lines.append("  total = max points x product of fraction ** weight")
             return "\n".join(lines)
-        lines.append(f"  base {_num(d['base'])}")
+        lines.append(f"  base {_pts(d['base'])}")
         adj = [n for n in d["items"] if n["kind"] in ("bonus", "penalty")]
         for node in adj:
             raw = (
@@ -1217,19 +1230,19 @@ class ScoreExplanation(Explanation):
                 else f"{_num(node['raw'])} x {_num(node['per'])}"
             )
             cap = f" (cap {_num(node['cap'])})" if node["cap"] is not None else ""
-            lines.append(f"  {node['kind']} {node['name']}: {raw} = {_num(node['points'])}{cap}")
-        expr = _num(d["base"])
+            lines.append(f"  {node['kind']} {node['name']}: {raw} = {_pts(node['points'])}{cap}")
+        expr = _pts(d["base"])
         if any(n["kind"] == "bonus" for n in adj):
             cap = f" (bonus cap {_num(d['bonus_cap'])})" if d["bonus_cap"] is not None else ""
-            expr += f" + {_num(d['bonus'])}{cap}"
+            expr += f" + {_pts(d['bonus'])}{cap}"
         if any(n["kind"] == "penalty" for n in adj):
             cap = f" (penalty cap {_num(d['penalty_cap'])})" if d["penalty_cap"] is not None else ""
-            expr += f" - {_num(d['penalty'])}{cap}"
+            expr += f" - {_pts(d['penalty'])}{cap}"
         clamp = ""
         if d["cap"] is not None or d["floor"] is not None:
             clamp = f", clamped to [{_num(d['floor'])}, {_num(d['cap'])}]"
-        lines.append(f"  total = {expr}{clamp} = {_num(d['total'])}")
+        lines.append(f"  total = {expr}{clamp} = {_pts(d['total'])}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<ScoreExplanation of {self._data['unit']!r}: total {_num(self._data['total'])}>"
+        return f"<ScoreExplanation of {self._data['unit']!r}: total {_pts(self._data['total'])}>"
