@@ -29,10 +29,12 @@ from emulation_rules import (
     Linear,
     MinMax,
     Penalty,
+    PiecewiseLinear,
     RuleError,
     Scorecard,
     ScoreTable,
     Sum,
+    Target,
     Vector,
     ZScore,
 )
@@ -425,6 +427,41 @@ class TestRelativeScales:
             assert (steps <= 0).all() if lower else (steps >= 0).all(), (r, g)
             same = r[1:] == r[:-1]
             assert (g[1:][same] == g[:-1][same]).all()
+
+
+class TestAbsoluteScales:
+    @pytest.mark.parametrize(
+        "make",
+        [
+            lambda: Linear(-1e308, 1e308),  # the span overflows: every fraction was 0
+            lambda: Linear(0, 5e-324),  # 1 / span overflows: NaN at the low bound
+            lambda: Target(0.75, zero_at=math.inf).check_direction(True, "c"),
+            lambda: PiecewiseLinear([(-1e308, 0.0), (1e308, 1.0)]),
+        ],
+        ids=["linear-wide", "linear-tiny", "target-inf", "piecewise-wide"],
+    )
+    def test_spans_past_float_arithmetic_are_refused(self, make: Any) -> None:
+        with pytest.raises(RuleError, match="span"):
+            make()
+
+    @given(
+        bounds=st.tuples(finite, finite).filter(lambda b: b[0] < b[1]),
+        values=st.lists(finite, min_size=1, max_size=6),
+        lower=st.booleans(),
+    )
+    def test_linear_is_refused_or_finite_and_monotone(
+        self, bounds: tuple[float, float], values: list[float], lower: bool
+    ) -> None:
+        scale, err = _outcome(lambda: Linear(*bounds), RuleError)
+        if err is not None:
+            assert "span" in err
+            return
+        x = np.sort(np.array(values))
+        f = scale.fraction(x, lower_is_better=lower)
+        assert np.isfinite(f).all()
+        assert ((f >= 0) & (f <= 1)).all()
+        steps = np.diff(f)
+        assert (steps <= 0).all() if lower else (steps >= 0).all()
 
 
 # == 6. the product model's snap ========================================================

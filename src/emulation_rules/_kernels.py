@@ -89,11 +89,15 @@ def quantise(x: FloatArray, resolution: float, what: str, error: type[Exception]
     t = ticks_per(resolution)
     with np.errstate(over="ignore", invalid="ignore"):
         v = x * t if float(t).is_integer() else x / resolution
-    lo = float(np.min(v, initial=0.0))
-    hi = float(np.max(v, initial=0.0))
-    # NaN never reaches here (callers refuse missing keys); inf does, when x / res overflows.
-    tick_dtype(max(-lo, hi), what, error, "give a coarser resolution")
-    round_own(v, "half_up", out=v)
+        # The tolerance of each value, from |v|, whose max is the bound to check: one
+        # pass more than a plain floor(v + 0.5) (NaN never reaches here: callers refuse
+        # missing keys; inf does, when x / res overflows).
+        eps = np.abs(v)
+        tick_dtype(float(np.max(eps, initial=0.0)), what, error, "give a coarser resolution")
+        eps *= TICK_REL
+        eps += 0.5 + TICK_EPS
+        v += eps
+    np.floor(v, out=v)
     return v.astype(np.int64)
 
 
@@ -192,10 +196,13 @@ class Shift:
         self.noise = 0.0 if offset is None else NOISE
 
     def apply(self, x: FloatArray, m: float, out: FloatArray, sl: slice) -> None:
-        np.subtract(x, self.origin, out=out)
-        np.multiply(out, np.multiply(self.scale, m), out=out)
-        if self.offset is not None:
-            np.add(out, np.multiply(self.offset, m), out=out)
+        # A value far outside the scale's range may overflow to +-inf on the way: the
+        # clip below saturates it to exactly what it earns (0 or everything).
+        with np.errstate(over="ignore"):
+            np.subtract(x, self.origin, out=out)
+            np.multiply(out, np.multiply(self.scale, m), out=out)
+            if self.offset is not None:
+                np.add(out, np.multiply(self.offset, m), out=out)
         # One clip is measurably faster than minimum + maximum with scalar bounds.
         np.clip(out, 0.0, m, out=out)
 

@@ -55,6 +55,19 @@ def _float(x: object) -> float:
     return float(x)
 
 
+def _span(where: str, low: float, high: float) -> None:
+    """Refuse a span whose size or inverse overflows a float: the scale would be flat or NaN."""
+    with np.errstate(over="ignore", divide="ignore"):
+        span = np.float64(high) - np.float64(low)
+        inv = 2.0 * K.MAX_TICKS / span
+    if not (np.isfinite(span) and np.isfinite(inv)):
+        raise RuleError(
+            f"{where}: the span from {low!r} to {high!r} is {float(span)!r}, too "
+            f"{'large' if not np.isfinite(span) else 'small'} for float arithmetic (its size, "
+            "and 2**41 ticks over it, must stay below 1.8e308); rescale the metric"
+        )
+
+
 def _fraction(where: str, value: float) -> None:
     if not 0.0 <= value <= 1.0:
         raise RuleError(f"{where} must be a fraction in [0, 1] (got {value!r})")
@@ -130,6 +143,7 @@ class Linear(Scale):
                 f"Linear needs low < high (got low={self.low}, high={self.high}); for a metric "
                 "where lower is better keep low < high and set lower_is_better=True on the criterion"
             )
+        _span("Linear", self.low, self.high)
 
     def compile(
         self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None
@@ -208,6 +222,8 @@ class Target(Scale):
                 f"{where}: zero_at must be below the target when higher is better "
                 f"(got zero_at={z}, target={self.target})"
             )
+        zero = 0.0 if z is None else z
+        _span(f"{where}: Target", *sorted((zero, self.target)))
 
     def compile(
         self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None
@@ -327,6 +343,8 @@ class PiecewiseLinear(Scale):
             _fraction(f"PiecewiseLinear: fraction of point {i}", f)
         if any(b <= a for a, b in itertools.pairwise(xs)):
             raise RuleError(f"PiecewiseLinear: values must strictly increase (got {tuple(xs)})")
+        for a, b in itertools.pairwise(xs):
+            _span("PiecewiseLinear", a, b)
 
     def check_direction(self, lower_is_better: bool, where: str) -> None:
         fs = [f for _, f in self.points]
