@@ -353,6 +353,24 @@ class TestRankingKeys:
         assert _ranked_groups(s) == R.rank_groups(t, steps, _exact_values(t))
 
     @given(
+        rows=st.lists(st.tuples(near_limits, near_limits, near_limits), min_size=2, max_size=5),
+        directions=st.tuples(st.booleans(), st.booleans()),
+    )
+    def test_int_keys_with_batch_axes(
+        self, rows: list[tuple[int, int, int]], directions: tuple[bool, bool]
+    ) -> None:
+        # Scenario 0 and 1 of the first key, the second key shared by both.
+        units = [f"u{i}" for i in range(len(rows))]
+        x = np.array([[r[0] for r in rows], [r[1] for r in rows]], dtype=np.int64)
+        y = [r[2] for r in rows]
+        steps = [Key("x", directions[0]), Key("y", directions[1])]
+        s = Ranking(*steps).rank(ScoreTable({"x": x, "y": y}, units=units))
+        for i in range(2):
+            one = ScoreTable({"x": x[i], "y": y}, units=units)
+            want = R.rank_groups(one, steps, _exact_values(one))
+            assert _ranked_groups(s.scenario(i)) == want
+
+    @given(
         values=st.lists(finite, min_size=2, max_size=5),
         res=st.sampled_from([1e-300, 1e-9, 0.001, 0.1, 0.25, 1.0, 1e10]),
         descending=st.booleans(),

@@ -97,6 +97,7 @@ def quantise(x: FloatArray, resolution: float, what: str, error: type[Exception]
         eps *= TICK_REL
         eps += 0.5 + TICK_EPS
         v += eps
+    del eps  # before the int64 result is made: the peak stays at two arrays
     np.floor(v, out=v)
     return v.astype(np.int64)
 

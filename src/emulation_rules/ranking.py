@@ -467,15 +467,20 @@ class _Resolved:
     def shown(self) -> AnyArray:
         if self.scale is None:
             return self.base
-        t = K.ticks_per(self.scale)
-        return self.base / t if t.is_integer() else self.base * self.scale
+        t = K.ticks_per(abs(self.scale))
+        return (
+            self.base / math.copysign(t, self.scale) if t.is_integer() else self.base * self.scale
+        )
 
 
 def _scaled(ticks: IntArray, key: Key) -> _Resolved:
-    """Quantised values: codes (negated if descending), shown as multiples of the resolution."""
+    """Quantised codes (negated in place if descending: |ticks| <= MAX_TICKS, so negating
+    cannot wrap), shown as multiples of the resolution (of its negative if descending):
+    one array for both."""
     res = float(key.resolution)  # type: ignore[arg-type]
-    # |ticks| <= MAX_TICKS (the quantiser refused more), so negating cannot wrap.
-    return _Resolved(-ticks if key.descending else ticks, ticks, res)
+    if key.descending:
+        np.negative(ticks, out=ticks)
+    return _Resolved(ticks, ticks, -res if key.descending else res)
 
 
 def _quantize(x: FloatArray, key: Key, what: str = "") -> IntArray:
