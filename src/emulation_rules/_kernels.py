@@ -198,12 +198,12 @@ class Shift:
 
     def apply(self, x: FloatArray, m: float, out: FloatArray, sl: slice) -> None:
         # A value far outside the scale's range may overflow to +-inf on the way: the
-        # clip below saturates it to exactly what it earns (0 or everything).
-        with np.errstate(over="ignore"):
-            np.subtract(x, self.origin, out=out)
-            np.multiply(out, np.multiply(self.scale, m), out=out)
-            if self.offset is not None:
-                np.add(out, np.multiply(self.offset, m), out=out)
+        # clip below saturates it to exactly what it earns (0 or everything). Callers run
+        # kernels under np.errstate(over="ignore"), once, not once per chunk.
+        np.subtract(x, self.origin, out=out)
+        np.multiply(out, np.multiply(self.scale, m), out=out)
+        if self.offset is not None:
+            np.add(out, np.multiply(self.offset, m), out=out)
         # One clip is measurably faster than minimum + maximum with scalar bounds.
         np.clip(out, 0.0, m, out=out)
 

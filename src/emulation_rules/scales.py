@@ -110,7 +110,8 @@ class Scale:
         missing = np.isnan(x)
         kernel = self.compile(x, lower_is_better, missing if missing.any() else None)
         out = np.empty(x.shape)
-        kernel.apply(x, 1.0, out, slice(None))
+        with np.errstate(over="ignore"):  # far outside the range: +-inf, then clipped
+            kernel.apply(x, 1.0, out, slice(None))
         out[missing] = np.nan
         return out
 

@@ -566,9 +566,11 @@ class Scorecard:
                 "build one with ScoreTable(...) or ScoreTable.from_records(...)"
             )
         inputs = _Inputs.gather(self, table)
-        if self.model == "product":
-            return _score_product(self, table, inputs)
-        return _score_sum(self, table, inputs)
+        # A raw value far outside a scale's range overflows to +-inf, then clips exactly.
+        with np.errstate(over="ignore"):
+            if self.model == "product":
+                return _score_product(self, table, inputs)
+            return _score_sum(self, table, inputs)
 
 
 def _on_grid(value: float, res: float) -> bool:
@@ -1129,12 +1131,8 @@ class Scores:
                     kern = self._inputs.kernels[k]
                     assert kern is not None
                     where: tuple[Any, ...] = (*_fit(sc, col.shape[:-1]), slice(i, i + 1))
-                    kern.apply(
-                        np.asarray(col[where]),
-                        1.0,
-                        one,
-                        slice(i, i + 1),
-                    )
+                    with np.errstate(over="ignore"):
+                        kern.apply(np.asarray(col[where]), 1.0, one, slice(i, i + 1))
                     fraction = float(one[0])
                 d.update(
                     scale=repr(it.scale),
