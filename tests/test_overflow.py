@@ -141,6 +141,15 @@ class TestIntegerColumns:
         with pytest.raises(DataError, match=r"column 'x'.*2\*\*53"):
             card.score(t)
 
+    def test_match_points_past_2_53_are_refused(self) -> None:
+        # 1e20 per win is "whole", and was cast to int64: wrapped.
+        with pytest.raises(DataError, match=r"points.*2\*\*53"):
+            ScoreTable.from_matches([("A", "B", 1, 0)], win=1e20)
+        with pytest.raises(DataError, match=r"2\*\*53"):
+            ScoreTable.from_matches([("A", "B", 2**60, 0), ("B", "A", 2**60, 0)])
+        t = ScoreTable.from_matches([("A", "B", 1, 0)], win=2**40)
+        assert t["points"].tolist() == [2**40, 0]
+
     def test_pandas_uint64_is_not_wrapped(self) -> None:
         pd = pytest.importorskip("pandas")
         df = pd.DataFrame({"unit": ["A", "B"], "x": np.array([2**63 + 5, 1], dtype=np.uint64)})

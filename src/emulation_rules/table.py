@@ -625,6 +625,15 @@ class ScoreTable:
         for name, v in per_match.items():
             total = np.bincount(e, weights=v, minlength=n) if e.size else np.zeros(n)
             is_int = all(float(x).is_integer() for x in (win, draw, loss))
+            with np.errstate(invalid="ignore"):
+                inexact = not bool(np.abs(total).max(initial=0.0) <= _FLOAT_EXACT)
+            if inexact:
+                # Sums past 2**53 are rounded as floats and would wrap as int64.
+                raise DataError(
+                    f"from_matches: the {name} of a team reach {np.abs(total).max():.4g}, past "
+                    f"2**53 ({_FLOAT_EXACT}), where they are no longer exact (win={win!r}, "
+                    f"draw={draw!r}, loss={loss!r}); give smaller points per match"
+                )
             columns[name] = total.astype(np.int64) if is_int or name != "points" else total
             pairwise[name] = Pairwise(e, o, v)
         return cls(columns, units=ids, pairwise=pairwise)
