@@ -332,6 +332,8 @@ class TestRankingKeys:
         assert "= 5498637.6\n" in text
         assert text.endswith("total = 0.3 + 5498637.6 = 5498637.9")
         assert e.to_dict()["total"] == 5498637.9
+        odd = Scorecard([Criterion("x", 0.9, scale=Linear(0, 1))], resolution=0.3)
+        assert str(odd.score(t).explain("A")).startswith("A: total 0.9 points")
 
     def test_half_up_on_negatives_goes_towards_plus_infinity(self) -> None:
         # -0.25 at 0.1 is -2.5 ticks: half up gives -2 (-0.2), not -3.

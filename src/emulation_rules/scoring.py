@@ -1084,7 +1084,9 @@ class Scores:
             return a[(*_fit(sc, a.shape[:-1]), i)]
 
         def pts(t: int) -> float:
-            return float(self._points(np.array(t)))
+            # The float nearest the decimal ticks * resolution: 3 ticks of 0.3 are 0.9,
+            # not the 0.8999999999999999 of 3 * 0.3.
+            return K.tick_value(int(t), card.resolution)
 
         def node_dict(nd: _Node) -> dict[str, Any]:
             it = nd.item
