@@ -76,8 +76,8 @@ def ticks_per(resolution: float) -> float:
 def quantise(x: FloatArray, resolution: float, what: str, error: type[Exception]) -> IntArray:
     """Whole ticks of ``resolution`` of each value, rounded half up (int64).
 
-    The one quantiser of scoring's bonus and deductions and of ranking keys:
-    each value is rounded with a tolerance of its own size (:func:`tick_eps`),
+    Ranking keys' quantiser, rounding with :func:`round_own` as scoring rounds
+    a bonus or a deduction: each value with a tolerance of its own size,
     so that a decimal rounds as written however large it is (5498637.55 at
     0.1 is 5498637.6). "Half up" means towards +infinity: -2.5 ticks round to
     -2, and 2.5 to 3. Counts past :data:`MAX_TICKS` are refused by
@@ -89,22 +89,29 @@ def quantise(x: FloatArray, resolution: float, what: str, error: type[Exception]
     t = ticks_per(resolution)
     with np.errstate(over="ignore", invalid="ignore"):
         v = x * t if float(t).is_integer() else x / resolution
-        # The tolerance of each value, from |v|, whose max is the bound to check: one
-        # pass more than a plain floor(v + 0.5) (NaN never reaches here: callers refuse
-        # missing keys; inf does, when x / res overflows).
-        eps = np.abs(v)
-        tick_dtype(float(np.max(eps, initial=0.0)), what, error, "give a coarser resolution")
-        eps *= TICK_REL
-        eps += 0.5 + TICK_EPS
-        v += eps
-    del eps  # before the int64 result is made: the peak stays at two arrays
-    np.floor(v, out=v)
+    # NaN never reaches here (callers refuse missing keys); inf does, when x / res overflows.
+    lo, hi = float(np.min(v, initial=0.0)), float(np.max(v, initial=0.0))
+    tick_dtype(max(-lo, hi), what, error, "give a coarser resolution")
+    round_own(v, "half_up", out=v)
     return v.astype(np.int64)
 
 
 def round_own(x: FloatArray, mode: RoundingMode, out: FloatArray | None = None) -> FloatArray:
-    """:func:`round_ticks` with each value's own tolerance (it has no bound known in advance)."""
-    return round_ticks(x, mode, out=out, eps=TICK_EPS + np.abs(x) * TICK_REL)
+    """:func:`round_ticks` with each value's own tolerance (it has no bound known in advance).
+
+    What a bonus, a deduction and a ranking key's resolution round with. One
+    temporary array, so that ranking 10**7 units stays within its memory.
+    """
+    eps = np.abs(x)
+    eps *= TICK_REL
+    eps += TICK_EPS
+    if mode != "half_up":
+        return round_ticks(x, mode, out=out, eps=eps)
+    eps += 0.5
+    out = np.add(x, eps, out=out)
+    del eps
+    np.floor(out, out=out)
+    return out
 
 
 def tick_value(ticks: int, resolution: float) -> float:
