@@ -852,7 +852,8 @@ class _Engine:
                 )
             if key.resolution is not None:
                 q = _quantize(sums, key, f" (head-to-head sums of {key.name!r})")
-                sums = q / K.ticks_per(key.resolution)
+                t = K.ticks_per(key.resolution)
+                sums = q / t if t.is_integer() else q * key.resolution
             out.append(sums)
         return out
 

@@ -665,9 +665,10 @@ def _bounds(
 ) -> dict[str, tuple[float, str]]:
     """The largest tick count each kind of result can reach, and the item that reaches it.
 
-    ``amounts`` are the largest raw value of each leaf's column (the leaves -- criteria,
-    bonus and penalty items -- in the card's node order); without them an uncapped bonus or deduction is unbounded
-    (inf), known only once the data is seen.
+    ``amounts`` are the largest raw value of each leaf's column (the leaves --
+    criteria, bonus and penalty items -- in the card's node order); without them
+    an uncapped bonus or deduction is unbounded (inf), known only once the data
+    is seen.
     """
     tpp = card.ticks_per_point
     leafs = [n for n in card._nodes if n.kind != "group"]
