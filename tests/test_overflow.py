@@ -196,6 +196,11 @@ class TestTicks:
         with pytest.raises(RuleError, match=r"bonus 'b' cap.*2\*\*40"):
             Scorecard([Criterion("x", 10, scale=Linear(0, 1)), Bonus("b", 1, cap=1e15)])
 
+    @pytest.mark.parametrize("floor", [-math.inf, math.nan, -1e300])
+    def test_a_floor_past_the_limit_or_not_finite(self, floor: float) -> None:
+        with pytest.raises(RuleError, match="Scorecard floor"):
+            Scorecard([Criterion("x", 1, scale=Linear(0, 1))], floor=floor)
+
     def test_totals_summed_over_criteria(self) -> None:
         # Each criterion fits; together they would not.
         items = [Criterion(f"x{i}", 2**39 / 100, scale=Linear(0, 1)) for i in range(3)]

@@ -436,6 +436,8 @@ class Scorecard:
         if self.floor is not None:
             if isinstance(self.floor, bool) or not isinstance(self.floor, int | float):
                 raise RuleTypeError(f"Scorecard floor must be a number (got {self.floor!r})")
+            if not math.isfinite(self.floor):
+                raise RuleError(f"Scorecard floor must be finite (got {self.floor!r})")
             object.__setattr__(self, "floor", float(self.floor))
         if not self.items:
             raise RuleError("a Scorecard needs at least one item")
@@ -488,7 +490,7 @@ class Scorecard:
                     "give a cap on the points grid (or a finer resolution)"
                 )
             if value is not None:
-                K.tick_dtype(value / res, what, RuleError, "give a smaller cap")
+                K.tick_dtype(value / res, what, RuleError, f"give a smaller {what.split()[-1]}")
         # Points, subtotals and totals past the tick limit are refused here, before any data.
         _dtypes(self, None, RuleError)
         if self.model == "product":
