@@ -150,6 +150,13 @@ class TestIntegerColumns:
         t = ScoreTable.from_matches([("A", "B", 1, 0)], win=2**40)
         assert t["points"].tolist() == [2**40, 0]
 
+    @pytest.mark.parametrize("value", [2**53 + 1, 10**400], ids=["rounded", "past-float"])
+    def test_pairwise_values_a_float_cannot_hold(self, value: int) -> None:
+        with pytest.raises(DataError, match=r"pairwise metric 'points'"):
+            ScoreTable(
+                {"x": [1, 2]}, units=["A", "B"], pairwise={"points": (["A"], ["B"], [value])}
+            )
+
     def test_pandas_uint64_is_not_wrapped(self) -> None:
         pd = pytest.importorskip("pandas")
         df = pd.DataFrame({"unit": ["A", "B"], "x": np.array([2**63 + 5, 1], dtype=np.uint64)})

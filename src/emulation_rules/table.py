@@ -194,7 +194,17 @@ def _pairwise_spec(
         )
         return None
     earner_ids, opponent_ids = list(earners), list(opponents)
-    vals = np.asarray(values, dtype=np.float64)
+    try:
+        vals = np.asarray(values, dtype=np.float64)
+        inexact = _rounded_ints(values, vals)
+    except OverflowError:
+        inexact = True
+    if inexact:
+        problems.add(
+            f"pairwise metric {name!r} holds a number past the float limit or a whole number "
+            f"past 2**53 ({_FLOAT_EXACT}), which a float would round; rescale the values"
+        )
+        return None
     if not len(earner_ids) == len(opponent_ids) == vals.shape[0] or vals.ndim != 1:
         problems.add(
             f"pairwise metric {name!r}: earners, opponents and values must have the same length "
