@@ -157,6 +157,11 @@ class TestIntegerColumns:
                 {"x": [1, 2]}, units=["A", "B"], pairwise={"points": (["A"], ["B"], [value])}
             )
 
+    def test_dense_pairwise_integers_a_float_cannot_hold(self) -> None:
+        dense = np.array([[0, 2**60], [1, 0]], dtype=np.int64)
+        with pytest.raises(DataError, match=r"pairwise metric 'points'.*2\*\*53"):
+            ScoreTable({"x": [1, 2]}, units=["A", "B"], pairwise={"points": dense})
+
     def test_pandas_uint64_is_not_wrapped(self) -> None:
         pd = pytest.importorskip("pandas")
         df = pd.DataFrame({"unit": ["A", "B"], "x": np.array([2**63 + 5, 1], dtype=np.uint64)})

@@ -168,6 +168,12 @@ def _pairwise_spec(
                 f"be {n} x {n} (row: the earning unit, column: the opponent), NaN for no result"
             )
             return None
+        if spec.dtype.kind in "iu" and spec.size and int(np.abs(spec).max()) > _FLOAT_EXACT:
+            problems.add(
+                f"pairwise metric {name!r} holds whole numbers past 2**53 ({_FLOAT_EXACT}), "
+                "which a float would round; rescale the values"
+            )
+            return None
         dense = np.asarray(spec, dtype=np.float64)
         if np.isinf(dense).any():
             problems.add(f"pairwise metric {name!r} holds infinity; give finite values")
