@@ -51,12 +51,12 @@ def tick_dtype(
     >>> tick_dtype(2**41, "criterion 'x'", ValueError)
     Traceback (most recent call last):
     ...
-    ValueError: criterion 'x' reaches 2.199e+12 ticks of the resolution, past the limit of 2**40 (1.1e+12) ticks that round exactly in double precision; give a coarser resolution or smaller points
+    ValueError: criterion 'x' reaches 2.19902e+12 ticks of the resolution, past the limit of 2**40 = 1099511627776 ticks that round exactly in double precision; give a coarser resolution or smaller points
     """
     if not abs(bound) <= MAX_TICKS:
         raise error(
-            f"{what} reaches {abs(bound):.4g} ticks of the resolution, past the limit of "
-            f"2**40 ({float(MAX_TICKS):.2g}) ticks that round exactly in double precision; "
+            f"{what} reaches {abs(bound):.6g} ticks of the resolution, past the limit of "
+            f"2**40 = {MAX_TICKS} ticks that round exactly in double precision; "
             + (hint or "give a coarser resolution or smaller points")
         )
     if bound < 2**15 - 1:

@@ -717,13 +717,23 @@ def _bounds(
     top = base + bonus
     if card.cap is not None:
         top = min(top, card.cap * tpp)
+
+    def together(kind: str) -> str:
+        return ", ".join(what(nd) for nd in leafs if nd.kind == kind)
+
+    bonus_items = together("bonus")
     return {
         "item": named([(b, what(nd)) for nd, b in zip(leafs, item_bounds, strict=True)]),
         "group": named(groups),
         "base": (base, "the criteria and groups together (base)"),
-        "bonus": (bonus, "the bonus items together"),
-        "penalty": (penalty, "the deductions together"),
-        "total": (max(top, penalty), "the total"),
+        "bonus": (bonus, f"the bonus together ({bonus_items})"),
+        "penalty": (penalty, f"the deductions together ({together('penalty')})"),
+        "total": (
+            max(top, penalty),
+            "the total (base" + (f" + {bonus_items}" if bonus_items else "") + ")"
+            if top >= penalty
+            else f"the total (minus {together('penalty')})",
+        ),
     }
 
 
