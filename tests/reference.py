@@ -60,9 +60,17 @@ EPS = Fraction(TICK_EPS)
 #: ... plus this much of the size of the numbers rounded (2**-44).
 REL = Fraction(TICK_REL)
 
-#: Under model="product" a fraction within this of 0 or 1 counts as exactly 0 or 1
-#: (the scoring module docstring).
-SNAP = Fraction(1, 2**40)
+#: Under model="product" a fraction within this of 1 counts as exactly 1, and within
+#: this of 0 as exactly 0 for the scales that compute it as a difference from a
+#: constant; for the others only 0 is 0 (the scoring module docstring).
+SNAP = Fraction(1, 2**48)
+
+
+def snap_zero(scale: Scale, lower: bool) -> Fraction:
+    """How close to 0 a fraction of ``scale`` counts as 0 under model="product"."""
+    noisy = isinstance(scale, ZScore | PiecewiseLinear) or (isinstance(scale, Vector) and lower)
+    return SNAP if noisy else Fraction(0)
+
 
 Number = Fraction
 Scenario = tuple[int, ...]
@@ -514,7 +522,8 @@ def _product(
         prod = Fraction(1)
         for c in crits:
             f = fractions[c.name][u]
-            f = Fraction(0) if f < SNAP else Fraction(1) if f > 1 - SNAP else f
+            f = Fraction(0) if f <= snap_zero(c.scale, c.lower_is_better) else f
+            f = Fraction(1) if f > 1 - SNAP else f
             factor = power(f, points[c.name] / w_sum)
             ticks[c.name].append(round_ticks(factor * m, mode, m))
             prod *= factor
@@ -538,12 +547,14 @@ def _split(group: list[int], value: Value) -> list[list[int]]:
     return [list(g) for _, g in groupby(ordered, key=value)]
 
 
-def _code(key: Key, raw: float) -> float:
+def _code(key: Key, raw: float) -> float | Fraction:
+    """Half up (towards +infinity) to whole ticks, as the value is written, with the
+    tolerance of its own size -- as scoring rounds a bonus (the scoring module docstring)."""
+    code: float | Fraction = raw
     if key.resolution is not None:
-        import math
-
-        raw = math.floor(raw / key.resolution + 0.5 + 2**-30)
-    return -raw if key.descending else raw
+        v = exact(raw) / exact(key.resolution)
+        code = Fraction(round_ticks(v, "half_up", v))
+    return -code if key.descending else code
 
 
 def _h2h(table: ScoreTable, metric: str, members: Sequence[int]) -> dict[int, float]:

@@ -33,6 +33,7 @@ import attrs
 import numpy as np
 
 from . import _exact
+from . import _kernels as K
 from ._names import check_ids, listing, nfc, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
 from .explain import Explanation
@@ -58,7 +59,6 @@ TiePolicy: TypeAlias = Literal["chain", "include", "exclude"]
 
 _STYLES = ("competition", "dense", "ordinal")
 _RESTARTS = ("after_block", "on_separation", "never")
-_EPS = 2.0**-30
 
 
 # -- the rule objects ------------------------------------------------------------
@@ -82,8 +82,14 @@ class Key:
     descending
         Higher values rank first.
     resolution
-        Values are first rounded (half up) to whole multiples of this, so that
-        equality stays exact and transitive for float data.
+        Values are first rounded to whole multiples of this, so that equality
+        stays exact and transitive for float data. The rounding is the
+        scorecard's (one quantiser for both): half up, meaning towards
+        +infinity for negative values too (-0.25 at 0.1 is -0.2, 0.25 is 0.3),
+        as the value is written -- a value within ``2**-30 + 2**-44 * |ticks|``
+        ticks of a halfway point counts as on it, so 5498637.55 and 5498637.6
+        are both 5498637.6 at 0.1. A value more than 2**40 ticks from 0 is
+        refused (:class:`DataError` naming the key).
     of
         ``"scores"`` or ``"table"``: where the name is looked up, when it could
         mean both.
@@ -128,6 +134,13 @@ def desc(
     desc('total')
     >>> desc("clearance_rate", resolution=0.001, of="table")
     desc('clearance_rate', resolution=0.001, of='table')
+
+    With a resolution, values round half up (towards +infinity) as written:
+
+    >>> from emulation_rules import ScoreTable
+    >>> t = ScoreTable({"x": [5498637.55, 5498637.6, -0.25, -0.2]}, units=list("ABCD"))
+    >>> Ranking(desc("x", resolution=0.1)).rank(t).ties
+    (('A', 'B'), ('C', 'D'))
     """
     return Key(name, True, resolution=resolution, of=of)
 
@@ -457,17 +470,28 @@ class _Resolved:
 
     @property
     def shown(self) -> AnyArray:
-        return self.base if self.scale is None else self.base * self.scale
+        if self.scale is None:
+            return self.base
+        t = K.ticks_per(abs(self.scale))
+        return (
+            self.base / math.copysign(t, self.scale) if t.is_integer() else self.base * self.scale
+        )
 
 
-def _scaled(codes: IntArray, key: Key) -> _Resolved:
-    """Quantised codes, shown as multiples of the resolution (codes are negated if descending)."""
+def _scaled(ticks: IntArray, key: Key) -> _Resolved:
+    """Quantised codes (negated in place if descending: |ticks| <= MAX_TICKS, so negating
+    cannot wrap), shown as multiples of the resolution (of its negative if descending):
+    one array for both."""
     res = float(key.resolution)  # type: ignore[arg-type]
-    return _Resolved(codes, codes, -res if key.descending else res)
+    if key.descending:
+        np.negative(ticks, out=ticks)
+    return _Resolved(ticks, ticks, -res if key.descending else res)
 
 
-def _quantize(x: FloatArray, res: float) -> IntArray:
-    return np.floor(x / res + (0.5 + _EPS)).astype(np.int64)
+def _quantize(x: FloatArray, key: Key, what: str = "") -> IntArray:
+    """The one quantiser scoring uses too (:func:`_kernels.quantise`): half up, exact ticks."""
+    res = float(key.resolution)  # type: ignore[arg-type]
+    return K.quantise(x, res, f"{key!r}{what}", DataError)
 
 
 def _resolve_plain(
@@ -501,8 +525,8 @@ def _resolve_plain(
         ticks = sub(scores.ticks(key.name)).astype(np.int64)
         shown: AnyArray = sub(scores[key.name]) if subset is not None else scores[key.name]
         if key.resolution is not None:
-            ticks = _quantize(shown, key.resolution)
-            return _scaled(-ticks if key.descending else ticks, key)
+            return _scaled(_quantize(shown, key, f" (score field {key.name!r})"), key)
+        # Score ticks are at most MAX_TICKS (Scorecard refuses more): negating cannot wrap.
         return _Resolved(-ticks if key.descending else ticks, shown)
     if not in_table:
         choices = list(table.columns) + (list(scores.fields) if scores is not None else [])
@@ -525,15 +549,16 @@ def _resolve_plain(
                 "policy and rank on the score)"
             )
         if key.resolution is not None:
-            q = _quantize(col, key.resolution)
-            return _scaled(np.negative(q, out=q) if key.descending else q, key)
+            return _scaled(_quantize(col, key, f" (column {key.name!r})"), key)
         return _Resolved(-col if key.descending else col.copy(), col)
     if key.resolution is not None:
-        v = _quantize(col.astype(np.float64), key.resolution)
-        return _scaled(np.negative(v, out=v) if key.descending else v, key)
-    # Codes are never written to, so an int64 column is used as it is.
+        # As floats, refused by the table past 2**53 where they would not be exact.
+        x = sub(table.numeric(key.name, needed_by=repr(key)))
+        return _scaled(_quantize(x, key, f" (column {key.name!r})"), key)
+    # Codes are never written to, so an int64 column is used as it is. Descending codes
+    # are ~v = -v - 1: as order-reversing as -v, and no wrap at -2**63 (where -v is v).
     v = np.asarray(col, dtype=np.int64)
-    return _Resolved(-v if key.descending else v, v)
+    return _Resolved(np.invert(v) if key.descending else v, v)
 
 
 def _with_of(key: Key, of: str) -> str:
@@ -824,8 +849,16 @@ class _Engine:
             if keep.any():
                 loc = sorter[np.searchsorted(su, e[keep])]
                 np.add.at(sums, loc, v[keep])
+            if not np.isfinite(sums).all():
+                raise DataError(
+                    f"head-to-head {key!r}: the sums of pairwise metric {key.name!r} among tied "
+                    f"units overflow a float (past {np.finfo(np.float64).max:.4g}); rescale the "
+                    "metric"
+                )
             if key.resolution is not None:
-                sums = _quantize(sums, key.resolution) * float(key.resolution)
+                q = _quantize(sums, key, f" (head-to-head sums of {key.name!r})")
+                t = K.ticks_per(key.resolution)
+                sums = q / t if t.is_integer() else q * key.resolution
             out.append(sums)
         return out
 
@@ -1070,7 +1103,8 @@ class Standing:
             base, scale = self._key_values[d]
             if scale is None:
                 return base[here], base[above]
-            return base[here] * scale, base[above] * scale
+            # Shown from the integer ticks: 5498637.6, not 5498637.600000001.
+            return K.tick_value(base[here], scale), K.tick_value(base[above], scale)
         if d == self._lot_step:
             lots = self.lots
             return (

@@ -55,6 +55,19 @@ def _float(x: object) -> float:
     return float(x)
 
 
+def _span(where: str, low: float, high: float) -> None:
+    """Refuse a span whose size or inverse overflows a float: the scale would be flat or NaN."""
+    with np.errstate(over="ignore", divide="ignore"):
+        span = np.float64(high) - np.float64(low)
+        inv = 2.0 * K.MAX_TICKS / span
+    if not (np.isfinite(span) and np.isfinite(inv)):
+        raise RuleError(
+            f"{where}: the span from {low!r} to {high!r} is {float(span)!r}, too "
+            f"{'large' if not np.isfinite(span) else 'small'} for float arithmetic (its size, "
+            "and 2**41 ticks over it, must stay below 1.8e308); rescale the metric"
+        )
+
+
 def _fraction(where: str, value: float) -> None:
     if not 0.0 <= value <= 1.0:
         raise RuleError(f"{where} must be a fraction in [0, 1] (got {value!r})")
@@ -97,7 +110,8 @@ class Scale:
         missing = np.isnan(x)
         kernel = self.compile(x, lower_is_better, missing if missing.any() else None)
         out = np.empty(x.shape)
-        kernel.apply(x, 1.0, out, slice(None))
+        with np.errstate(over="ignore"):  # far outside the range: +-inf, then clipped
+            kernel.apply(x, 1.0, out, slice(None))
         out[missing] = np.nan
         return out
 
@@ -130,8 +144,11 @@ class Linear(Scale):
                 f"Linear needs low < high (got low={self.low}, high={self.high}); for a metric "
                 "where lower is better keep low < high and set lower_is_better=True on the criterion"
             )
+        _span("Linear", self.low, self.high)
 
-    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Shift:
+    def compile(
+        self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None
+    ) -> K.ScaleKernel:
         span = self.high - self.low
         if lower_is_better:
             return K.Shift(self.high, -1.0 / span)
@@ -206,6 +223,8 @@ class Target(Scale):
                 f"{where}: zero_at must be below the target when higher is better "
                 f"(got zero_at={z}, target={self.target})"
             )
+        zero = 0.0 if z is None else z
+        _span(f"{where}: Target", *sorted((zero, self.target)))
 
     def compile(
         self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None
@@ -325,6 +344,8 @@ class PiecewiseLinear(Scale):
             _fraction(f"PiecewiseLinear: fraction of point {i}", f)
         if any(b <= a for a, b in itertools.pairwise(xs)):
             raise RuleError(f"PiecewiseLinear: values must strictly increase (got {tuple(xs)})")
+        for a, b in itertools.pairwise(xs):
+            _span("PiecewiseLinear", a, b)
 
     def check_direction(self, lower_is_better: bool, where: str) -> None:
         fs = [f for _, f in self.points]
@@ -413,15 +434,31 @@ class MinMax(Scale):
             safe = np.where(flat, 1.0, span)
             inv = 1.0 / safe
         origin = np.where(flat, 0.0, hi if lower_is_better else lo)
-        if not np.isfinite(inv).all():
-            # A spread so small that 1 / spread overflows: divide instead.
-            with np.errstate(invalid="ignore"):
-                frac = (x - origin) / (-safe if lower_is_better else safe)
-            return K.Dense(np.where(flat, 1.0, np.clip(frac, 0.0, 1.0)))
-        scale = np.where(flat, 0.0, -inv if lower_is_better else inv)
-        # No spread: scale 0 and offset 1 give every unit the full fraction.
-        offset = np.where(flat, 1.0, 0.0) if flat.any() else None
-        return K.Shift(origin, scale, offset)
+        if _usable(inv) and bool(np.all(np.isfinite(span) | flat)):
+            scale = np.where(flat, 0.0, -inv if lower_is_better else inv)
+            # No spread: scale 0 and offset 1 give every unit the full fraction.
+            offset = np.where(flat, 1.0, 0.0) if flat.any() else None
+            return K.Shift(origin, scale, offset)
+        # A spread past the float limit (1e308 - -1e308 overflows: halve every value
+        # first, exactly) or so small that its inverse would (divide instead).
+        with np.errstate(invalid="ignore", over="ignore"):
+            h = np.where(np.isfinite(span), 1.0, 0.5)
+            den = np.where(flat, 1.0, hi * h - lo * h)
+            frac = (x * h - origin * h) / (-den if lower_is_better else den)
+        return K.Dense(np.where(flat, 1.0, np.clip(frac, 0.0, 1.0)))
+
+
+def _usable(inv: FloatArray) -> bool:
+    """Whether a kernel may multiply by ``inv`` and then by up to MAX_TICKS points."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(inv * (2.0 * K.MAX_TICKS)).all())
+
+
+def _pow2_above(m: FloatArray) -> FloatArray:
+    """A power of two within a factor 2 of ``m`` (> 0): dividing by it is exact and
+    brings values of at most ``m`` into [0, 2)."""
+    _, e = np.frexp(np.where(np.isfinite(m) & (m > 0), m, 1.0))
+    return np.asarray(np.ldexp(1.0, e - 1))
 
 
 @attrs.frozen(repr=False)
@@ -439,14 +476,28 @@ class Vector(Scale):
 
     relative: ClassVar[bool] = True
 
-    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Shift:
+    def compile(
+        self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None
+    ) -> K.ScaleKernel:
         _nonnegative("Vector", x, missing)
-        norm = np.sqrt(_pop_sum(x * x))
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", under="ignore"):
+            sq = _pop_sum(x * x)
+        # Squares overflow past 1.3e154 and lose their precision below 1e-146: there the
+        # norm is taken of the values divided by a power of two near the largest.
+        if np.all(np.isfinite(sq) & ((sq > 2.0**-968) | (sq == 0) & (_pop_max(x) <= 0))):
+            norm = np.sqrt(sq)
             inv = np.where(norm > 0, 1.0 / np.where(norm > 0, norm, 1.0), 0.0)
+            if lower_is_better:
+                return K.Shift(0.0, -inv, np.ones_like(inv))
+            return K.Shift(0.0, inv)
+        with np.errstate(under="ignore"):
+            xs = x / _pow2_above(_pop_max(x))
+            norm = np.sqrt(_pop_sum(xs * xs))
+            frac = np.where(norm > 0, xs / np.where(norm > 0, norm, 1.0), 0.0)
+        frac = np.clip(frac, 0.0, 1.0)
         if lower_is_better:
-            return K.Shift(0.0, -inv, np.ones_like(inv))
-        return K.Shift(0.0, inv)
+            return K.Dense(1.0 - frac, K.NOISE)
+        return K.Dense(frac)
 
 
 @attrs.frozen(repr=False)
@@ -472,14 +523,23 @@ class Sum(Scale):
     ) -> K.ScaleKernel:
         if lower_is_better:
             _nonnegative("Sum (lower is better)", x, missing, strict=True)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                recip = 1.0 / x
+            # min / x rather than 1 / x: in (0, 1], so no reciprocal of 5e-324 overflows.
+            with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+                recip = _pop_min(x) / x
                 return K.Dense(np.clip(recip / _pop_sum(recip), 0.0, 1.0))
         _nonnegative("Sum", x, missing)
-        total = _pop_sum(x)
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", divide="ignore"):
+            total = _pop_sum(x)
             inv = np.where(total > 0, 1.0 / np.where(total > 0, total, 1.0), 0.0)
-        return K.Shift(0.0, inv)
+        if np.all(np.isfinite(total)) and _usable(inv):
+            return K.Shift(0.0, inv)
+        # A total past the float limit, or so small that its inverse overflows: the
+        # values divided by a power of two near the largest first.
+        with np.errstate(under="ignore", invalid="ignore"):
+            xs = x / _pow2_above(_pop_max(x))
+            ts = _pop_sum(xs)
+            frac = np.where(ts > 0, xs / np.where(ts > 0, ts, 1.0), 0.0)
+        return K.Dense(np.clip(frac, 0.0, 1.0))
 
 
 @attrs.frozen(repr=False)
@@ -504,18 +564,31 @@ class ZScore(Scale):
         if not (math.isfinite(self.spread) and self.spread > 0):
             raise RuleError(f"ZScore: spread must be a positive number (got {self.spread})")
 
-    def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Shift:
+    def compile(
+        self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None
+    ) -> K.ScaleKernel:
         count = np.maximum(_pop_count(x, missing), 1.0)
-        mean = _pop_sum(x) / count
-        std = np.sqrt(_pop_sum((x - mean) ** 2) / count)
+        lo, hi = _pop_min(x), _pop_max(x)
+        # The statistics of u = (x - min) / (max - min), in [0, 1]: no sum or square
+        # overflows near the float limits, and a spread of 5e-324 is as good as one of
+        # 1 (x - min is exact there). The spread itself overflows past 1.8e308: halve
+        # every value first, exactly.
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            span = hi - lo
+            ok = span > 0
+            h = np.where(np.isfinite(span), 1.0, 0.5)
+            u = (x * h - lo * h) / np.where(ok, hi * h - lo * h, 1.0)
+            mean = _pop_sum(u) / count
+            d = u - mean
+            std = np.sqrt(_pop_sum(d * d) / count)
+        # Equal values have no spread, however the float mean rounds.
+        ok &= std > 0
         sign = -1.0 if lower_is_better else 1.0
-        # Equal values have no spread, however the float mean rounds (mean of
-        # three 0.1 is 0.10000000000000002, which would leave a tiny std).
-        ok = (std > 0) & (_pop_max(x) > _pop_min(x))
-        with np.errstate(over="ignore", divide="ignore"):
-            a = np.where(ok, sign / (2 * self.spread * np.where(ok, std, 1.0)), 0.0)
-        a = np.where(np.isfinite(a), a, 0.0)
-        return K.Shift(np.where(ok, mean, 0.0), a, np.full_like(a, 0.5))
+        a = np.where(ok, sign / (2 * self.spread * np.where(ok, std, 1.0)), 0.0)
+        d *= a
+        d += 0.5
+        np.clip(d, 0.0, 1.0, out=d)
+        return K.Dense(d, K.NOISE)
 
 
 def _fractions(value: Sequence[float]) -> tuple[float, ...]:

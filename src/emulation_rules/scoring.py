@@ -23,9 +23,15 @@ The order of computation (``model="sum"``, the default):
 
 With ``model="product"`` (the MCDA weighted product model) the total is
 ``total_points * prod(fraction_j ** w_j)`` with the weights ``w_j`` the
-criteria's points divided by their sum, rounded once to ticks; a fraction
-within 2**-40 of 0 or 1 counts as exactly 0 or 1 (a power would magnify the
-float noise of a value that is 0 in exact arithmetic).
+criteria's points divided by their sum, rounded once to ticks. A power
+magnifies the float noise of a fraction that is 0 in exact arithmetic
+(``(1e-16) ** 0.25`` is 1e-4), so a fraction within that noise of 0 counts as
+exactly 0: within 2**-48 (16 units in the last place of 1) for the scales that
+compute it as a difference from a constant (lower-is-better ``Vector``,
+``ZScore``, ``PiecewiseLinear``), and only an exact
+0 for the others, whose small fractions are as precise as the values (a
+``MinMax`` fraction of 1e-20 is kept). A fraction within 2**-48 of 1 counts as
+exactly 1.
 """
 
 from __future__ import annotations
@@ -63,7 +69,6 @@ __all__ = [
 MissingPolicy: TypeAlias = Literal["error", "zero"] | float
 
 _RESERVED = frozenset({"total", "bonus", "penalty", "base"})
-_SNAP = 2.0**-40
 _ROUNDING = ("half_up", "half_even", "down", "up")
 
 
@@ -362,7 +367,11 @@ class Scorecard:
         Points are whole multiples of this (e.g. 0.01, 0.25 or 1).
     rounding
         How an item's points are rounded to the resolution: ``"half_up"``
-        (default), ``"half_even"``, ``"down"`` or ``"up"``.
+        (default), ``"half_even"``, ``"down"`` or ``"up"``. Half up means
+        towards +infinity, for negative amounts too (-2.5 ticks are -2); a
+        value within the tolerance of the module docstring of a halfway point
+        counts as on it. Every tick count (points, caps, subtotals, the total,
+        a bonus from its data) must stay within 2**40: more is refused.
     total
         When given, the top-level criteria and groups are weights, rescaled so
         that they are worth ``total`` together (the MCDA weighted-sum model:
@@ -427,6 +436,8 @@ class Scorecard:
         if self.floor is not None:
             if isinstance(self.floor, bool) or not isinstance(self.floor, int | float):
                 raise RuleTypeError(f"Scorecard floor must be a number (got {self.floor!r})")
+            if not math.isfinite(self.floor):
+                raise RuleError(f"Scorecard floor must be finite (got {self.floor!r})")
             object.__setattr__(self, "floor", float(self.floor))
         if not self.items:
             raise RuleError("a Scorecard needs at least one item")
@@ -478,6 +489,13 @@ class Scorecard:
                     f"{what} = {value} is not a whole multiple of the resolution {res}; "
                     "give a cap on the points grid (or a finer resolution)"
                 )
+            if value is not None:
+                K.tick_dtype(value / res, what, RuleError, f"give a smaller {what.split()[-1]}")
+        # Points, subtotals and totals past the tick limit are refused here, before any data.
+        _dtypes(self, None, RuleError)
+        if self.model == "product":
+            top = self.total if self.total is not None else sum(c.points for c in self.criteria)
+            K.tick_dtype(top / res + 1, "the total of the scorecard", RuleError)
 
     def _caps(self) -> Iterator[tuple[str, float | None]]:
         yield "Scorecard cap", self.cap
@@ -550,9 +568,11 @@ class Scorecard:
                 "build one with ScoreTable(...) or ScoreTable.from_records(...)"
             )
         inputs = _Inputs.gather(self, table)
-        if self.model == "product":
-            return _score_product(self, table, inputs)
-        return _score_sum(self, table, inputs)
+        # A raw value far outside a scale's range overflows to +-inf, then clips exactly.
+        with np.errstate(over="ignore"):
+            if self.model == "product":
+                return _score_product(self, table, inputs)
+            return _score_sum(self, table, inputs)
 
 
 def _on_grid(value: float, res: float) -> bool:
@@ -571,6 +591,7 @@ class _Inputs:
     masks: tuple[BoolArray | None, ...]
     kernels: tuple[K.ScaleKernel | None, ...]
     batch: tuple[int, ...]
+    amounts: tuple[float, ...]  # the largest raw value of a bonus/penalty column, else 0
 
     @classmethod
     def gather(cls, card: Scorecard, table: ScoreTable) -> _Inputs:
@@ -586,6 +607,7 @@ class _Inputs:
         cols: list[FloatArray] = []
         masks: list[BoolArray | None] = []
         kernels: list[K.ScaleKernel | None] = []
+        amounts: list[float] = []
         problems: list[str] = []
         # Scores carry the table's scenarios even where the card reads no batched column.
         batch: tuple[int, ...] = table.batch_shape
@@ -604,9 +626,12 @@ class _Inputs:
                     + " on the "
                     + n.kind
                 )
+            amounts.append(0.0)
             if n.kind != "criterion":
-                neg = x < 0
-                if neg.any():
+                # One min and one max (NaN skipped): the max bounds the item's ticks.
+                amounts[-1] = float(np.fmax.reduce(x, axis=None, initial=0.0))
+                if float(np.fmin.reduce(x, axis=None, initial=0.0)) < 0:
+                    neg = x < 0
                     raise DataError(
                         f"{n.kind} {it.name!r}: column {it.column!r} must count items (>= 0) "
                         f"but is negative for {listing(_units_where(neg, table.units))}; "
@@ -625,7 +650,7 @@ class _Inputs:
             batch = np.broadcast_shapes(batch, x.shape[:-1])
         if problems:
             raise MissingValueError.collect(problems, "the scored columns")
-        return cls(tuple(cols), tuple(masks), tuple(kernels), batch)
+        return cls(tuple(cols), tuple(masks), tuple(kernels), batch, tuple(amounts))
 
 
 def _units_where(mask: BoolArray, units: Sequence[str]) -> list[str]:
@@ -637,41 +662,47 @@ def _fill_value(policy: MissingPolicy) -> float:
     return float(policy) if isinstance(policy, float) else 0.0
 
 
-def _int_dtype(bound: float) -> type[np.signedinteger[Any]]:
-    """The narrowest signed integer dtype holding ``[-bound, bound]`` (int64 if unbounded).
+def _bounds(
+    card: Scorecard, amounts: Sequence[float] | None = None
+) -> dict[str, tuple[float, str]]:
+    """The largest tick count each kind of result can reach, and the item that reaches it.
 
-    Narrow result arrays are what keeps the kept intermediates smaller than the
-    input: int16 item points take an eighth of the float64 column they came from.
+    ``amounts`` are the largest raw value of each leaf's column (the leaves --
+    criteria, bonus and penalty items -- in the card's node order); without them
+    an uncapped bonus or deduction is unbounded (inf), known only once the data
+    is seen.
     """
-    if bound < 2**15 - 1:
-        return np.int16
-    if bound < 2**31 - 1:
-        return np.int32
-    return np.int64
-
-
-def _bounds(card: Scorecard) -> dict[str, float]:
-    """The largest tick count each kind of result can reach (inf where unbounded)."""
     tpp = card.ticks_per_point
     leafs = [n for n in card._nodes if n.kind != "group"]
-    # Each item rounds on its own, so a sum can exceed the sum of the maxima by one
-    # tick per item it adds up: the bounds count that excess.
-    items = [
-        n.max_points * tpp + 1
-        if n.kind == "criterion"
-        else (n.item.cap * tpp if n.item.cap is not None else math.inf)
-        for n in leafs
-    ]
+
+    def leaf(k: int, nd: _Node) -> float:
+        # Each item rounds on its own, so a sum can exceed the sum of the maxima by one
+        # tick per item it adds up: the bounds count that excess.
+        if nd.kind == "criterion":
+            return float(nd.max_points * tpp + 1)
+        if nd.item.cap is not None:
+            return float(nd.item.cap * tpp)
+        return math.inf if amounts is None else amounts[k] * nd.item.per * tpp + 1
+
+    item_bounds = [leaf(k, nd) for k, nd in enumerate(leafs)]
+    by_id = {id(nd): b for nd, b in zip(leafs, item_bounds, strict=True)}
 
     def reach(k: int) -> float:
         """The most node ``k`` can hold, in ticks: the sum of its criteria, capped."""
         nd = card._nodes[k]
         if nd.kind == "criterion":
-            return float(nd.max_points * tpp + 1)
+            return by_id[id(nd)]
         inner = sum(reach(j) for j, c in enumerate(card._nodes) if c.parent == k)
         return min(inner, nd.item.cap * tpp) if nd.item.cap is not None else inner
 
-    groups = [reach(k) for k, n in enumerate(card._nodes) if n.kind == "group"]
+    def named(pairs: list[tuple[float, str]]) -> tuple[float, str]:
+        return max(pairs, default=(0.0, ""), key=lambda p: p[0])
+
+    def what(nd: _Node) -> str:
+        col = f" (column {nd.item.column!r})" if nd.kind in ("bonus", "penalty") else ""
+        return f"{nd.kind} {nd.item.name!r}{col}"
+
+    groups = [(reach(k), what(n)) for k, n in enumerate(card._nodes) if n.kind == "group"]
     base = sum(
         reach(k)
         for k, n in enumerate(card._nodes)
@@ -679,24 +710,58 @@ def _bounds(card: Scorecard) -> dict[str, float]:
     )
 
     def adj(kind: str, cap: float | None) -> float:
-        total = sum(
-            n.item.cap * tpp if n.item.cap is not None else math.inf
-            for n in leafs
-            if n.kind == kind
-        )
+        total = sum(b for nd, b in zip(leafs, item_bounds, strict=True) if nd.kind == kind)
         return min(total, cap * tpp) if cap is not None else total
 
+    bonus, penalty = adj("bonus", card.bonus_cap), adj("penalty", card.penalty_cap)
+    top = base + bonus
+    if card.cap is not None:
+        top = min(top, card.cap * tpp)
+
+    def together(kind: str) -> str:
+        return ", ".join(what(nd) for nd in leafs if nd.kind == kind)
+
+    bonus_items = together("bonus")
     return {
-        "item": max(items, default=0.0),
-        "group": max(groups, default=0.0),
-        "base": base,
-        "bonus": adj("bonus", card.bonus_cap),
-        "penalty": adj("penalty", card.penalty_cap),
+        "item": named([(b, what(nd)) for nd, b in zip(leafs, item_bounds, strict=True)]),
+        "group": named(groups),
+        "base": (base, "the criteria and groups together (base)"),
+        "bonus": (bonus, f"the bonus together ({bonus_items})"),
+        "penalty": (penalty, f"the deductions together ({together('penalty')})"),
+        "total": (
+            max(top, penalty),
+            "the total (base" + (f" + {bonus_items}" if bonus_items else "") + ")"
+            if top >= penalty
+            else f"the total (minus {together('penalty')})",
+        ),
     }
 
 
+def _dtypes(
+    card: Scorecard, amounts: Sequence[float] | None, error: type[Exception]
+) -> dict[str, type[np.signedinteger[Any]]]:
+    """The tick dtype of each kind of result; a bound past the limit raises ``error``.
+
+    Every bound goes through :func:`_kernels.tick_dtype`, the one place that chooses
+    the width of ticks and refuses counts that would not be exact. An uncapped bonus
+    seen without data (``amounts`` None) is checked later, on the data.
+    """
+    out: dict[str, type[np.signedinteger[Any]]] = {}
+    for kind, (bound, what) in _bounds(card, amounts).items():
+        if math.isinf(bound) and amounts is None:
+            out[kind] = np.int64
+            continue
+        hint = (
+            "give smaller values, a cap, or a coarser resolution"
+            if error is DataError
+            else "give a coarser resolution or smaller points"
+        )
+        out[kind] = K.tick_dtype(bound, f"{what} of the scorecard", error, hint)
+    return out
+
+
 def _ticks_dtype(card: Scorecard) -> type[np.signedinteger[Any]]:
-    return _int_dtype(_bounds(card)["item"])
+    return _dtypes(card, None, RuleError)["item"]
 
 
 def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
@@ -708,16 +773,16 @@ def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
     leafs = [nd for nd in nodes if nd.kind != "group"]
     groups = [nd for nd in nodes if nd.kind == "group"]
     n_items = len(leafs)
-    bound = _bounds(card)
+    dtype = _dtypes(card, inp.amounts, DataError)
     shape = (*batch, n)
-    items = np.empty((n_items, *shape), dtype=_int_dtype(bound["item"]))
-    group_ticks = np.empty((len(groups), *shape), dtype=_int_dtype(bound["group"]))
-    base = np.empty(shape, dtype=_int_dtype(bound["base"]))
+    items = np.empty((n_items, *shape), dtype=dtype["item"])
+    group_ticks = np.empty((len(groups), *shape), dtype=dtype["group"])
+    base = np.empty(shape, dtype=dtype["base"])
     has_bonus = any(nd.kind == "bonus" for nd in leafs)
     has_penalty = any(nd.kind == "penalty" for nd in leafs)
     no_adjustment = np.broadcast_to(np.zeros((), dtype=np.int16), shape)
-    bonus = np.empty(shape, dtype=_int_dtype(bound["bonus"])) if has_bonus else no_adjustment
-    penalty = np.empty(shape, dtype=_int_dtype(bound["penalty"])) if has_penalty else no_adjustment
+    bonus = np.empty(shape, dtype=dtype["bonus"]) if has_bonus else no_adjustment
+    penalty = np.empty(shape, dtype=dtype["penalty"]) if has_penalty else no_adjustment
     total = np.empty(shape, dtype=np.int64)
     bonus_cap = None if card.bonus_cap is None else round(card.bonus_cap * tpp)
     penalty_cap = None if card.penalty_cap is None else round(card.penalty_cap * tpp)
@@ -774,7 +839,7 @@ def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
                     np.copyto(buf, 0.0, where=mask[..., sl])
                 # The tolerance follows each unit's own amount (an amount has no bound
                 # known in advance, and a unit's points must not depend on the others').
-                K.round_ticks(buf, mode, out=buf, eps=K.TICK_EPS + np.abs(buf) * K.TICK_REL)
+                K.round_own(buf, mode, out=buf)
                 if it.cap is not None:
                     np.minimum(buf, round(it.cap * tpp), out=buf)
                 items[i, ..., sl] = buf
@@ -833,10 +898,11 @@ def _score_product(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
         kern.apply(inp.columns[i], 1.0, f, slice(None))
         if inp.masks[i] is not None:
             np.copyto(f, _fill_value(nd.item.missing), where=inp.masks[i])
-        # A power magnifies float noise at the ends (1e-17 ** 0.25 is 6e-5): a fraction
-        # within 2**-40 of 0 or 1 is taken as exactly 0 or 1 before it is raised.
-        f[f < _SNAP] = 0.0
-        f[f > 1.0 - _SNAP] = 1.0
+        # A power magnifies float noise at 0 (1e-17 ** 0.25 is 6e-5): a fraction within
+        # the kernel's own noise of 0 is taken as exactly 0 (only 0 itself for a kernel
+        # whose small fractions are precise), and one within NOISE of 1 as exactly 1.
+        f[f <= kern.noise] = 0.0
+        f[f > 1.0 - K.NOISE] = 1.0
         factor = f ** weights[i]
         prod *= factor
         items[i] = K.round_ticks(factor * m, card.rounding, eps=K.tick_eps(m))
@@ -1031,13 +1097,23 @@ class Scores:
             return a[(*_fit(sc, a.shape[:-1]), i)]
 
         def pts(t: int) -> float:
-            return float(self._points(np.array(t)))
+            # The float nearest the decimal ticks * resolution: 3 ticks of 0.3 are 0.9,
+            # not the 0.8999999999999999 of 3 * 0.3.
+            return K.tick_value(int(t), card.resolution)
 
         def node_dict(nd: _Node) -> dict[str, Any]:
             it = nd.item
             if nd.kind == "group":
-                kids = [node_dict(c) for c in card._nodes if c.parent == card._nodes.index(nd)]
-                raw = sum(k["points"] for k in kids)
+                me = card._nodes.index(nd)
+                kids = [node_dict(c) for c in card._nodes if c.parent == me]
+                # Summed in ticks: 0.1 + 0.2 points show as 0.3, not 0.30000000000000004.
+                raw = pts(
+                    sum(
+                        int(at(self._groups[c.row] if c.kind == "group" else self._items[c.row]))
+                        for c in card._nodes
+                        if c.parent == me
+                    )
+                )
                 return {
                     "kind": "group",
                     "name": it.name,
@@ -1070,12 +1146,8 @@ class Scores:
                     kern = self._inputs.kernels[k]
                     assert kern is not None
                     where: tuple[Any, ...] = (*_fit(sc, col.shape[:-1]), slice(i, i + 1))
-                    kern.apply(
-                        np.asarray(col[where]),
-                        1.0,
-                        one,
-                        slice(i, i + 1),
-                    )
+                    with np.errstate(over="ignore"):
+                        kern.apply(np.asarray(col[where]), 1.0, one, slice(i, i + 1))
                     fraction = float(one[0])
                 d.update(
                     scale=repr(it.scale),
@@ -1118,6 +1190,11 @@ def _num(x: float | None) -> str:
     return f"{x:.10g}"
 
 
+def _pts(x: float) -> str:
+    """Points made from whole ticks, every digit: the float is the decimal's nearest."""
+    return str(int(x)) if float(x).is_integer() and abs(x) < 2**53 else repr(float(x))
+
+
 class ScoreExplanation(Explanation):
     """Where a unit's points came from: ``str()`` for words, :meth:`to_dict` for data."""
 
@@ -1126,7 +1203,7 @@ class ScoreExplanation(Explanation):
     def __str__(self) -> str:
         d = self._data
         sc = f" (scenario {d['scenario']})" if d["scenario"] else ""
-        lines = [f"{d['unit']}{sc}: total {_num(d['total'])} points"]
+        lines = [f"{d['unit']}{sc}: total {_pts(d['total'])} points"]
 
         def item(node: dict[str, Any], indent: str) -> None:
             label = f" ({node['label']})" if node.get("label") else ""
@@ -1135,8 +1212,8 @@ class ScoreExplanation(Explanation):
                 if node["cap"] is not None and node["sum"] > node["cap"]:
                     cap = f", capped at {_num(node['cap'])}"
                 lines.append(
-                    f"{indent}group {node['name']}{label}: {_num(node['sum'])}{cap} "
-                    f"-> {_num(node['points'])}"
+                    f"{indent}group {node['name']}{label}: {_pts(node['sum'])}{cap} "
+                    f"-> {_pts(node['points'])}"
                 )
                 for kid in node["items"]:
                     item(kid, indent + "  ")
@@ -1149,7 +1226,7 @@ class ScoreExplanation(Explanation):
                 lb = ", lower is better" if node["lower_is_better"] else ""
                 lines.append(
                     f"{indent}{node['name']}{label}: {raw}, {node['scale']}{lb} -> fraction "
-                    f"{node['fraction']:.4g} -> {_num(node['points'])} of {_num(node['max_points'])}"
+                    f"{node['fraction']:.4g} -> {_pts(node['points'])} of {_num(node['max_points'])}"
                 )
 
         for node in d["items"]:
@@ -1157,7 +1234,7 @@ class ScoreExplanation(Explanation):
         if d["model"] == "product":
             lines.append("  total = max points x product of fraction ** weight")
             return "\n".join(lines)
-        lines.append(f"  base {_num(d['base'])}")
+        lines.append(f"  base {_pts(d['base'])}")
         adj = [n for n in d["items"] if n["kind"] in ("bonus", "penalty")]
         for node in adj:
             raw = (
@@ -1166,19 +1243,19 @@ class ScoreExplanation(Explanation):
                 else f"{_num(node['raw'])} x {_num(node['per'])}"
             )
             cap = f" (cap {_num(node['cap'])})" if node["cap"] is not None else ""
-            lines.append(f"  {node['kind']} {node['name']}: {raw} = {_num(node['points'])}{cap}")
-        expr = _num(d["base"])
+            lines.append(f"  {node['kind']} {node['name']}: {raw} = {_pts(node['points'])}{cap}")
+        expr = _pts(d["base"])
         if any(n["kind"] == "bonus" for n in adj):
             cap = f" (bonus cap {_num(d['bonus_cap'])})" if d["bonus_cap"] is not None else ""
-            expr += f" + {_num(d['bonus'])}{cap}"
+            expr += f" + {_pts(d['bonus'])}{cap}"
         if any(n["kind"] == "penalty" for n in adj):
             cap = f" (penalty cap {_num(d['penalty_cap'])})" if d["penalty_cap"] is not None else ""
-            expr += f" - {_num(d['penalty'])}{cap}"
+            expr += f" - {_pts(d['penalty'])}{cap}"
         clamp = ""
         if d["cap"] is not None or d["floor"] is not None:
             clamp = f", clamped to [{_num(d['floor'])}, {_num(d['cap'])}]"
-        lines.append(f"  total = {expr}{clamp} = {_num(d['total'])}")
+        lines.append(f"  total = {expr}{clamp} = {_pts(d['total'])}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<ScoreExplanation of {self._data['unit']!r}: total {_num(self._data['total'])}>"
+        return f"<ScoreExplanation of {self._data['unit']!r}: total {_pts(self._data['total'])}>"

@@ -68,6 +68,27 @@ def _classify_objects(values: Sequence[object]) -> str:
     return seen.pop() if seen else "empty"
 
 
+_INT64_MIN, _INT64_MAX = int(np.iinfo(np.int64).min), int(np.iinfo(np.int64).max)
+#: Whole numbers up to this convert to float64 exactly.
+_FLOAT_EXACT = 2**53
+
+
+def _biggest(whole: Sequence[int]) -> str:
+    text = str(max(whole, key=abs))
+    return text if len(text) <= 30 else f"{text[:6]}...{text[-3:]} ({len(text)} digits)"
+
+
+def _rounded_ints(seq: object, arr: AnyArray) -> bool:
+    """Whether numpy made a float array of a list holding whole numbers past 2**53."""
+    if arr.dtype.kind != "f" or not arr.size:
+        return False
+    with np.errstate(invalid="ignore"):
+        if not float(np.nanmax(np.abs(arr), initial=0.0)) >= _FLOAT_EXACT:
+            return False
+    items = np.array(seq, dtype=object).ravel().tolist()
+    return any(isinstance(v, int | np.integer) and abs(int(v)) > _FLOAT_EXACT for v in items)
+
+
 def _int_copy(a: Any) -> IntArray:
     return _readonly(np.array(a, dtype=np.int64))
 
@@ -152,6 +173,12 @@ def _pairwise_spec(
                 f"be {n} x {n} (row: the earning unit, column: the opponent), NaN for no result"
             )
             return None
+        if spec.dtype.kind in "iu" and spec.size and int(np.abs(spec).max()) > _FLOAT_EXACT:
+            problems.add(
+                f"pairwise metric {name!r} holds whole numbers past 2**53 ({_FLOAT_EXACT}), "
+                "which a float would round; rescale the values"
+            )
+            return None
         dense = np.asarray(spec, dtype=np.float64)
         if np.isinf(dense).any():
             problems.add(f"pairwise metric {name!r} holds infinity; give finite values")
@@ -178,7 +205,17 @@ def _pairwise_spec(
         )
         return None
     earner_ids, opponent_ids = list(earners), list(opponents)
-    vals = np.asarray(values, dtype=np.float64)
+    try:
+        vals = np.asarray(values, dtype=np.float64)
+        inexact = _rounded_ints(values, vals)
+    except OverflowError:
+        inexact = True
+    if inexact:
+        problems.add(
+            f"pairwise metric {name!r} holds a number past the float limit or a whole number "
+            f"past 2**53 ({_FLOAT_EXACT}), which a float would round; rescale the values"
+        )
+        return None
     if not len(earner_ids) == len(opponent_ids) == vals.shape[0] or vals.ndim != 1:
         problems.add(
             f"pairwise metric {name!r}: earners, opponents and values must have the same length "
@@ -363,6 +400,15 @@ class ScoreTable:
                 return None
             if arr.dtype.kind in "OUS" and arr.ndim == 1:
                 return ScoreTable._convert_objects(name, list(seq), ids, problems)
+            if _rounded_ints(seq, arr):
+                # numpy reads [2**63, 1] as floats: judge the Python numbers themselves.
+                if arr.ndim == 1:
+                    return ScoreTable._convert_objects(name, list(seq), ids, problems)
+                problems.add(
+                    f"column {name!r} holds whole numbers past 2**53 ({_FLOAT_EXACT}) that "
+                    "numpy reads as floats, rounding them: give an int64 array, or rescale"
+                )
+                return None
         if arr.ndim == 0 or arr.shape[-1] != n:
             got = "a single value" if arr.ndim == 0 else f"{arr.shape[-1]} values"
             problems.add(
@@ -374,8 +420,12 @@ class ScoreTable:
         if kind == "b":
             return _readonly(_own(arr, np.bool_, copy)), "bool"
         if kind in "iu":
-            if kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
-                problems.add(f"column {name!r} holds integers too large for int64")
+            if kind == "u" and arr.size and int(arr.max()) > _INT64_MAX:
+                problems.add(
+                    f"column {name!r} holds whole numbers up to {int(arr.max())}, past the "
+                    f"int64 limit of 2**63 - 1 ({_INT64_MAX}); a score table cannot hold them "
+                    "exactly: rescale the column (e.g. to thousands)"
+                )
                 return None
             return _readonly(_own(arr, np.int64, copy)), "int"
         if kind == "f":
@@ -416,19 +466,42 @@ class ScoreTable:
             return None
         what = _classify_objects(values)
         if what in ("number", "empty"):
+            whole = [
+                int(v) for v in values if isinstance(v, numbers.Integral) and not _is_missing(v)
+            ]
+            all_int = what == "number" and len(whole) == len(values)
+            big = max((abs(v) for v in whole), default=0)
+            if all_int and not _INT64_MIN <= min(whole) <= max(whole) <= _INT64_MAX:
+                problems.add(
+                    f"column {name!r} holds the whole number {_biggest(whole)}, past the int64 "
+                    f"limit of 2**63 - 1 ({_INT64_MAX}); a score table cannot hold it exactly: "
+                    "rescale the column (e.g. to thousands)"
+                )
+                return None
+            if all_int:
+                return _readonly(np.array(whole, dtype=np.int64)), "int"
+            if big > _FLOAT_EXACT:
+                # Mixed with decimals or missing values the column becomes float, where
+                # whole numbers past 2**53 are silently rounded to a neighbour.
+                problems.add(
+                    f"column {name!r} holds the whole number {_biggest(whole)}, past 2**53 "
+                    f"({_FLOAT_EXACT}), the largest a float column holds exactly (the column "
+                    "has decimals or missing values, so it is a float column): rescale it"
+                )
+                return None
             try:
                 out = np.array([math.nan if _is_missing(v) else v for v in values], dtype=float)
             except OverflowError:
-                problems.add(f"column {name!r} holds a number too large for a float")
+                problems.add(
+                    f"column {name!r} holds a number past the float limit "
+                    f"({np.finfo(np.float64).max:.4g}); rescale the column"
+                )
                 return None
             if np.isinf(out).any():
                 problems.add(
                     f"column {name!r} holds infinity at {_positions(np.argwhere(np.isinf(out)), ids)}; "
                     "give a finite number, or NaN for a missing value"
                 )
-            all_int = what == "number" and all(isinstance(v, numbers.Integral) for v in values)
-            if all_int:
-                return _readonly(out.astype(np.int64)), "int"
             return _readonly(out), "float"
         if what == "bool":
             missing = [i for i, v in enumerate(values) if _is_missing(v)]
@@ -547,6 +620,13 @@ class ScoreTable:
             if h == a:
                 raise DataError(f"match {k} has {h!r} playing itself; fix the teams")
             rows.append((h, a, int(hg), int(ag)))
+        # Totals are summed as floats (exact up to 2**53) and kept as int64: past that
+        # they would be rounded, or wrap.
+        if sum(r[2] + r[3] for r in rows) > _FLOAT_EXACT:
+            raise DataError(
+                f"the matches hold more than 2**53 ({_FLOAT_EXACT}) goals in all; the goal "
+                "totals would not be exact: check the scores"
+            )
         order: dict[str, None] = {}
         if units is not None:
             if isinstance(units, str) or not isinstance(units, Iterable):
@@ -588,6 +668,15 @@ class ScoreTable:
         for name, v in per_match.items():
             total = np.bincount(e, weights=v, minlength=n) if e.size else np.zeros(n)
             is_int = all(float(x).is_integer() for x in (win, draw, loss))
+            with np.errstate(invalid="ignore"):
+                inexact = not bool(np.abs(total).max(initial=0.0) <= _FLOAT_EXACT)
+            if inexact:
+                # Sums past 2**53 are rounded as floats and would wrap as int64.
+                raise DataError(
+                    f"from_matches: the {name} of a team reach {np.abs(total).max():.4g}, past "
+                    f"2**53 ({_FLOAT_EXACT}), where they are no longer exact (win={win!r}, "
+                    f"draw={draw!r}, loss={loss!r}); give smaller points per match"
+                )
             columns[name] = total.astype(np.int64) if is_int or name != "points" else total
             pairwise[name] = Pairwise(e, o, v)
         return cls(columns, units=ids, pairwise=pairwise)
@@ -630,10 +719,16 @@ class ScoreTable:
             if pd.api.types.is_bool_dtype(s.dtype) and not s.isna().any():
                 cols[str(c)] = s.to_numpy(dtype=bool)
             elif pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-                if s.isna().any() or pd.api.types.is_float_dtype(s.dtype):
+                if pd.api.types.is_float_dtype(s.dtype):
                     cols[str(c)] = s.to_numpy(dtype=float, na_value=np.nan)
+                elif isinstance(s.dtype, np.dtype) and not s.isna().any():
+                    # The column's own integer dtype: a uint64 past int64 is refused by
+                    # the table, never wrapped by a cast here.
+                    cols[str(c)] = s.to_numpy()
                 else:
-                    cols[str(c)] = s.to_numpy(dtype=np.int64)
+                    # Nullable integers as Python ints (None where missing): converted
+                    # exactly, or refused past what a float column holds.
+                    cols[str(c)] = [None if v is pd.NA else int(v) for v in s.tolist()]
             else:
                 cols[str(c)] = [None if v is pd.NA else v for v in s.tolist()]
         if unit is None and "unit" not in cols:
@@ -729,6 +824,17 @@ class ScoreTable:
             )
         if arr.dtype == np.float64:
             return arr
+        if arr.dtype.kind == "i" and arr.size:
+            # Whole numbers past 2**53 have no exact float: refuse rather than round them.
+            lo, hi = int(arr.min()), int(arr.max())
+            if max(-lo, hi) > _FLOAT_EXACT:
+                who = f" (needed by {needed_by})" if needed_by else ""
+                raise DataError(
+                    f"column {key!r}{who} holds the whole number {lo if -lo > hi else hi}, "
+                    f"past 2**53 ({_FLOAT_EXACT}), the largest that converts to a float "
+                    "exactly; rescale the column, or rank on it without a resolution "
+                    "(integer keys are compared exactly)"
+                )
         return _readonly(arr.astype(np.float64))
 
     def index(self, unit: str) -> int:
@@ -807,8 +913,12 @@ def none_mask(arr: AnyArray) -> BoolArray:
 def _any_missing(arr: AnyArray, kind: ColumnKind) -> bool:
     if kind == "category":
         return bool(none_mask(arr).any())
-    # A sum is one fast pass and is NaN exactly when some value is NaN (no infinities here).
-    return kind == "float" and bool(np.isnan(arr.sum()))
+    # A sum is one fast pass and is NaN when some value is NaN (no infinities here). Near
+    # the float limits it can overflow to inf - inf = NaN too: only then look at each value.
+    if kind != "float":
+        return False
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isnan(arr.sum())) and bool(np.isnan(arr).any())
 
 
 def _positions(where: AnyArray, ids: Sequence[str]) -> str:
