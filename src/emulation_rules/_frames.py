@@ -373,6 +373,12 @@ def _fact(name: str, values: Any, scale: Ordinal | None, problems: list[str]) ->
         if scale is not None:
             problems.append(f"fact {name!r} holds numbers, not levels of {scale!r}")
             return None
+        if values.dtype.kind in "iu" and values.size and np.abs(values).max() > 2**53:
+            problems.append(
+                f"fact {name!r} holds the whole number {int(np.abs(values).max())} (in "
+                "magnitude), past 2**53, the largest a fact holds exactly: rescale the fact"
+            )
+            return None
         return values.astype(np.float64)
     items = values.tolist() if isinstance(values, np.ndarray) else list(values)
     present = [v for v in items if not _missing(v)]
@@ -391,6 +397,13 @@ def _fact(name: str, values: Any, scale: Ordinal | None, problems: list[str]) ->
         out = np.empty(len(items), dtype=object)
         out[:] = [None if _missing(v) else nfc(v) for v in items]
         return out
+    big = [v for v in present if isinstance(v, numbers.Integral) and abs(int(v)) > 2**53]
+    if big:
+        problems.append(
+            f"fact {name!r} holds the whole number {big[0]}, past 2**53, the largest a fact "
+            "holds exactly: rescale the fact"
+        )
+        return None
     if all(isinstance(v, bool | np.bool_ | numbers.Real) for v in present):
         return np.array([np.nan if _missing(v) else float(v) for v in items], dtype=np.float64)
     bad = next(v for v in present if not isinstance(v, bool | np.bool_ | numbers.Real | str))

@@ -58,6 +58,7 @@ Bình fails holds('LĐTT') & (fact('rating') >= 'HTXSNV'):
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
@@ -469,6 +470,54 @@ _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "!=": operator.ne,
 }
 
+_INT64 = np.iinfo(np.int64)
+
+
+def _compare(op: str, vals: AnyArray, t: Any) -> BoolArray:
+    """``vals OP t`` decided exactly, whatever the mix of integers and floats.
+
+    numpy rounds the other side to the array's type: ``float64 >= 2**53 + 1``
+    compares with ``2**53`` and ``int64 > 2.0**53`` compares the integers as
+    floats, so a threshold and a value that differ by one could compare equal.
+    Here a whole-number threshold meets float values through its nearest
+    float, and only the values equal to that float are decided by Python's
+    exact int/float comparison; a float threshold meets integer values as the
+    whole number that decides the same comparison (``v >= 2.5`` is ``v >= 3``).
+    """
+    fn = _OPS[op]
+    kind = vals.dtype.kind
+    if isinstance(t, bool | np.bool_) or not isinstance(t, numbers.Real) or kind not in "fiu":
+        return np.asarray(fn(vals, t), dtype=bool)
+    if kind == "f":
+        if isinstance(t, numbers.Integral):
+            try:
+                near = float(t)
+            except OverflowError:
+                near = math.inf if t > 0 else -math.inf
+            out = np.asarray(fn(vals, near), dtype=bool)
+            if near != t:  # only then can the float side differ from the exact one
+                out[vals == near] = fn(near, int(t))
+            return out
+        return np.asarray(fn(vals, t), dtype=bool)
+    if isinstance(t, numbers.Integral):
+        whole = int(t)
+    else:
+        x = float(t)
+        if math.isnan(x):
+            return np.full(vals.shape, op == "!=", dtype=bool)
+        if not x.is_integer() or math.isinf(x):
+            if op in ("==", "!="):
+                return np.full(vals.shape, op == "!=", dtype=bool)
+            if math.isinf(x):
+                return np.full(vals.shape, fn(0, x), dtype=bool)
+            whole = math.ceil(x) if op in (">=", "<") else math.floor(x)
+        else:
+            whole = int(x)
+    if not int(_INT64.min) <= whole <= int(_INT64.max):
+        # Every int64 value lies on the same side of a whole number past its range.
+        return np.full(vals.shape, fn(0, whole), dtype=bool)
+    return np.asarray(fn(vals, whole), dtype=bool)
+
 
 class _Comparable:
     """``>=``, ``>``, ``<=``, ``<``, ``==`` and ``!=`` build conditions through ``_cmp``."""
@@ -507,7 +556,7 @@ class _Value(_Comparable):
     def threshold(self, value: object, ev: _Eval | None) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
             raise RuleTypeError(f"compare {self!r} with a number (got {value!r})")
-        if not math.isfinite(float(value)):
+        if not isinstance(value, int | np.integer) and not math.isfinite(value):
             raise RuleError(f"compare {self!r} with a finite number (got {value!r})")
         return value
 
@@ -559,7 +608,7 @@ class _Compare(_Leaf):
                 "(ordinals={...}) to compare levels"
             )
         with np.errstate(invalid="ignore"):
-            mask = np.asarray(_OPS[self.op](vals, t), dtype=bool)
+            mask = _compare(self.op, np.asarray(vals), t)
         if missing.any():
             mask &= ~missing
         # Keep the raw values; words are made for one unit only when asked.

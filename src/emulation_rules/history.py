@@ -898,7 +898,14 @@ def _fact_array(
     for (p, u), v in cells.items():
         if v is None or (isinstance(v, float) and math.isnan(v)):
             continue
-        if isinstance(v, bool | np.bool_ | numbers.Real):
+        if isinstance(v, numbers.Integral) and abs(int(v)) > 2**53:
+            # A float fact would round it to a neighbour, and a comparison with it could
+            # then go either way.
+            problems.append(
+                f"fact {name!r} of {ids[u]!r} in {p + first} is {v}, past 2**53, the largest "
+                "whole number a fact holds exactly: rescale the fact (e.g. to thousands)"
+            )
+        elif isinstance(v, bool | np.bool_ | numbers.Real):
             out_f[p, u] = float(v)
         else:
             problems.append(
