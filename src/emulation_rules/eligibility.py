@@ -490,13 +490,14 @@ def _compare(op: str, vals: AnyArray, t: Any) -> BoolArray:
         return np.asarray(fn(vals, t), dtype=bool)
     if kind == "f":
         if isinstance(t, numbers.Integral):
+            whole = int(t)
             try:
-                near = float(t)
+                near = float(whole)
             except OverflowError:
-                near = math.inf if t > 0 else -math.inf
+                near = math.inf if whole > 0 else -math.inf
             out = np.asarray(fn(vals, near), dtype=bool)
-            if near != t:  # only then can the float side differ from the exact one
-                out[vals == near] = fn(near, int(t))
+            if near != whole:  # only then can the float side differ from the exact one
+                out[vals == near] = fn(near, whole)
             return out
         return np.asarray(fn(vals, t), dtype=bool)
     if isinstance(t, numbers.Integral):
