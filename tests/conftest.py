@@ -1,4 +1,4 @@
-"""Shared test configuration: Hypothesis profiles.
+"""Shared test configuration: Hypothesis profiles, and the oracle as ``import reference``.
 
 ``ci`` (selected when the CI environment variable is set) is derandomized so
 that every run explores the same examples; ``dev`` is the default locally;
@@ -7,9 +7,24 @@ that every run explores the same examples; ``dev`` is the default locally;
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+
+# tests/ is not a package and pytest imports test files with --import-mode=importlib:
+# the oracle is registered as the module ``reference`` once, here, before any test
+# file imports it.
+if "reference" not in sys.modules:
+    _spec = importlib.util.spec_from_file_location(
+        "reference", Path(__file__).with_name("reference.py")
+    )
+    assert _spec is not None
+    assert _spec.loader is not None
+    sys.modules["reference"] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules["reference"])
 
 settings.register_profile(
     "ci",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+import statistics
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
@@ -32,9 +33,11 @@ import numpy as np
 from emulation_rules import (
     Bonus,
     ByRank,
+    Condition,
     Criterion,
     DataError,
     Group,
+    History,
     Linear,
     MinMax,
     MissingValueError,
@@ -50,6 +53,7 @@ from emulation_rules import (
     ZScore,
 )
 from emulation_rules._kernels import TICK_EPS, TICK_REL
+from emulation_rules.judging import Panel
 from emulation_rules.ranking import HeadToHead, Key, Lot
 
 #: Significant digits of the decimal steps (square roots, powers).
@@ -643,3 +647,213 @@ def rank_groups(
 
     groups = chain(list(range(table.n_units)), list(steps))
     return [sorted(table.units[u] for u in g) for g in groups]
+
+
+# -- eligibility ----------------------------------------------------------------------
+# Conditions over a History (holds, ever, streak, consecutive, windows, facts,
+# &, |, ~), one unit and one period at a time, from the eligibility module's
+# documented semantics.
+
+
+def held(h: History, title: str, u: int, period: int) -> bool:
+    """Unit ``u`` holds ``title`` for ``period``: granted and not revoked."""
+    if not h.first <= period <= h.last or title not in h.titles:
+        return False
+    revoked = any(
+        r.unit == h.units[u] and r.title == title and r.period == period for r in h.revocations
+    )
+    return bool(h.granted(title)[period - h.first, u]) and not revoked
+
+
+def fact_value(h: History, name: str, u: int, period: int) -> float | int | None:
+    """A fact of one unit in one period: a level's position on its ordinal scale, or a
+    number; None where missing."""
+    if not h.first <= period <= h.last or name not in h.facts:
+        return None
+    raw = h.fact(name, period)[u]
+    if name in h.ordinals:
+        return None if int(raw) < 0 else int(raw)
+    return None if math.isnan(float(raw)) else float(raw)
+
+
+def streak_length(h: History, titles: Sequence[str], u: int, p: int, fresh: str | None) -> int:
+    """Consecutive periods ending at ``p`` holding any of ``titles``, counted only after
+    the last period before ``p`` in which ``fresh`` was held."""
+    used = None
+    if fresh is not None:
+        earlier = [q for q in range(h.first, p) if held(h, fresh, u, q)]
+        used = max(earlier) if earlier else None
+    run, q = 0, p
+    while q >= h.first and any(held(h, t, u, q) for t in titles):
+        if used is not None and q <= used:
+            break
+        run, q = run + 1, q - 1
+    return run
+
+
+def eligible(c: Condition, h: History, u: int, p: int) -> bool:
+    """Whether unit ``u`` satisfies ``c`` in period ``p``: the documented semantics."""
+    import emulation_rules.eligibility as el
+
+    if isinstance(c, el._AllOf):
+        return all(eligible(k, h, u, p) for k in c.parts)
+    if isinstance(c, el._AnyOf):
+        return any(eligible(k, h, u, p) for k in c.parts)
+    if isinstance(c, el._Not):
+        return not eligible(c.part, h, u, p)
+    if isinstance(c, el._Holds):
+        return any(held(h, t, u, p) for t in c.titles)
+    if isinstance(c, el._Ever):
+        last = p - 1 if c.before else p
+        return any(held(h, t, u, q) for t in c.titles for q in range(h.first, last + 1))
+    if isinstance(c, el._Streak):
+        return streak_length(h, c.titles, u, p, c.fresh_after) >= c.n
+    if isinstance(c, el._Consecutive):
+        return all(held(h, c.title, u, p - k * c.every) for k in range(c.n))
+    if isinstance(c, el._Compare) and isinstance(c.value, el._Fact):
+        name = c.value.name
+        v = fact_value(h, name, u, p)
+        t = c.threshold
+        if isinstance(t, str):
+            t = h.ordinals[name].levels.index(t)
+        return v is not None and _COMPARE[c.op](Fraction(v), Fraction(t))
+    if isinstance(c, el._InWindow):
+        w = c.window
+        if w.length is not None:
+            start = p - w.length + 1
+        else:
+            earlier = [q for q in range(h.first, p) if held(h, w.since, u, q)]
+            start = max(earlier) + 1 if earlier else h.first
+        periods = list(range(start, p + 1))
+        hits = sum(eligible(c.condition, h, u, q) for q in periods if h.first <= q <= h.last)
+        if len(periods) < (w.min_length or 0):
+            return False
+        return hits >= (len(periods) if c.at_least is None else c.at_least)
+    raise AssertionError(f"no reference for {c!r}")
+
+
+_COMPARE: dict[str, Callable[[Fraction, Fraction], bool]] = {
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+
+# -- awards ---------------------------------------------------------------------------
+# A share quota per group over the eligible units, in points order, with the
+# declared tie policy at the boundary.
+
+
+def quota_choice(
+    points: list[int], eligible: list[bool], groups: list[int], share: Fraction, ties: str
+) -> set[int]:
+    """Per group: rank eligible units by points (desc), take floor(share x eligible) with
+    the declared tie policy."""
+    chosen: set[int] = set()
+    for g in set(groups):
+        members = [i for i in range(len(points)) if groups[i] == g and eligible[i]]
+        k = (share * len(members)).__floor__()
+        members.sort(key=lambda i: -points[i])
+        if k == 0 or not members:
+            continue
+        if k >= len(members):
+            chosen |= set(members)
+            continue
+        cut = points[members[k - 1]]
+        above = [i for i in members if points[i] > cut]
+        at = [i for i in members if points[i] == cut]
+        if len(above) + len(at) <= k or ties == "include":
+            chosen |= set(above) | set(at)
+        else:
+            chosen |= set(above)
+    return chosen
+
+
+# -- judging --------------------------------------------------------------------------
+# Panel: mean, weighted mean, median, trimmed mean, self-scores left out, minimum
+# number of scores, deviation of each judge from the consensus.
+
+
+def panel(
+    sheets: np.ndarray,
+    rule: Panel,
+    judge_unit: list[int],
+    weights: list[float] | None,
+) -> dict[str, Any]:
+    """A Panel's result computed with loops, sorted() and statistics.median on (J, N, C)
+    sheets: values, score counts, each judge's deviation and flags."""
+    n_judges, n_units, n_crit = sheets.shape
+    s = sheets.tolist()
+    w = weights if weights is not None else [1.0] * n_judges
+    trim = rule.trim or 0
+
+    def counts(j: int, i: int, c: int) -> bool:
+        """Judge j's score of unit i on criterion c is given and not a self-score."""
+        if math.isnan(s[j][i][c]):
+            return False
+        return not (rule.exclude_self and judge_unit[j] == i)
+
+    values = [[math.nan] * n_crit for _ in range(n_units)]
+    n_scores = [[0] * n_crit for _ in range(n_units)]
+    n_used = [[0] * n_crit for _ in range(n_units)]
+    for i in range(n_units):
+        for c in range(n_crit):
+            pairs = sorted(
+                (s[j][i][c], w[j]) for j in range(n_judges) if counts(j, i, c) and w[j] > 0
+            )
+            vals = [v for v, _ in pairs]
+            n = len(vals)
+            used = max(n - 2 * trim, 0) if rule.method == "trimmed" else n
+            n_scores[i][c], n_used[i][c] = n, used
+            if used < rule.min_scores:
+                continue
+            if rule.method == "median":
+                values[i][c] = statistics.median(vals)
+            elif rule.method == "trimmed":
+                kept = vals[trim : n - trim]
+                values[i][c] = sum(kept) / len(kept)
+            elif weights is not None:
+                values[i][c] = sum(v * x for v, x in pairs) / sum(x for _, x in pairs)
+            else:
+                values[i][c] = sum(vals) / n
+
+    dev = [[math.nan] * n_crit for _ in range(n_judges)]
+    dev_n = [[0] * n_crit for _ in range(n_judges)]
+    for j in range(n_judges):
+        for c in range(n_crit):
+            if rule.deviation == "mad":
+                terms = [
+                    abs(s[j][i][c] - values[i][c])
+                    for i in range(n_units)
+                    if counts(j, i, c) and not math.isnan(values[i][c])
+                ]
+                if terms:
+                    dev[j][c] = sum(sorted(terms)) / len(terms)
+            else:
+                outside = []
+                for i in range(n_units):
+                    if not counts(j, i, c):
+                        continue
+                    others = [s[k][i][c] for k in range(n_judges) if k != j and counts(k, i, c)]
+                    if others:
+                        outside.append(not min(others) <= s[j][i][c] <= max(others))
+                terms = outside
+                if outside:
+                    dev[j][c] = sum(outside) / len(outside)
+            dev_n[j][c] = len(terms)
+    threshold = rule.threshold
+    flagged = [
+        [threshold is not None and dev_n[j][c] > 0 and dev[j][c] > threshold for c in range(n_crit)]
+        for j in range(n_judges)
+    ]
+    return {
+        "values": values,
+        "n_scores": n_scores,
+        "n_used": n_used,
+        "deviation": dev,
+        "deviation_n": dev_n,
+        "flagged": flagged,
+    }

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import reference as R
 from emulation_rules import (
     Context,
     DataError,
@@ -258,32 +259,7 @@ class TestCascade:
         assert cascade(h, h, scheme) == []
 
 
-# -- properties against a pure-Python reference ------------------------------------------
-
-
-def reference(
-    points: list[int], eligible: list[bool], groups: list[int], share: Fraction, ties: str
-) -> set[int]:
-    """Per group: rank eligible units by points (desc), take floor(share x eligible) with
-    the declared tie policy."""
-    chosen: set[int] = set()
-    for g in set(groups):
-        members = [i for i in range(len(points)) if groups[i] == g and eligible[i]]
-        k = (share * len(members)).__floor__()
-        members.sort(key=lambda i: -points[i])
-        if k == 0 or not members:
-            continue
-        if k >= len(members):
-            chosen |= set(members)
-            continue
-        cut = points[members[k - 1]]
-        above = [i for i in members if points[i] > cut]
-        at = [i for i in members if points[i] == cut]
-        if len(above) + len(at) <= k or ties == "include":
-            chosen |= set(above) | set(at)
-        else:
-            chosen |= set(above)
-    return chosen
+# -- properties against the pure-Python reference (tests/reference.py) ---------------------------------------
 
 
 @settings(max_examples=60)
@@ -315,7 +291,7 @@ def test_allocation_equals_reference(rows, share, ties, rnd) -> None:  # type: i
         }
     )
     alloc = AwardScheme([award]).allocate(Context(2024, table=t))
-    want = reference(points, eligible, groups, share, ties)
+    want = R.quota_choice(points, eligible, groups, share, ties)
     assert set(np.flatnonzero(alloc.mask("X")).tolist()) == want
     winners = alloc.mask("X")
     assert not (winners & ~np.array(eligible)).any()  # winners are eligible

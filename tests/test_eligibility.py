@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import reference as R
 from emulation_rules import (
     Condition,
     Context,
@@ -45,7 +46,7 @@ TITLES = ("A", "B", "C")
 FIRST = 2015
 
 
-# -- random histories and a pure-Python reference --------------------------------------
+# -- random histories (the reference is tests/reference.py) ----------------------------------
 
 
 @st.composite
@@ -95,35 +96,6 @@ def histories(draw: st.DrawFn, max_units: int = 6, max_periods: int = 7) -> Hist
     return h
 
 
-def ref_held(h: History, title: str, u: int, period: int) -> bool:
-    if not h.first <= period <= h.last or title not in h.titles:
-        return False
-    revoked = any(
-        r.unit == h.units[u] and r.title == title and r.period == period for r in h.revocations
-    )
-    return bool(h.granted(title)[period - h.first, u]) and not revoked
-
-
-def ref_rating(h: History, u: int, period: int) -> int | None:
-    if not h.first <= period <= h.last or "rating" not in h.facts:
-        return None
-    v = int(h.fact("rating", period)[u])
-    return None if v < 0 else v
-
-
-def ref_streak(h: History, titles: tuple[str, ...], u: int, p: int, fresh: str | None) -> int:
-    used = None
-    if fresh is not None:
-        earlier = [q for q in range(h.first, p) if ref_held(h, fresh, u, q)]
-        used = max(earlier) if earlier else None
-    run, q = 0, p
-    while q >= h.first and any(ref_held(h, t, u, q) for t in titles):
-        if used is not None and q <= used:
-            break
-        run, q = run + 1, q - 1
-    return run
-
-
 conditions_leaf = st.one_of(
     st.builds(holds, st.sampled_from(TITLES)),
     st.builds(lambda t: ever(t), st.sampled_from(TITLES)),
@@ -167,57 +139,12 @@ conditions = st.recursive(
 )
 
 
-def ref_eval(c: Condition, h: History, u: int, p: int) -> bool:
-    """The documented semantics, one unit and one period at a time."""
-    import emulation_rules.eligibility as el
-
-    if isinstance(c, el._AllOf):
-        return all(ref_eval(k, h, u, p) for k in c.parts)
-    if isinstance(c, el._AnyOf):
-        return any(ref_eval(k, h, u, p) for k in c.parts)
-    if isinstance(c, el._Not):
-        return not ref_eval(c.part, h, u, p)
-    if isinstance(c, el._Holds):
-        return any(ref_held(h, t, u, p) for t in c.titles)
-    if isinstance(c, el._Ever):
-        last = p - 1 if c.before else p
-        return any(ref_held(h, t, u, q) for t in c.titles for q in range(h.first, last + 1))
-    if isinstance(c, el._Streak):
-        return ref_streak(h, c.titles, u, p, c.fresh_after) >= c.n
-    if isinstance(c, el._Consecutive):
-        return all(ref_held(h, c.title, u, p - k * c.every) for k in range(c.n))
-    if isinstance(c, el._Compare):
-        if repr(c.value) == "fact('rating')":
-            v = ref_rating(h, u, p)
-            t = RATING.index(c.threshold)
-        else:
-            raw = (
-                h.fact("months", p)[u] if h.first <= p <= h.last and "months" in h.facts else np.nan
-            )
-            v = None if np.isnan(raw) else float(raw)
-            t = c.threshold
-        return v is not None and el._OPS[c.op](v, t)
-    if isinstance(c, el._InWindow):
-        w = c.window
-        if w.length is not None:
-            start = p - w.length + 1
-        else:
-            earlier = [q for q in range(h.first, p) if ref_held(h, w.since, u, q)]
-            start = max(earlier) + 1 if earlier else h.first
-        periods = list(range(start, p + 1))
-        hits = sum(ref_eval(c.condition, h, u, q) for q in periods if h.first <= q <= h.last)
-        if len(periods) < (w.min_length or 0):
-            return False
-        return hits >= (len(periods) if c.at_least is None else c.at_least)
-    raise AssertionError(f"no reference for {c!r}")
-
-
 @settings(max_examples=80)
 @given(histories(), conditions, st.integers(0, 8))
 def test_engine_equals_reference(h: History, c: Condition, dp: int) -> None:
     period = h.first + dp % (h.last - h.first + 1)
     got = c.evaluate(Context(period, history=h)).passed
-    want = [ref_eval(c, h, u, period) for u in range(h.n_units)]
+    want = [R.eligible(c, h, u, period) for u in range(h.n_units)]
     assert got.tolist() == want
 
 
@@ -649,7 +576,7 @@ def test_windows_since_an_award_equal_reference(h: History, t: str, m: int, dp: 
         count_in_window(holds("C"), at_least=2, window=Window(since=t)),
     ):
         got = c.mask(Context(period, history=h)).tolist()
-        assert got == [ref_eval(c, h, u, period) for u in range(h.n_units)]
+        assert got == [R.eligible(c, h, u, period) for u in range(h.n_units)]
 
 
 def test_window_shorter_than_required_fails_and_says_so() -> None:

@@ -2,13 +2,12 @@
 
 Grouped by purpose: the rule object, each aggregation method, self-exclusion,
 minimum scores, deviation flags, the hand-over to ScoreTable, data errors, and
-property tests against a slow pure-Python reference written below.
+property tests against the slow pure-Python reference (tests/reference.py).
 """
 
 from __future__ import annotations
 
 import math
-import statistics
 from typing import Any
 
 import attrs
@@ -18,6 +17,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+import reference as R
 from emulation_rules import (
     Criterion,
     DataError,
@@ -40,90 +40,6 @@ IDS = ["Quảng Nam", "Bình Định", "Phú Yên", "Khánh Hòa"]
 def same(a: Any, b: Any) -> None:
     """Bitwise-equal arrays (NaN equal to NaN)."""
     np.testing.assert_array_equal(np.asarray(a), np.asarray(b), strict=True)
-
-
-# -- a slow, obviously-correct reference ----------------------------------------------------
-
-
-def reference(
-    sheets: np.ndarray,
-    panel: Panel,
-    judge_unit: list[int],
-    weights: list[float] | None,
-) -> dict[str, Any]:
-    """The panel computed with loops, sorted() and statistics.median on (J, N, C) sheets."""
-    n_judges, n_units, n_crit = sheets.shape
-    s = sheets.tolist()
-    w = weights if weights is not None else [1.0] * n_judges
-    trim = panel.trim or 0
-
-    def counts(j: int, i: int, c: int) -> bool:
-        """Judge j's score of unit i on criterion c is given and not a self-score."""
-        if math.isnan(s[j][i][c]):
-            return False
-        return not (panel.exclude_self and judge_unit[j] == i)
-
-    values = [[nan] * n_crit for _ in range(n_units)]
-    n_scores = [[0] * n_crit for _ in range(n_units)]
-    n_used = [[0] * n_crit for _ in range(n_units)]
-    for i in range(n_units):
-        for c in range(n_crit):
-            pairs = sorted(
-                (s[j][i][c], w[j]) for j in range(n_judges) if counts(j, i, c) and w[j] > 0
-            )
-            vals = [v for v, _ in pairs]
-            n = len(vals)
-            used = max(n - 2 * trim, 0) if panel.method == "trimmed" else n
-            n_scores[i][c], n_used[i][c] = n, used
-            if used < panel.min_scores:
-                continue
-            if panel.method == "median":
-                values[i][c] = statistics.median(vals)
-            elif panel.method == "trimmed":
-                kept = vals[trim : n - trim]
-                values[i][c] = sum(kept) / len(kept)
-            elif weights is not None:
-                values[i][c] = sum(v * x for v, x in pairs) / sum(x for _, x in pairs)
-            else:
-                values[i][c] = sum(vals) / n
-
-    dev = [[nan] * n_crit for _ in range(n_judges)]
-    dev_n = [[0] * n_crit for _ in range(n_judges)]
-    for j in range(n_judges):
-        for c in range(n_crit):
-            if panel.deviation == "mad":
-                terms = [
-                    abs(s[j][i][c] - values[i][c])
-                    for i in range(n_units)
-                    if counts(j, i, c) and not math.isnan(values[i][c])
-                ]
-                if terms:
-                    dev[j][c] = sum(sorted(terms)) / len(terms)
-            else:
-                outside = []
-                for i in range(n_units):
-                    if not counts(j, i, c):
-                        continue
-                    others = [s[k][i][c] for k in range(n_judges) if k != j and counts(k, i, c)]
-                    if others:
-                        outside.append(not min(others) <= s[j][i][c] <= max(others))
-                terms = outside
-                if outside:
-                    dev[j][c] = sum(outside) / len(outside)
-            dev_n[j][c] = len(terms)
-    threshold = panel.threshold
-    flagged = [
-        [threshold is not None and dev_n[j][c] > 0 and dev[j][c] > threshold for c in range(n_crit)]
-        for j in range(n_judges)
-    ]
-    return {
-        "values": values,
-        "n_scores": n_scores,
-        "n_used": n_used,
-        "deviation": dev,
-        "deviation_n": dev_n,
-        "flagged": flagged,
-    }
 
 
 def reachable(panel: Panel, n_judges: int, n_units: int, judge_unit: list[int], w: Any) -> bool:
@@ -764,7 +680,7 @@ def assert_matches_reference(case: dict[str, Any]) -> None:
     weights = None
     if panel.weights is not None:
         weights = list(panel.weights)  # positional in these strategies
-    ref = reference(s3, panel, judge_units(case), weights)
+    ref = R.panel(s3, panel, judge_units(case), weights)
     for name in ("values", "deviation"):
         got = as3(getattr(r, name)) if getattr(r, name).ndim == s3.ndim - 1 else getattr(r, name)
         got = got.reshape(len(ref[name]), -1)

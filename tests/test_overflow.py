@@ -9,11 +9,8 @@ hunt for new members.
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,6 +18,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+import reference as R
 from emulation_rules import (
     Bonus,
     Criterion,
@@ -40,23 +38,6 @@ from emulation_rules import (
 )
 from emulation_rules._kernels import MAX_TICKS, NOISE, quantise
 from emulation_rules.ranking import Key, Ranking, asc, desc
-
-
-def _load_reference() -> Any:
-    # tests/ is not a package and pytest runs with --import-mode=importlib.
-    if "reference" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "reference", Path(__file__).with_name("reference.py")
-        )
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["reference"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["reference"]
-
-
-R = _load_reference()
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 UNITS = ["A", "B", "C", "D"]

@@ -16,12 +16,9 @@ next to a scale's zero (``_product_ill_conditioned``).
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 import warnings
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -31,6 +28,7 @@ from hypothesis import assume, event, given, note
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
+import reference as R
 from emulation_rules import (
     Bonus,
     Criterion,
@@ -50,23 +48,6 @@ from emulation_rules import (
     ZScore,
 )
 from emulation_rules.testing import metric_values, scales, score_tables, scorecards, unit_ids
-
-
-def _load_reference() -> Any:
-    # tests/ is not a package and pytest runs with --import-mode=importlib.
-    if "reference" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "reference", Path(__file__).with_name("reference.py")
-        )
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["reference"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["reference"]
-
-
-R = _load_reference()
 
 COLUMNS = ("x", "tỷ lệ", "số vụ")
 BATCHES = st.sampled_from([(), (2,), (3,), (2, 2)])
