@@ -33,6 +33,7 @@ import attrs
 import numpy as np
 
 from . import _exact
+from ._checks import scenario_index
 from ._names import listing, nfc, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
 from .explain import Explanation
@@ -1157,8 +1158,13 @@ class Standing:
         return self._decided[..., 1:]
 
     def scenario(self, index: int | tuple[int, ...]) -> Standing:
-        """The standing of one scenario of a batched ranking."""
-        idx = (index,) if isinstance(index, int) else tuple(index)
+        """The standing of one scenario of a batched ranking.
+
+        ``index`` holds one whole number per batch axis (negative ones count
+        from the end); anything else raises
+        :class:`~emulation_rules.OutOfRangeError` naming the valid range.
+        """
+        idx = scenario_index(index, self.batch_shape, "Standing.scenario")
         other = object.__new__(Standing)
         other.ranking, other._engine_units, other.steps = self.ranking, self.units, self.steps
         other._lot_units, other._lot_values, other._lots = (
@@ -1268,6 +1274,7 @@ class Standing:
     def explain(self, *, scenario: int | tuple[int, ...] | None = None) -> StandingExplanation:
         """Every adjacent pair and the step that ordered it, with both values."""
         if scenario is not None:
+            scenario_index(scenario, self.batch_shape, "Standing.explain")
             return self.scenario(scenario).explain()
         self._single("explain")
         rows = []

@@ -38,6 +38,7 @@ import attrs
 import numpy as np
 
 from . import _kernels as K
+from ._checks import require, scenario_index
 from ._names import listing, nfc, unknown
 from ._repr import code_repr
 from .errors import DataError, MissingValueError, RuleError, RuleTypeError, UnknownNameError
@@ -971,20 +972,23 @@ class Scores:
         return ticks * self.scorecard.resolution
 
     def to_pandas(self, *, scenario: tuple[int, ...] | int | None = None) -> Any:
-        """Every field as a column of a pandas DataFrame indexed by unit."""
-        import pandas as pd
+        """Every field as a column of a pandas DataFrame indexed by unit.
 
+        Scores with batch axes need ``scenario=`` (one index per batch axis;
+        an index outside them raises :class:`~emulation_rules.OutOfRangeError`).
+        """
+        pd = require("pandas", "Scores.to_pandas()")
+        batch = self._total.shape[:-1]
+        if batch and scenario is None:
+            raise DataError(
+                f"these scores have batch axes {batch}; pick one scenario with "
+                "to_pandas(scenario=i)"
+            )
+        sc = scenario_index(() if scenario is None else scenario, batch, "Scores.to_pandas")
         data: dict[str, Any] = {}
         for name in self.fields:
             a = self[name]
-            if a.ndim > 1:
-                if scenario is None:
-                    raise DataError(
-                        f"these scores have batch axes {a.shape[:-1]}; pick one scenario with "
-                        "to_pandas(scenario=i)"
-                    )
-                a = a[scenario]
-            data[name] = a
+            data[name] = a[_fit(sc, a.shape[:-1])]
         return pd.DataFrame(data, index=pd.Index(self.units, name="unit"))
 
     def __repr__(self) -> str:
@@ -1016,13 +1020,7 @@ class Scores:
           total = 5 - 2 = 3
         """
         i = self.table.index(unit)
-        sc = (scenario,) if isinstance(scenario, int) else tuple(scenario)
-        batch = self._total.shape[:-1]
-        if len(sc) != len(batch):
-            raise DataError(
-                f"these scores have batch axes {batch}; give scenario= with {len(batch)} "
-                f"index(es) (got {scenario!r})"
-            )
+        sc = scenario_index(scenario, self._total.shape[:-1], "Scores.explain")
         card = self.scorecard
         leafs = [nd for nd in card._nodes if nd.kind != "group"]
         leaf_pos = {id(nd): k for k, nd in enumerate(leafs)}

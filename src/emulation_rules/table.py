@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from ._checks import expect, require, scenario_index
 from ._names import check_ids, listing, nfc, unknown
 from .errors import DataError, DataTypeError
 from .types import AnyArray, BoolArray, ColumnKind, FloatArray, IntArray
@@ -69,11 +70,31 @@ def _classify_objects(values: Sequence[object]) -> str:
 
 
 def _int_copy(a: Any) -> IntArray:
-    return _readonly(np.array(a, dtype=np.int64))
+    # Positions: whole numbers only, never a float truncated to the unit next to it.
+    try:
+        arr = np.array(a)
+    except ValueError:
+        arr = np.array(None)
+    whole = arr.dtype.kind in "iu" or arr.size == 0
+    if arr.dtype.kind == "f" and arr.size:
+        whole = bool(np.isfinite(arr).all() and (arr == np.round(arr)).all())
+    if not whole or arr.ndim != 1:
+        raise DataTypeError(
+            f"Pairwise earner and opponent are 1-D sequences of unit positions (whole "
+            f"numbers); got {arr.dtype} values of shape {arr.shape}"
+        )
+    if arr.dtype.kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
+        raise DataError("Pairwise positions are too large for int64")
+    return _readonly(arr.astype(np.int64))
 
 
 def _float_copy(a: Any) -> FloatArray:
-    return _readonly(np.array(a, dtype=np.float64))
+    try:
+        return _readonly(np.array(a, dtype=np.float64))
+    except (TypeError, ValueError):
+        raise DataTypeError(
+            f"Pairwise values are numbers (got {type(a).__name__}: {a!r:.60})"
+        ) from None
 
 
 @attrs.frozen(eq=False)
@@ -211,9 +232,12 @@ class ScoreTable:
         ``N x N`` array (row: the earning unit, column: the opponent; NaN for
         no result) or three sequences ``(earner ids, opponent ids, values)``.
     copy
-        Copy the caller's arrays (default). With ``copy=False`` float64 arrays
-        are used as read-only views: the table never writes to them, but the
-        caller must not change them afterwards either.
+        Copy the caller's arrays (default), so that changing them afterwards
+        never changes the table. With ``copy=False`` arrays that already have
+        the column's dtype (float64, int64, bool) are kept as read-only views:
+        the table never writes to them, and the caller promises not to change
+        them either. Memory nobody can write to (a read-only array that owns
+        its data, an Arrow buffer) is viewed without a copy either way.
 
     Notes
     -----
@@ -263,6 +287,12 @@ class ScoreTable:
                 f"ScoreTable takes a mapping of column name to values (got {type(data).__name__}); "
                 "use ScoreTable.from_records for a list of dicts or "
                 "ScoreTable.from_dataframe for a DataFrame"
+            )
+        expect(unit, str, "unit", "ScoreTable", data=True, expected="a column name (text)")
+        if pairwise is not None and not isinstance(pairwise, Mapping):
+            raise DataTypeError(
+                "ScoreTable pairwise= takes a mapping of metric name to results "
+                f"(got {type(pairwise).__name__})"
             )
         problems = _Problems()
         cols = dict(data)
@@ -327,10 +357,17 @@ class ScoreTable:
         n = len(ids)
         if isinstance(values, np.ndarray):
             arr = values
-        elif isinstance(values, str) or not isinstance(values, Iterable):
+        elif isinstance(values, str | bytes) or not isinstance(values, Iterable):
             problems.add(
                 f"column {name!r} is {type(values).__name__}, not a sequence of values; "
                 "give one value per unit"
+            )
+            return None
+        elif isinstance(values, Mapping | set | frozenset):
+            # Their order is not the units' order: reading them in it would misalign values.
+            problems.add(
+                f"column {name!r} is a {type(values).__name__}, whose order is not the units' "
+                "order; give a list or an array with one value per unit, in table order"
             )
             return None
         else:
@@ -716,22 +753,55 @@ class ScoreTable:
 
     # -- derived tables -------------------------------------------------------
 
-    def with_columns(self, columns: Mapping[str, Any] | None = None, /, **more: Any) -> ScoreTable:
+    def with_columns(
+        self, columns: Mapping[str, Any] | None = None, /, *, copy: bool = True, **more: Any
+    ) -> ScoreTable:
         """A new table with columns added or replaced; this table is unchanged.
+
+        Parameters
+        ----------
+        columns, **more
+            The new columns, by name (a column called ``copy`` goes in the mapping).
+        copy
+            Copy the caller's arrays (default), as the constructor does: changing
+            an array afterwards never changes the table. With ``copy=False``
+            arrays that already have the column's dtype are kept as read-only
+            views: the caller promises not to change them. Columns of this
+            table (and other read-only data nobody can write to) are shared
+            without a copy either way.
 
         Examples
         --------
+        >>> import numpy as np
         >>> t = ScoreTable({"unit": ["A", "B"], "x": [1.0, 2.0]})
-        >>> t.with_columns(fair_play=[-1, 0]).columns
-        ('x', 'fair_play')
+        >>> y = np.array([0.5, 0.25])
+        >>> t2 = t.with_columns(fair_play=[-1, 0], y=y)
+        >>> t2.columns
+        ('x', 'fair_play', 'y')
+        >>> y[0] = 99.0  # the table holds its own copy
+        >>> t2["y"]
+        array([0.5 , 0.25])
         """
+        if columns is not None and not isinstance(columns, Mapping):
+            raise DataTypeError(
+                "with_columns takes a mapping of column name to values, or name=values "
+                f"(got {type(columns).__name__})"
+            )
         data: dict[str, Any] = dict(self._columns)
         data.update(columns or {})
         data.update(more)
-        return ScoreTable(data, units=self._units, pairwise=self._pairwise, copy=False)
+        return ScoreTable(data, units=self._units, pairwise=self._pairwise, copy=copy)
 
     def with_pairwise(self, metrics: Mapping[str, Any] | None = None, /, **more: Any) -> ScoreTable:
-        """A new table with pairwise metrics added or replaced; this table is unchanged."""
+        """A new table with pairwise metrics added or replaced; this table is unchanged.
+
+        The metrics are copied (a :class:`Pairwise` holds its own read-only arrays).
+        """
+        if metrics is not None and not isinstance(metrics, Mapping):
+            raise DataTypeError(
+                "with_pairwise takes a mapping of metric name to results, or name=results "
+                f"(got {type(metrics).__name__})"
+            )
         pw: dict[str, Any] = dict(self._pairwise)
         pw.update(metrics or {})
         pw.update(more)
@@ -742,20 +812,24 @@ class ScoreTable:
     def to_pandas(self, *, scenario: tuple[int, ...] | int | None = None) -> Any:
         """The table as a pandas DataFrame indexed by unit id.
 
-        Columns with batch axes need ``scenario=`` (an index into the batch axes).
+        Columns with batch axes need ``scenario=`` (one index per batch axis;
+        an index outside them raises :class:`~emulation_rules.OutOfRangeError`).
         """
-        import pandas as pd
-
+        pd = require("pandas", "ScoreTable.to_pandas()")
+        batch = self._batch_shape
+        if batch and scenario is None:
+            name = next(c for c, a in self._columns.items() if a.ndim > 1)
+            raise DataError(
+                f"column {name!r} has batch axes {self._columns[name].shape[:-1]}; pick one "
+                "scenario with to_pandas(scenario=i)"
+            )
+        sc = scenario_index(() if scenario is None else scenario, batch, "ScoreTable.to_pandas")
         data: dict[str, Any] = {}
         for name, arr in self._columns.items():
-            if arr.ndim > 1:
-                if scenario is None:
-                    raise DataError(
-                        f"column {name!r} has batch axes {arr.shape[:-1]}; pick one scenario "
-                        "with to_pandas(scenario=i)"
-                    )
-                arr = arr[scenario]
-            data[name] = arr
+            b = arr.shape[:-1]
+            # A column with fewer batch axes (or size-1 ones) broadcasts over the scenarios.
+            at = sc[len(sc) - len(b) :] if b else ()
+            data[name] = arr[tuple(0 if d == 1 else i for i, d in zip(at, b, strict=True))]
         return pd.DataFrame(data, index=pd.Index(self._units, name="unit"))
 
     def __repr__(self) -> str:
@@ -766,10 +840,30 @@ class ScoreTable:
 
 
 def _own(arr: AnyArray, dtype: type[np.generic], copy: bool) -> AnyArray:
-    """``arr`` as ``dtype``: a copy, or with ``copy=False`` a view where the dtype already
-    matches -- a view, so that marking it read-only leaves the caller's own flag alone."""
-    out = np.array(arr, dtype=dtype, copy=True if copy else None)
+    """``arr`` as ``dtype``: a copy, or a view where the dtype already matches and either
+    ``copy=False`` was asked or nobody can write to ``arr`` -- a view, so that marking it
+    read-only leaves the caller's own flag alone."""
+    out = np.array(arr, dtype=dtype, copy=True if copy and not _immutable(arr) else None)
     return arr.view() if out is arr else out
+
+
+def _immutable(arr: AnyArray) -> bool:
+    """Whether nobody can write to ``arr``'s memory: read-only all the way down to a
+    read-only buffer (an Arrow buffer, bytes) or to a read-only array owning its data,
+    such as a column of another table. A read-only view of a writable array is not."""
+    base: object = arr
+    while isinstance(base, np.ndarray):
+        if base.flags.writeable:
+            return False
+        if base.base is None:
+            return True
+        base = base.base
+    if type(base).__module__.split(".")[0] == "pyarrow":
+        return True  # Arrow arrays and buffers are immutable
+    try:
+        return memoryview(base).readonly  # type: ignore[arg-type]
+    except TypeError:
+        return False
 
 
 def none_mask(arr: AnyArray) -> BoolArray:
