@@ -28,6 +28,7 @@ import attrs
 import numpy as np
 
 from . import _exact
+from ._checks import expect
 from ._names import listing, nfc, unknown
 from .eligibility import (
     Condition,
@@ -182,6 +183,15 @@ class Quota:
             object.__setattr__(self, "maximum", _whole(self.maximum, "Quota maximum"))
             if self.maximum < self.minimum:
                 raise RuleError(f"Quota maximum {self.maximum} is below its minimum {self.minimum}")
+        if self.count is not None and (
+            self.minimum > self.count or (self.maximum is not None and self.maximum < self.count)
+        ):
+            # Bounds only make sense on a computed share; on a fixed count they contradict it.
+            raise RuleError(
+                f"Quota({self.count}) is a fixed count, but minimum={self.minimum} / "
+                f"maximum={self.maximum} contradict it; give the count alone, or a share "
+                "with its bounds"
+            )
         if not (self.ties in ("chain", "include", "exclude") or isinstance(self.ties, Lot)):
             raise RuleError(
                 f"Quota ties must be 'chain', 'include', 'exclude' or a Lot (got {self.ties!r})"
@@ -197,8 +207,7 @@ class Quota:
             k = self.count
         else:
             assert self.share is not None
-            b = Fraction(base) if not isinstance(base, float) else Fraction(repr(base))
-            k = _round(self.share * b, self.rounding)
+            k = _round(self.share * _base(base, self), self.rounding)
         k = max(k, self.minimum)
         return min(k, self.maximum) if self.maximum is not None else k
 
@@ -208,7 +217,7 @@ class Quota:
             text = f"{self.count}"
         else:
             assert self.share is not None
-            exact = self.share * Fraction(base if not isinstance(base, float) else repr(base))
+            exact = self.share * _base(base, self)
             shown = float(exact) if exact.denominator != 1 else int(exact)
             text = f"{_pct(self.share)} of {_num(base)} = {shown:g} -> {_round(exact, self.rounding)} ({self.rounding})"
         k = self.limit(base)
@@ -232,6 +241,24 @@ class Quota:
             if v != default:
                 parts.append(f"{name}={v!r}")
         return f"Quota({', '.join(parts)})"
+
+
+def _base(base: object, quota: Quota) -> Fraction:
+    """The base of a share, exactly; a base that is not a finite number >= 0 is refused."""
+    if isinstance(base, bool) or not isinstance(
+        base, int | float | Fraction | np.integer | np.floating
+    ):
+        raise RuleTypeError(f"{quota!r}: the base is a number (got {base!r})")
+    if not math.isfinite(base) or base < 0:
+        raise DataError(
+            f"{quota!r}: the base is {base!r}; a share is taken of a finite number >= 0 "
+            "(a count of units, a sum of a column of non-negative values)"
+        )
+    return (
+        Fraction(repr(float(base)))
+        if isinstance(base, float | np.floating)
+        else Fraction(int(base) if isinstance(base, np.integer) else base)
+    )
 
 
 def _pct(f: Fraction) -> str:
@@ -346,6 +373,13 @@ class Award:
             )
         if self.name in self.requires or self.name in self.excludes:
             raise RuleError(f"{where} cannot require or exclude itself")
+        both = sorted(set(self.requires) & set(self.excludes))
+        if both:
+            raise RuleError(
+                f"{where} both requires and excludes {listing(both)}: nobody could receive it"
+            )
+        expect(self.source, str, "source", where, expected="a text")
+        expect(self.label, str, "label", where, expected="a text")
 
     def depends_on(self) -> set[str]:
         """Names this award needs decided first: prerequisites, a quota base, titles its
@@ -498,6 +532,7 @@ class AwardScheme:
 
     def award(self, name: str) -> Award:
         """The award called ``name``."""
+        expect(name, str, "name", "AwardScheme.award", expected="an award name (text)")
         for a in self.awards:
             if a.name == nfc(name):
                 return a
@@ -673,6 +708,13 @@ def _base_counts(
         vals, missing = of.values(_Eval(ctx))
         if missing.any():
             raise DataError(f"{quota!r}: the base column has missing values; fill them")
+        if (vals < 0).any():
+            # A negative strength would shrink the quota below what the others earn.
+            who = [ctx.units[int(i)] for i in np.flatnonzero(vals < 0)]
+            raise DataError(
+                f"{quota!r}: the base column holds negative values for {listing(who)}; "
+                "a quota's base counts or sums non-negative amounts: fix those values"
+            )
         w = vals
     else:
         w = of.mask(ctx).astype(np.float64)
@@ -808,6 +850,7 @@ class Allocation:
         return tuple(self._results)
 
     def _r(self, award: str) -> _AwardResult:
+        expect(award, str, "award", "Allocation", expected="an award name (text)")
         key = nfc(award)
         if key not in self._results:
             raise unknown("award", award, list(self._results), "in this allocation")
@@ -836,6 +879,7 @@ class Allocation:
 
     def why(self, unit: str, award: str | None = None) -> str:
         """In words: what ``unit`` received, or why not -- for one award or all of them."""
+        expect(unit, str, "unit", "Allocation.why", expected="a unit id (text)")
         names = [nfc(award)] if award is not None else list(self._results)
         lines = []
         for name in names:
@@ -928,6 +972,9 @@ def cascade(history: History, revoked: History, scheme: AwardScheme) -> list[Dep
     Quotas are not re-run: they decide between units, not whether an
     achievement stands.
     """
+    expect(history, History, "history", "cascade", data=True)
+    expect(revoked, History, "revoked", "cascade", data=True)
+    expect(scheme, AwardScheme, "scheme", "cascade")
     new = [r for r in revoked.revocations if r not in history.revocations]
     if not new:
         return []

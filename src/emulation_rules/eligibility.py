@@ -457,6 +457,13 @@ class _Value(_Comparable):
         """
         if closed not in ("both", "left", "right", "neither"):
             raise RuleError(f"closed must be 'both', 'left', 'right' or 'neither' (got {closed!r})")
+        lo_t, hi_t = self.threshold(low, None), self.threshold(high, None)
+        numbers_ = all(isinstance(v, int | float | np.integer | np.floating) for v in (lo_t, hi_t))
+        if numbers_ and (lo_t > hi_t or (lo_t == hi_t and closed != "both")):
+            raise RuleError(
+                f"{self!r}.between({low!r}, {high!r}, closed={closed!r}) holds for no value: "
+                "give the lower bound first, below the upper one"
+            )
         lo = self >= low if closed in ("both", "left") else self > low
         hi = self <= high if closed in ("both", "right") else self < high
         return lo & hi
@@ -628,6 +635,21 @@ class _Rank(_Value):
                 raise DataError(f"rank(): the standing does not rank {listing(missing)}")
             r = r[[pos[u] for u in ev.units]]
         return r, np.zeros(r.shape, dtype=bool)
+
+    def _cmp(self, op: str, other: object) -> Condition:
+        t = self.threshold(other, None)
+        # Ranks are whole numbers from 1: such a condition could never hold.
+        never = (
+            (op in ("<=", "==") and t < 1)
+            or (op == "<" and t <= 1)
+            or (op == "==" and t != math.floor(t))
+        )
+        if never:
+            raise RuleError(
+                f"rank() {op} {other!r} holds for no unit: ranks are whole numbers from 1 "
+                "(1 = best), e.g. rank() <= 3"
+            )
+        return _Compare(self, op, t)
 
     def __repr__(self) -> str:
         return "rank()"
@@ -862,6 +884,11 @@ class Window:
             _count("Window length", self.length)
         if self.min_length is not None:
             _count("Window min_length", self.min_length)
+            if self.length is not None and self.min_length > self.length:
+                raise RuleError(
+                    f"Window({self.length}, min_length={self.min_length}) can never be long "
+                    f"enough: a window of {self.length} periods is shorter than its min_length"
+                )
         if self.since is not None:
             object.__setattr__(self, "since", _titles("Window since", (self.since,))[0])
 
@@ -954,7 +981,13 @@ def count_in_window(condition: Condition, *, at_least: int, window: int | Window
     """
     if not isinstance(condition, Condition):
         raise RuleTypeError(f"count_in_window takes a condition (got {condition!r})")
-    return _InWindow(condition, _window(window), _count("at_least", at_least))
+    win, need = _window(window), _count("at_least", at_least)
+    if win.length is not None and need > win.length:
+        raise RuleError(
+            f"count_in_window(..., at_least={need}, window={win!r}) can never hold: a window of "
+            f"{win.length} periods cannot hold {need} of them; widen the window or lower at_least"
+        )
+    return _InWindow(condition, win, need)
 
 
 def all_in_window(condition: Condition, *, window: int | Window) -> Condition:

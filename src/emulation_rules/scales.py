@@ -25,7 +25,7 @@ import numpy as np
 from . import _kernels as K
 from ._names import listing
 from ._repr import code_repr
-from .errors import DataError, RuleError
+from .errors import DataError, DataTypeError, RuleError
 from .types import BoolArray, FloatArray
 
 __all__ = [
@@ -93,7 +93,18 @@ class Scale:
         array([0.75])
         """
         self.check_direction(lower_is_better, repr(self))
-        x = np.asarray(x, dtype=np.float64)
+        try:
+            x = np.asarray(x, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise DataTypeError(
+                f"{self!r}.fraction takes an array of numbers (got {type(x).__name__})"
+            ) from None
+        if x.ndim == 0:
+            raise DataError(
+                f"{self!r}.fraction takes an array with one value per unit (got a single value)"
+            )
+        if np.isinf(x).any():
+            raise DataError(f"{self!r}.fraction: the values hold infinity; give finite numbers")
         missing = np.isnan(x)
         kernel = self.compile(x, lower_is_better, missing if missing.any() else None)
         out = np.empty(x.shape)
@@ -371,6 +382,25 @@ def _pop_count(x: FloatArray, missing: BoolArray | None) -> FloatArray:
     return np.asarray(n - missing.sum(axis=-1, keepdims=True), dtype=np.float64)
 
 
+class _UnitValuesError(DataError):
+    """A scale refused the values of some units; :attr:`positions` says which.
+
+    The scale only sees an array, so its message names positions; the scoring
+    engine, which knows the units, re-words it with :meth:`naming` their ids.
+    """
+
+    def __init__(self, template: str, positions: Sequence[int]) -> None:
+        self.template = template
+        self.positions = tuple(positions)
+        super().__init__(template.format(who=f"the values at positions {listing(self.positions)}"))
+
+    def naming(self, units: Sequence[str]) -> str:
+        """The message with the units named by id."""
+        ids = [units[i] for i in self.positions]
+        who = f"unit{'s' if len(ids) != 1 else ''} {listing(ids)}"
+        return self.template.format(who=who)
+
+
 def _nonnegative(
     scale: str, x: FloatArray, missing: BoolArray | None, strict: bool = False
 ) -> None:
@@ -380,10 +410,10 @@ def _nonnegative(
     if bad.any():
         idx = np.flatnonzero(bad.reshape(-1, x.shape[-1]).any(axis=0)).tolist()
         need = "positive" if strict else "non-negative"
-        raise DataError(
-            f"{scale} needs {need} values; units at positions {listing(idx)} have "
-            f"{'non-positive' if strict else 'negative'} values: use MinMax or Linear instead",
-            (),
+        raise _UnitValuesError(
+            f"{scale} needs {need} values, but {{who}} "
+            f"{'are not positive' if strict else 'are negative'}: use MinMax or Linear instead",
+            idx,
         )
 
 

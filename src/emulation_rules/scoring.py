@@ -43,7 +43,7 @@ from ._names import listing, nfc, unknown
 from ._repr import code_repr
 from .errors import DataError, MissingValueError, RuleError, RuleTypeError, UnknownNameError
 from .explain import Explanation
-from .scales import Scale
+from .scales import Scale, _UnitValuesError
 from .table import ScoreTable
 from .types import AnyArray, BoolArray, FloatArray, IntArray, RoundingMode
 
@@ -618,8 +618,9 @@ class _Inputs:
                 try:
                     kernels.append(it.scale.compile(x, it.lower_is_better, mask))
                 except DataError as exc:
+                    text = exc.naming(table.units) if isinstance(exc, _UnitValuesError) else exc
                     raise DataError(
-                        f"criterion {it.name!r} (column {it.column!r}): {exc}"
+                        f"criterion {it.name!r} (column {it.column!r}): {text}"
                     ) from None
             cols.append(x)
             masks.append(mask)
