@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import importlib
 import numbers
+from collections.abc import Iterable, Mapping
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
 from .errors import DataTypeError, OutOfRangeError, RuleTypeError
 
-__all__ = ["expect", "missing", "require", "scenario_index"]
+__all__ = ["expect", "missing", "records", "require", "scenario_index"]
 
 #: The extra of ``pyproject.toml`` that installs each optional module.
 EXTRAS = {
@@ -50,6 +52,17 @@ def expect(
     raise error(
         f"{where}: {param} must be {expected} (got {_shown(value)} of type {type(value).__name__})"
     )
+
+
+def records(value: object, where: str, what: str = "records") -> list[Any]:
+    """``value`` as a list of its items, refusing what is not a sequence of records
+    (a number, a text, a single mapping) with :class:`DataTypeError`."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise DataTypeError(
+            f"{where} takes a sequence of {what} (got {_shown(value)} of type "
+            f"{type(value).__name__})"
+        )
+    return list(value)
 
 
 def _shown(value: object) -> str:

@@ -59,6 +59,7 @@ import attrs
 import numpy as np
 
 from . import _exact
+from ._checks import expect
 from ._names import listing, nfc, unknown
 from .errors import DataError, RuleError, RuleTypeError
 from .history import History
@@ -130,6 +131,13 @@ class Context:
             raise RuleTypeError(
                 f"Context period is a whole number, e.g. 2023 (got {self.period!r})"
             )
+        for name, kind in (
+            ("history", History),
+            ("table", ScoreTable),
+            ("scores", Scores),
+            ("standing", Standing),
+        ):
+            expect(getattr(self, name), (kind, type(None)), name, "Context", data=True)
         if self.level not in ("units", "collectives"):
             raise RuleError(f"level must be 'units' or 'collectives' (got {self.level!r})")
         if self.level == "collectives" and (
@@ -234,6 +242,7 @@ class Condition:
 
     def mask(self, context: Context) -> BoolArray:
         """Only the pass/fail mask (no explanation kept)."""
+        expect(context, Context, "context", f"{self!r}.mask", expected="a Context")
         return self._mask(_Eval(context))[0]
 
     def _detail_text(self, detail: Any, i: int) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from ._checks import records as _records
 from ._names import check_ids, listing, nfc, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError
 from .types import AnyArray, BoolArray, IntArray
@@ -240,7 +241,7 @@ class History:
         periods
             The first and last period to cover (default: those seen).
         """
-        rows = list(records)
+        rows = _records(records, "History.from_records")
         scales = {
             nfc(k): v if isinstance(v, Ordinal) else Ordinal(v) for k, v in (ordinals or {}).items()
         }

@@ -940,7 +940,7 @@ class Scores:
 
     def ticks(self, name: str) -> AnyArray:
         """The integer tick counts of field ``name`` (read-only)."""
-        key = nfc(name)
+        key = nfc(name) if isinstance(name, str) else repr(name)  # not text: unknown below
         fixed = {
             "total": self._total,
             "base": self._base,

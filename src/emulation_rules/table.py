@@ -20,6 +20,7 @@ import attrs
 import numpy as np
 
 from ._checks import expect, require, scenario_index
+from ._checks import records as _records
 from ._names import check_ids, listing, nfc, unknown
 from .errors import DataError, DataTypeError
 from .types import AnyArray, BoolArray, ColumnKind, FloatArray, IntArray
@@ -508,7 +509,7 @@ class ScoreTable:
         >>> t["cases"], t["note"]
         (array([410, 560]), array([None, 'leader'], dtype=object))
         """
-        rows = list(records)
+        rows = _records(records, "ScoreTable.from_records", "dicts (one per unit)")
         names: dict[str, None] = {}
         for i, r in enumerate(rows):
             if not isinstance(r, Mapping):
@@ -545,7 +546,7 @@ class ScoreTable:
         (('A', 'B', 'C'), array([6, 1, 1]), array([ 3, -1, -2]))
         """
         rows = []
-        for k, m in enumerate(matches):
+        for k, m in enumerate(_records(matches, "ScoreTable.from_matches", "matches")):
             try:
                 home, away, hg, ag = m
             except (TypeError, ValueError):
