@@ -174,7 +174,7 @@ class Quota:
             )
         if isinstance(self.of, str):
             object.__setattr__(self, "of", nfc(self.of))
-        if self.rounding not in _ROUNDINGS:
+        if not isinstance(self.rounding, str) or self.rounding not in _ROUNDINGS:
             raise RuleError(
                 f"Quota rounding must be one of {', '.join(_ROUNDINGS)} (got {self.rounding!r})"
             )
@@ -273,7 +273,11 @@ def _num(x: object) -> str:
 def _names(value: object, what: str) -> tuple[str, ...]:
     if value is None:
         return ()
-    items = (value,) if isinstance(value, str) else tuple(value)  # type: ignore[arg-type]
+    if not isinstance(value, str) and (
+        not isinstance(value, Iterable) or (isinstance(value, np.ndarray) and value.ndim == 0)
+    ):
+        raise RuleTypeError(f"{what} are award or title names (got {value!r})")
+    items = (value,) if isinstance(value, str) else tuple(value)
     for v in items:
         if not isinstance(v, str) or not v.strip():
             raise RuleTypeError(f"{what} are award or title names (got {v!r})")
@@ -281,6 +285,9 @@ def _names(value: object, what: str) -> tuple[str, ...]:
 
 
 def _award_name(value: object) -> str:
+    # One name: a list would silently name the award after its first element.
+    if not isinstance(value, str):
+        raise RuleTypeError(f"an Award's name is a text (got {value!r})")
     return _names(value, "Award name")[0]
 
 
@@ -293,11 +300,27 @@ def _excludes(value: object) -> tuple[str, ...]:
 
 
 def _exclusive_groups(value: Iterable[object]) -> tuple[tuple[str, ...], ...]:
-    return tuple(_names(g, "exclusive") for g in value)
+    return tuple(_names(g, "exclusive") for g in _groups_of(value, "exclusive"))
 
 
 def _equivalent_groups(value: Iterable[object]) -> tuple[tuple[str, ...], ...]:
-    return tuple(_names(g, "equivalent") for g in value)
+    return tuple(_names(g, "equivalent") for g in _groups_of(value, "equivalent"))
+
+
+def _groups_of(value: object, what: str) -> list[object]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise RuleTypeError(
+            f"{what}= is a list of groups of award names, e.g. [('CTĐCP', 'CTĐ_BO')] "
+            f"(got {value!r})"
+        )
+    groups = list(value)
+    for g in groups:
+        if isinstance(g, str) or not isinstance(g, Iterable):
+            raise RuleTypeError(
+                f"{what}= is a list of groups of award names, e.g. [('CTĐCP', 'CTĐ_BO')] "
+                f"(got the group {g!r})"
+            )
+    return groups
 
 
 def _decimal(value: object) -> Decimal:
@@ -367,7 +390,7 @@ class Award:
             raise RuleTypeError(f"{where}: ranking must be a Ranking (got {self.ranking!r})")
         if isinstance(self.level, bool) or not isinstance(self.level, int):
             raise RuleTypeError(f"{where}: level is a whole number (got {self.level!r})")
-        if self.subject not in ("units", "collectives"):
+        if not isinstance(self.subject, str) or self.subject not in ("units", "collectives"):
             raise RuleError(
                 f"{where}: subject must be 'units' or 'collectives' (got {self.subject!r})"
             )
@@ -440,7 +463,11 @@ def _held_titles(c: Condition) -> set[str]:
 
 
 def _award_list(value: object) -> tuple[Award, ...]:
-    if isinstance(value, Award) or not isinstance(value, Iterable):
+    if (
+        isinstance(value, Award | str)
+        or not isinstance(value, Iterable)
+        or (isinstance(value, np.ndarray) and value.ndim == 0)
+    ):
         raise RuleTypeError(f"an AwardScheme takes a list of Awards (got {value!r})")
     out = tuple(value)
     for a in out:
@@ -1105,7 +1132,11 @@ class Amount:
             raise RuleError(f"Amount multiplier must be >= 0 (got {self.multiplier})")
         if not isinstance(self.base, Dated):
             raise RuleTypeError(f"Amount base is a Dated value (got {self.base!r})")
-        if self.rounding not in ("none", "up_10000", "nearest_10000"):
+        if not isinstance(self.rounding, str) or self.rounding not in (
+            "none",
+            "up_10000",
+            "nearest_10000",
+        ):
             raise RuleError(
                 f"Amount rounding must be 'none', 'up_10000' or 'nearest_10000' (got {self.rounding!r})"
             )

@@ -138,7 +138,7 @@ class Context:
             ("standing", Standing),
         ):
             expect(getattr(self, name), (kind, type(None)), name, "Context", data=True)
-        if self.level not in ("units", "collectives"):
+        if not isinstance(self.level, str) or self.level not in ("units", "collectives"):
             raise RuleError(f"level must be 'units' or 'collectives' (got {self.level!r})")
         if self.level == "collectives" and (
             self.history is None or self.history.collectives is None
@@ -464,7 +464,7 @@ class _Value(_Comparable):
         >>> fact("months").between(3, 5, closed="left")
         (fact('months') >= 3) & (fact('months') < 5)
         """
-        if closed not in ("both", "left", "right", "neither"):
+        if not isinstance(closed, str) or closed not in ("both", "left", "right", "neither"):
             raise RuleError(f"closed must be 'both', 'left', 'right' or 'neither' (got {closed!r})")
         lo_t, hi_t = self.threshold(low, None), self.threshold(high, None)
         numbers_ = all(isinstance(v, int | float | np.integer | np.floating) for v in (lo_t, hi_t))

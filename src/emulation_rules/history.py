@@ -159,7 +159,7 @@ class History:
         collectives: History | None = None,
         revocations: Sequence[Revocation] = (),
     ) -> None:
-        ids, problems = check_ids(list(units))
+        ids, problems = check_ids(_records(units, "History", "unit ids"))
         if problems:
             raise DataError.collect(problems, "the history's units")
         first, last = (int(periods[0]), int(periods[1]))
@@ -174,13 +174,13 @@ class History:
         self.ordinals = dict(ordinals or {})
         self._granted = {}
         for name, arr in (titles or {}).items():
-            a = np.asarray(arr, dtype=bool)
+            a = _grid(arr, bool, f"title {name!r}")
             if a.shape != shape:
                 raise DataError(f"title {name!r} has shape {a.shape}; expected {shape}")
             self._granted[nfc(name)] = _readonly(a.copy())
         self._facts = {}
         for name, arr in (facts or {}).items():
-            a = np.array(arr)
+            a = _grid(arr, None, f"fact {name!r}")
             if a.shape != shape:
                 raise DataError(f"fact {name!r} has shape {a.shape}; expected {shape}")
             self._facts[nfc(name)] = _readonly(a)
@@ -259,7 +259,7 @@ class History:
                 if key not in r
             )
             p = r.get(period)
-            if p is not None and (isinstance(p, bool) or not isinstance(p, numbers.Integral)):
+            if period in r and (isinstance(p, bool) or not isinstance(p, numbers.Integral)):
                 problems.append(
                     f"record {k} has period {p!r}; periods are whole numbers (e.g. the year)"
                 )
@@ -293,9 +293,20 @@ class History:
                 )
                 continue
             seen[cell] = k
-            held = r.get(titles, ()) or ()
-            if isinstance(held, str):
-                held = (held,)
+            held = r.get(titles)
+            held = () if held is None else (held,) if isinstance(held, str) else held
+            if isinstance(held, Mapping) or not isinstance(held, Iterable):
+                problems.append(
+                    f"record {k} has titles {held!r}; give a list of title names (or one name)"
+                )
+                continue
+            held = list(held)
+            bad = [t for t in held if not isinstance(t, str)]
+            if bad:
+                problems.append(
+                    f"record {k} has titles {bad!r} that are not names; titles are texts"
+                )
+                continue
             for t in held:
                 name = nfc(str(t))
                 granted.setdefault(name, np.zeros(shape, dtype=bool))[cell] = True
@@ -613,3 +624,14 @@ def _fact_array(
                 "flags, or levels of a scale declared with ordinals={...}"
             )
     return out_f
+
+
+def _grid(values: object, dtype: type | None, what: str) -> AnyArray:
+    """A new array (periods x units) of ``values``; ragged or non-numeric input refused."""
+    try:
+        return np.array(values, dtype=dtype)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"{what} is not a (periods x units) grid of values (got {type(values).__name__}); "
+            "give one row per period and one value per unit"
+        ) from None

@@ -644,7 +644,11 @@ def _sheets(raw: object) -> tuple[FloatArray, bool]:
 
 
 def _ids(kind: str, raw: Iterable[object], n: int, axis: int) -> tuple[str, ...]:
-    if isinstance(raw, str) or not isinstance(raw, Iterable):
+    if (
+        isinstance(raw, str)
+        or not isinstance(raw, Iterable)
+        or (isinstance(raw, np.ndarray) and raw.ndim != 1)
+    ):
         raise DataTypeError(f"{kind}s= must be a sequence of {kind} ids (got {type(raw).__name__})")
     values = raw.tolist() if isinstance(raw, np.ndarray) else list(raw)
     if len(values) != n:

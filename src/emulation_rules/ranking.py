@@ -108,12 +108,16 @@ class Key:
                     f"{self!r}: resolution must be a positive number (got {self.resolution!r})"
                 )
             object.__setattr__(self, "resolution", float(r))
-        if self.of not in (None, "scores", "table"):
+        if self.of is not None and (
+            not isinstance(self.of, str) or self.of not in ("scores", "table")
+        ):
             raise RuleError(f"{self!r}: of must be 'scores' or 'table' (got {self.of!r})")
 
     def __repr__(self) -> str:
         opts = "".join(
-            f", {k}={v!r}" for k, v in (("resolution", self.resolution), ("of", self.of)) if v
+            f", {k}={v!r}"
+            for k, v in (("resolution", self.resolution), ("of", self.of))
+            if v is not None
         )
         return f"{'desc' if self.descending else 'asc'}({self.name!r}{opts})"
 
@@ -188,7 +192,7 @@ class HeadToHead:
                 raise RuleError(
                     f"{k!r}: inside HeadToHead a name always refers to a pairwise metric; drop of="
                 )
-        if restart not in _RESTARTS:
+        if not isinstance(restart, str) or restart not in _RESTARTS:
             raise RuleError(
                 f"HeadToHead restart must be one of {', '.join(map(repr, _RESTARTS))} "
                 f"(got {restart!r})"
@@ -383,7 +387,7 @@ class Ranking:
                 raise RuleError(
                     f"{st!r} must be the last step: a draw leaves no tie for the steps after it"
                 )
-        if style not in _STYLES:
+        if not isinstance(style, str) or style not in _STYLES:
             raise RuleError(f"rank style must be one of {', '.join(_STYLES)} (got {style!r})")
         self.__attrs_init__(tuple(steps), style)
 
@@ -1115,8 +1119,8 @@ class Standing:
         >>> s.ranks("competition"), s.ranks("dense"), s.ranks("ordinal")
         (array([2, 1, 2, 4]), array([2, 1, 2, 3]), array([2, 1, 3, 4]))
         """
-        style = style or self.ranking.style
-        if style not in _STYLES:
+        style = self.ranking.style if style is None else style
+        if not isinstance(style, str) or style not in _STYLES:
             raise RuleError(f"rank style must be one of {', '.join(_STYLES)} (got {style!r})")
         n = self._order_index.shape[-1]
         pos = np.broadcast_to(np.arange(n), self._boundary.shape)

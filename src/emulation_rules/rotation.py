@@ -156,7 +156,11 @@ def _id(value: object, what: str) -> str:
 
 
 def _ids(values: object, what: str) -> tuple[str, ...]:
-    if isinstance(values, str) or not isinstance(values, Iterable):
+    if (
+        isinstance(values, str)
+        or not isinstance(values, Iterable)
+        or getattr(values, "ndim", 1) != 1  # a 0-d or 2-d array is not a list of ids
+    ):
         raise RuleTypeError(f"{what} is a list of unit ids, e.g. ['Bình Thuận'] (got {values!r})")
     ids, problems = check_ids(list(values), kind="unit", where=f"{what} position")
     if problems:

@@ -94,6 +94,8 @@ class Scale:
         """
         self.check_direction(lower_is_better, repr(self))
         try:
+            if np.asarray(x).dtype.kind not in "biufO":  # not complex, text or dates
+                raise TypeError
             x = np.asarray(x, dtype=np.float64)
         except (TypeError, ValueError):
             raise DataTypeError(
@@ -186,7 +188,7 @@ class Target(Scale):
     zero_at: float | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
-        if self.below not in ("proportional", "zero"):
+        if not isinstance(self.below, str) or self.below not in ("proportional", "zero"):
             raise RuleError(f"Target: below must be 'proportional' or 'zero' (got {self.below!r})")
         if self.strict and self.below == "proportional":
             raise RuleError(
@@ -589,7 +591,7 @@ class ByRank(Scale):
             raise RuleError(
                 f"ByRank: fractions must not increase from the first place down (got {seq})"
             )
-        if self.ties not in ("share_best", "average"):
+        if not isinstance(self.ties, str) or self.ties not in ("share_best", "average"):
             raise RuleError(f"ByRank: ties must be 'share_best' or 'average' (got {self.ties!r})")
 
     def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Dense:

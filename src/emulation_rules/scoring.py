@@ -81,8 +81,8 @@ def _number(where: str, value: object, *, positive: bool = False, allow_none: bo
 
 
 def _check_missing(where: str, value: object) -> MissingPolicy:
-    if value == "error" or value == "zero":
-        return value
+    if isinstance(value, str) and value in ("error", "zero"):
+        return value  # type: ignore[return-value]
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
         return float(value)
     raise RuleError(
@@ -182,7 +182,7 @@ class _Adjustment:
             self, "per", _number(f"{where} per (points per item)", self.per, positive=True)
         )
         object.__setattr__(self, "cap", _number(f"{where} cap", self.cap, allow_none=True))
-        if self.missing not in ("error", "zero"):
+        if not isinstance(self.missing, str) or self.missing not in ("error", "zero"):
             raise RuleError(f"{where}: missing must be 'error' or 'zero' (got {self.missing!r})")
 
     def __repr__(self) -> str:
@@ -413,11 +413,11 @@ class Scorecard:
     def __attrs_post_init__(self) -> None:
         res = _number("Scorecard resolution", self.resolution, positive=True)
         object.__setattr__(self, "resolution", res)
-        if self.rounding not in _ROUNDING:
+        if not isinstance(self.rounding, str) or self.rounding not in _ROUNDING:
             raise RuleError(
                 f"Scorecard rounding must be one of {', '.join(_ROUNDING)} (got {self.rounding!r})"
             )
-        if self.model not in ("sum", "product"):
+        if not isinstance(self.model, str) or self.model not in ("sum", "product"):
             raise RuleError(f"Scorecard model must be 'sum' or 'product' (got {self.model!r})")
         for f in ("total", "cap", "bonus_cap", "penalty_cap"):
             object.__setattr__(
@@ -955,7 +955,7 @@ class Scores:
                     self._groups[nd.row] if nd.kind == "group" else self._items[nd.row]
                 )
                 return found
-        raise unknown("score field", name, self.fields, "in these scores")
+        raise unknown("score field", key, self.fields, "in these scores")
 
     def __getitem__(self, name: str) -> FloatArray:
         """The points of field ``name`` as floats."""

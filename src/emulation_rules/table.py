@@ -78,7 +78,9 @@ def _int_copy(a: Any) -> IntArray:
         arr = np.array(None)
     whole = arr.dtype.kind in "iu" or arr.size == 0
     if arr.dtype.kind == "f" and arr.size:
-        whole = bool(np.isfinite(arr).all() and (arr == np.round(arr)).all())
+        whole = bool(
+            np.isfinite(arr).all() and (arr == np.round(arr)).all() and (abs(arr) < 2**53).all()
+        )
     if not whole or arr.ndim != 1:
         raise DataTypeError(
             f"Pairwise earner and opponent are 1-D sequences of unit positions (whole "
@@ -91,6 +93,8 @@ def _int_copy(a: Any) -> IntArray:
 
 def _float_copy(a: Any) -> FloatArray:
     try:
+        if np.asarray(a).dtype.kind not in "biufO":  # not complex, text or dates
+            raise TypeError
         return _readonly(np.array(a, dtype=np.float64))
     except (TypeError, ValueError):
         raise DataTypeError(
@@ -194,9 +198,16 @@ def _pairwise_spec(
             "(earner ids, opponent ids, values)"
         )
         return None
-    earner_ids, opponent_ids = list(earners), list(opponents)
-    vals = np.asarray(values, dtype=np.float64)
-    if not len(earner_ids) == len(opponent_ids) == vals.shape[0] or vals.ndim != 1:
+    try:
+        earner_ids, opponent_ids = list(earners), list(opponents)
+        vals = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        problems.add(
+            f"pairwise metric {name!r} must be an N x N array or three sequences "
+            "(earner ids, opponent ids, numeric values)"
+        )
+        return None
+    if vals.ndim != 1 or not len(earner_ids) == len(opponent_ids) == vals.shape[0]:
         problems.add(
             f"pairwise metric {name!r}: earners, opponents and values must have the same length "
             f"(got {len(earner_ids)}, {len(opponent_ids)}, {vals.shape[0]})"
@@ -343,7 +354,11 @@ class ScoreTable:
     # -- construction helpers -------------------------------------------------
 
     def _validate_units(self, raw: object, problems: _Problems) -> list[str]:
-        if isinstance(raw, str) or not isinstance(raw, Iterable):
+        if (
+            isinstance(raw, str)
+            or not isinstance(raw, Iterable)
+            or (isinstance(raw, np.ndarray) and raw.ndim != 1)
+        ):
             raise DataTypeError(f"unit ids must be a sequence of texts (got {type(raw).__name__})")
         values = raw.tolist() if isinstance(raw, np.ndarray) else list(raw)
         ids, found = check_ids(values)
@@ -554,10 +569,14 @@ class ScoreTable:
                     f"match {k} is {m!r}; give (home, away, home_goals, away_goals)"
                 ) from None
             for g in (hg, ag):
-                if isinstance(g, bool) or not isinstance(g, numbers.Integral) or g < 0:
+                if (
+                    isinstance(g, bool)
+                    or not isinstance(g, numbers.Integral)
+                    or not 0 <= int(g) < 2**31
+                ):
                     raise DataError(
                         f"match {k} ({home!r} v {away!r}) has goals {g!r}; goals are whole "
-                        "numbers >= 0"
+                        "numbers >= 0 (and below 2**31)"
                     )
             h, a = nfc(str(home)), nfc(str(away))
             if h == a:
@@ -689,7 +708,9 @@ class ScoreTable:
         return self._columns[self._column_key(name)]
 
     def _column_key(self, name: str) -> str:
-        key = nfc(name) if isinstance(name, str) else name
+        if not isinstance(name, str):  # not text (maybe not even hashable): unknown
+            raise unknown("column", repr(name), list(self._columns), "in the score table")
+        key = nfc(name)
         if key not in self._columns:
             raise unknown("column", str(name), list(self._columns), "in the score table")
         return key
