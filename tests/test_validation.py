@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,9 @@ from emulation_rules import (
     desc,
     fact,
     holds,
+    members,
     rank,
+    vote_share,
 )
 from emulation_rules.awards import Award, AwardScheme, Quota, cascade
 
@@ -279,10 +282,16 @@ def test_wrong_types_name_the_parameter(call: Any, param: str) -> None:
         lambda: Quota(3, minimum=4),
         lambda: Quota(3, maximum=2),
         lambda: Award("X", requires="A", excludes="A"),
+        lambda: members(holds("A")).count() < 0,
+        lambda: members(holds("A")).count() == 2.5,
+        lambda: members(holds("A")).share() > 1,
+        lambda: members(holds("A")).share() < 0,
+        lambda: vote_share("yes", of="all") > 1,
+        lambda: AwardScheme([Award("X"), Award("Y")], exclusive=("X", "Y")),
     ],
 )
 def test_impossible_rules_are_refused_when_built(build: Any) -> None:
-    with pytest.raises(RuleError):
+    with pytest.raises((RuleError, RuleTypeError)):
         build()
 
 
@@ -295,6 +304,41 @@ def test_property_count_in_window_built_iff_possible(window: int, at_least: int)
             count_in_window(holds("A"), at_least=at_least, window=window)
     # A window that starts after an award has no fixed length: any count may fit.
     count_in_window(holds("A"), at_least=at_least, window=Window(since="B"))
+
+
+_OPS = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+}
+
+
+@given(st.sampled_from(sorted(_OPS)), st.integers(-3, 12), st.sampled_from([1, 2]))
+def test_property_rank_and_count_conditions_built_iff_some_value_meets_them(
+    op: str, num: int, den: int
+) -> None:
+    t = num / den
+    for value, low in ((rank(), 1), (members(holds("A")).count(), 0)):
+        possible = any(_OPS[op](v, t) for v in range(low, 20))
+        if possible:
+            _OPS[op](value, t)
+        else:
+            with pytest.raises(RuleError, match="holds for no unit"):
+                _OPS[op](value, t)
+
+
+@given(st.sampled_from(sorted(_OPS)), st.fractions(0, 1, max_denominator=10))
+def test_property_share_conditions_built_iff_some_share_meets_them(op: str, t: Fraction) -> None:
+    shares = [Fraction(k, 60) for k in range(61)]
+    possible = any(_OPS[op](v, t) for v in shares)
+    for value in (members(holds("A")).share(), vote_share("yes", of="all")):
+        if possible:
+            _OPS[op](value, float(t))
+        else:
+            with pytest.raises(RuleError, match="holds for no unit"):
+                _OPS[op](value, float(t))
 
 
 def test_quota_with_a_negative_base_names_the_unit() -> None:

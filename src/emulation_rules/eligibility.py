@@ -647,17 +647,7 @@ class _Rank(_Value):
 
     def _cmp(self, op: str, other: object) -> Condition:
         t = self.threshold(other, None)
-        # Ranks are whole numbers from 1: such a condition could never hold.
-        never = (
-            (op in ("<=", "==") and t < 1)
-            or (op == "<" and t <= 1)
-            or (op == "==" and t != math.floor(t))
-        )
-        if never:
-            raise RuleError(
-                f"rank() {op} {other!r} holds for no unit: ranks are whole numbers from 1 "
-                "(1 = best), e.g. rank() <= 3"
-            )
+        _never("rank()", op, t, other, low=1, whole=True, what="ranks are whole numbers from 1")
         return _Compare(self, op, t)
 
     def __repr__(self) -> str:
@@ -1018,6 +1008,13 @@ class _MemberCounts(_Value):
     condition: Condition
     kind: Literal["share", "count"]
 
+    def _cmp(self, op: str, other: object) -> Condition:
+        t = self.threshold(other, None)
+        if self.kind == "count":
+            what = "a count of members is a whole number >= 0"
+            _never(repr(self), op, t, other, low=0, whole=True, what=what)
+        return _Compare(self, op, t)
+
     def counts(self, ev: _Eval) -> tuple[IntArray, IntArray]:
         ctx = ev.ctx
         if ctx.level != "collectives":
@@ -1086,6 +1083,33 @@ class _MemberShare(_Leaf):
         return hash(repr(self))
 
 
+def _never(
+    label: str,
+    op: str,
+    t: Any,
+    shown: object,
+    *,
+    low: float,
+    high: float | None = None,
+    whole: bool = False,
+    what: str,
+) -> None:
+    """Refuse ``value op t`` when no possible value (in ``[low, high]``, whole numbers if
+    ``whole``) satisfies it: a rule that nobody can ever meet is a typo, not a rule."""
+    if not isinstance(t, int | float | np.integer | np.floating | Fraction):
+        return
+    never = (
+        (op == "<" and t <= low)
+        or (op == "<=" and t < low)
+        or (op == ">" and high is not None and t >= high)
+        or (op == ">=" and high is not None and t > high)
+        or (op == "==" and (t < low or (high is not None and t > high)))
+        or (op == "==" and whole and t != math.floor(t))
+    )
+    if never:
+        raise RuleError(f"{label} {op} {shown!r} holds for no unit: {what}")
+
+
 class _Members:
     """``members(cond)``: aggregate a condition over each collective's members."""
 
@@ -1113,7 +1137,9 @@ class _ShareValue(_Comparable):
         self.counts = counts
 
     def _cmp(self, op: str, other: object) -> Condition:
-        return _MemberShare(self.counts, op, _share_value(other))
+        share = _share_value(other)
+        _never(repr(self), op, share, other, low=0, high=1, what="a share lies in [0, 1]")
+        return _MemberShare(self.counts, op, share)
 
     def __repr__(self) -> str:
         return repr(self.counts)
@@ -1197,7 +1223,10 @@ class _VoteValue(_Comparable):
         self.yes, self.of = yes, of
 
     def _cmp(self, op: str, other: object) -> Condition:
-        return _VoteShare(self.yes, self.of, op, _share_value(other))
+        share = _share_value(other)
+        label = f"vote_share({self.yes!r}, of={self.of!r})"
+        _never(label, op, share, other, low=0, high=1, what="a vote share lies in [0, 1]")
+        return _VoteShare(self.yes, self.of, op, share)
 
 
 def vote_share(yes: str, *, of: str) -> _VoteValue:
