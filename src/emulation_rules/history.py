@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from ._checks import iterable
 from ._checks import records as _records
 from ._names import check_ids, listing, nfc, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError
@@ -295,7 +296,7 @@ class History:
             seen[cell] = k
             held = r.get(titles)
             held = () if held is None else (held,) if isinstance(held, str) else held
-            if isinstance(held, Mapping) or not isinstance(held, Iterable):
+            if isinstance(held, Mapping) or not iterable(held):
                 problems.append(
                     f"record {k} has titles {held!r}; give a list of title names (or one name)"
                 )

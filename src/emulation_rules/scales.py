@@ -25,7 +25,7 @@ import numpy as np
 from . import _kernels as K
 from ._names import listing
 from ._repr import code_repr
-from .errors import DataError, DataTypeError, RuleError
+from .errors import DataError, DataTypeError, RuleError, RuleTypeError
 from .types import BoolArray, FloatArray
 
 __all__ = [
@@ -92,7 +92,11 @@ class Scale:
         >>> Linear(0, 10).fraction(np.array([2.5]), lower_is_better=True)
         array([0.75])
         """
-        self.check_direction(lower_is_better, repr(self))
+        if not isinstance(lower_is_better, bool | np.bool_):
+            raise RuleTypeError(
+                f"{self!r}.fraction: lower_is_better must be a bool (got {lower_is_better!r})"
+            )
+        self.check_direction(bool(lower_is_better), repr(self))
         try:
             if np.asarray(x).dtype.kind not in "biufO":  # not complex, text or dates
                 raise TypeError

@@ -38,7 +38,7 @@ import attrs
 import numpy as np
 
 from . import _kernels as K
-from ._checks import require, scenario_index
+from ._checks import expect, require, scenario_index
 from ._names import listing, nfc, unknown
 from ._repr import code_repr
 from .errors import DataError, MissingValueError, RuleError, RuleTypeError, UnknownNameError
@@ -156,7 +156,10 @@ class Criterion:
                 f"(got {self.scale!r})"
             )
         object.__setattr__(self, "missing", _check_missing(where, self.missing))
-        self.scale.check_direction(bool(self.lower_is_better), where)
+        # bool("no") is True: a flag given as anything but a bool is refused, not guessed.
+        expect(self.lower_is_better, (bool, np.bool_), "lower_is_better", where, expected="a bool")
+        object.__setattr__(self, "lower_is_better", bool(self.lower_is_better))
+        self.scale.check_direction(self.lower_is_better, where)
 
     def __repr__(self) -> str:
         return code_repr(self, 2)

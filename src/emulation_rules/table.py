@@ -191,6 +191,8 @@ def _pairwise_spec(
     opponents: Iterable[object]
     values: object
     try:
+        if isinstance(spec, str | bytes):
+            raise TypeError  # three letters are not three sequences
         earners, opponents, values = spec  # type: ignore[misc]
     except (TypeError, ValueError):
         problems.add(
@@ -210,7 +212,7 @@ def _pairwise_spec(
     if vals.ndim != 1 or not len(earner_ids) == len(opponent_ids) == vals.shape[0]:
         problems.add(
             f"pairwise metric {name!r}: earners, opponents and values must have the same length "
-            f"(got {len(earner_ids)}, {len(opponent_ids)}, {vals.shape[0]})"
+            f"(got {len(earner_ids)}, {len(opponent_ids)}, {vals.size if vals.ndim else 'one'})"
         )
         return None
     bad = sorted({str(u) for u in (*earner_ids, *opponent_ids) if nfc(str(u)) not in index})
@@ -301,6 +303,7 @@ class ScoreTable:
                 "ScoreTable.from_dataframe for a DataFrame"
             )
         expect(unit, str, "unit", "ScoreTable", data=True, expected="a column name (text)")
+        expect(copy, bool, "copy", "ScoreTable", expected="True or False")
         if pairwise is not None and not isinstance(pairwise, Mapping):
             raise DataTypeError(
                 "ScoreTable pairwise= takes a mapping of metric name to results "
@@ -804,6 +807,7 @@ class ScoreTable:
         >>> t2["y"]
         array([0.5 , 0.25])
         """
+        expect(copy, bool, "copy", "with_columns", expected="True or False")
         if columns is not None and not isinstance(columns, Mapping):
             raise DataTypeError(
                 "with_columns takes a mapping of column name to values, or name=values "
