@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from .errors import UnknownNameError
+from .errors import DataTypeError, UnknownNameError
 
 #: How many offending units an error message lists before it says "and N more".
 SHOW = 5
@@ -17,6 +17,8 @@ SHOW = 5
 
 def nfc(text: str) -> str:
     """``text`` in Unicode NFC, so "Hòa" typed composed or decomposed is one id."""
+    if not isinstance(text, str):
+        raise DataTypeError(f"names and ids are texts (got {text!r} of type {type(text).__name__})")
     if unicodedata.is_normalized("NFC", text):
         return text
     return unicodedata.normalize("NFC", text)

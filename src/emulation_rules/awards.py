@@ -192,7 +192,10 @@ class Quota:
                 f"maximum={self.maximum} contradict it; give the count alone, or a share "
                 "with its bounds"
             )
-        if not (self.ties in ("chain", "include", "exclude") or isinstance(self.ties, Lot)):
+        if not (
+            (isinstance(self.ties, str) and self.ties in ("chain", "include", "exclude"))
+            or isinstance(self.ties, Lot)
+        ):
             raise RuleError(
                 f"Quota ties must be 'chain', 'include', 'exclude' or a Lot (got {self.ties!r})"
             )

@@ -464,7 +464,7 @@ class History:
         shape = (self.last - self.first + 1, len(self.units))
         for name, mask in grants.items():
             key = nfc(name)
-            m = np.asarray(mask, dtype=bool)
+            m = _grid(mask, bool, f"grants of {key!r}")
             if m.shape != (len(self.units),):
                 raise DataError(
                     f"grants of {key!r} have shape {m.shape}; expected ({len(self.units)},)"

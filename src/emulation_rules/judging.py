@@ -27,6 +27,7 @@ from typing import Any, Literal, TypeAlias
 import attrs
 import numpy as np
 
+from ._checks import iterable
 from ._names import check_ids, closest, listing, nfc, unknown
 from ._repr import code_repr
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError
@@ -221,7 +222,7 @@ def _weights(value: object) -> tuple[float, ...] | tuple[tuple[str, float], ...]
             pairs.append((key, _weight(f"Panel weight of judge {key!r}", v)))
         out_pairs = tuple(pairs)
         weights = [w for _, w in out_pairs]
-    elif isinstance(value, str) or not isinstance(value, Iterable):
+    elif isinstance(value, str) or not iterable(value):
         raise RuleTypeError(
             "Panel weights must be a sequence of numbers (one per judge, in the order of the "
             f"sheets' judge axis) or a mapping of judge id to number (got {value!r})"

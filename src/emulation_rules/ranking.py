@@ -1263,6 +1263,8 @@ class Standing:
         """
         frac = _share(share)
         exact = frac * len(self.units)
+        if not isinstance(rounding, str):
+            raise RuleError(f"rounding must be 'floor', 'ceil' or 'half_up' (got {rounding!r})")
         if rounding == "floor":
             k = math.floor(exact)
         elif rounding == "ceil":
