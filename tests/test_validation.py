@@ -167,10 +167,37 @@ def test_property_pairwise_panel_and_history_copy(n: int, data: st.DataObject) -
 
 def test_dataframes_are_copied() -> None:
     pd = pytest.importorskip("pandas")
-    df = pd.DataFrame({"unit": ["A", "B"], "x": [1.0, 2.0]})
+    df = pd.DataFrame({"unit": ["A", "B"], "x": [1.0, 2.0], "n": [1, 2]})
     t = ScoreTable.from_dataframe(df)
     df.loc[0, "x"] = 9.0
+    df.loc[0, "n"] = 9
     assert t["x"][0] == 1.0
+    assert t["n"][0] == 1
+    assert not t["x"].flags.writeable
+
+
+@pytest.mark.parametrize("lib", ["polars", "pyarrow"])
+def test_polars_and_arrow_frames_leave_no_writable_link(lib: str) -> None:
+    mod = pytest.importorskip(lib)
+    data = {"unit": ["A", "B"], "x": [1.0, 2.0]}
+    frame = mod.DataFrame(data) if lib == "polars" else mod.table(data)
+    t = ScoreTable.from_dataframe(frame)
+    assert not t["x"].flags.writeable
+    np.testing.assert_array_equal(t["x"], [1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("module", "extra"),
+    [("pandas", "pandas"), ("polars", "polars"), ("pyarrow", "arrow"), ("hypothesis", "test")],
+)
+def test_optional_imports_name_their_extra(
+    monkeypatch: pytest.MonkeyPatch, module: str, extra: str
+) -> None:
+    from emulation_rules._checks import require
+
+    monkeypatch.setitem(sys.modules, module, None)
+    with pytest.raises(ModuleNotFoundError, match=rf"pip install 'emulation_rules\[{extra}\]'"):
+        require(module, "this feature")
 
 
 # -- 4. scenario indexes ---------------------------------------------------------------------
