@@ -433,3 +433,24 @@ def test_testing_without_hypothesis_says_what_to_install(monkeypatch: pytest.Mon
 def test_every_error_is_a_library_error() -> None:
     assert issubclass(OutOfRangeError, EmulationRulesError)
     assert er.OutOfRangeError is OutOfRangeError
+
+
+@given(
+    st.tuples(st.integers(-4, 4), st.integers(-4, 4)) | st.tuples(st.integers(-4, 4)),
+)
+def test_property_two_batch_axes_need_one_index_each(index: tuple[int, ...]) -> None:
+    t = ScoreTable({"x": np.arange(18.0).reshape(2, 3, 3)}, units=["A", "B", "C"])
+    scores = Scorecard([Criterion("x", 10, scale=Linear(0, 18))]).score(t)
+    standing = Ranking(desc("x")).rank(t)
+    fits = len(index) == 2 and -2 <= index[0] < 2 and -3 <= index[1] < 3
+    if fits:
+        assert scores.explain("C", scenario=index).to_dict()["total"] == scores.total[index][2]
+        assert standing.scenario(index).order_index.tolist() == standing.order_index[index].tolist()
+    else:
+        for call in (
+            lambda: scores.explain("C", scenario=index),
+            lambda: standing.scenario(index),
+            lambda: standing.explain(scenario=index),
+        ):
+            with pytest.raises(OutOfRangeError, match=r"0\.\.1 x 0\.\.2"):
+                call()
