@@ -122,7 +122,8 @@ conditions = st.recursive(
         st.builds(lambda a, b: a | b, kids, kids),
         st.builds(lambda a: ~a, kids),
         st.builds(
-            lambda a, k, n: count_in_window(a, at_least=k, window=n),
+            # at_least > window is refused when built: draw it within the window
+            lambda a, k, n: count_in_window(a, at_least=min(k, n), window=n),
             kids,
             st.integers(1, 3),
             st.integers(1, 4),

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .errors import DataError, UnknownNameError
+from .errors import DataError, DataTypeError, UnknownNameError
 
 V = TypeVar("V")
 
@@ -20,6 +20,8 @@ SHOW = 5
 
 def nfc(text: str) -> str:
     """``text`` in Unicode NFC, so "Hòa" typed composed or decomposed is one id."""
+    if not isinstance(text, str):
+        raise DataTypeError(f"names and ids are texts (got {text!r} of type {type(text).__name__})")
     if unicodedata.is_normalized("NFC", text):
         return text
     return unicodedata.normalize("NFC", text)

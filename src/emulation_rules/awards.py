@@ -29,6 +29,7 @@ import attrs
 import numpy as np
 
 from . import _exact
+from ._checks import expect, iterable
 from ._names import listing, nfc, resolve, unknown
 from .eligibility import (
     Condition,
@@ -179,7 +180,7 @@ class Quota:
             )
         if isinstance(self.of, str):
             object.__setattr__(self, "of", nfc(self.of))
-        if self.rounding not in _ROUNDINGS:
+        if not isinstance(self.rounding, str) or self.rounding not in _ROUNDINGS:
             raise RuleError(
                 f"Quota rounding must be one of {', '.join(_ROUNDINGS)} (got {self.rounding!r})"
             )
@@ -188,7 +189,19 @@ class Quota:
             object.__setattr__(self, "maximum", _whole(self.maximum, "Quota maximum"))
             if self.maximum < self.minimum:
                 raise RuleError(f"Quota maximum {self.maximum} is below its minimum {self.minimum}")
-        if not (self.ties in ("chain", "include", "exclude") or isinstance(self.ties, Lot)):
+        if self.count is not None and (
+            self.minimum > self.count or (self.maximum is not None and self.maximum < self.count)
+        ):
+            # Bounds only make sense on a computed share; on a fixed count they contradict it.
+            raise RuleError(
+                f"Quota({self.count}) is a fixed count, but minimum={self.minimum} / "
+                f"maximum={self.maximum} contradict it; give the count alone, or a share "
+                "with its bounds"
+            )
+        if not (
+            (isinstance(self.ties, str) and self.ties in ("chain", "include", "exclude"))
+            or isinstance(self.ties, Lot)
+        ):
             raise RuleError(
                 f"Quota ties must be 'chain', 'include', 'exclude' or a Lot (got {self.ties!r})"
             )
@@ -203,8 +216,7 @@ class Quota:
             k = self.count
         else:
             assert self.share is not None
-            b = Fraction(base) if not isinstance(base, float) else Fraction(repr(base))
-            k = _round(self.share * b, self.rounding)
+            k = _round(self.share * _base(base, self), self.rounding)
         k = max(k, self.minimum)
         return min(k, self.maximum) if self.maximum is not None else k
 
@@ -214,7 +226,7 @@ class Quota:
             text = f"{self.count}"
         else:
             assert self.share is not None
-            exact = self.share * Fraction(base if not isinstance(base, float) else repr(base))
+            exact = self.share * _base(base, self)
             shown = float(exact) if exact.denominator != 1 else int(exact)
             text = f"{_pct(self.share)} of {_num(base)} = {shown:g} -> {_round(exact, self.rounding)} ({self.rounding})"
         k = self.limit(base)
@@ -240,6 +252,24 @@ class Quota:
         return f"Quota({', '.join(parts)})"
 
 
+def _base(base: object, quota: Quota) -> Fraction:
+    """The base of a share, exactly; a base that is not a finite number >= 0 is refused."""
+    if isinstance(base, bool) or not isinstance(
+        base, int | float | Fraction | np.integer | np.floating
+    ):
+        raise RuleTypeError(f"{quota!r}: the base is a number (got {base!r})")
+    if not math.isfinite(base) or base < 0:
+        raise DataError(
+            f"{quota!r}: the base is {base!r}; a share is taken of a finite number >= 0 "
+            "(a count of units, a sum of a column of non-negative values)"
+        )
+    return (
+        Fraction(repr(float(base)))
+        if isinstance(base, float | np.floating)
+        else Fraction(int(base) if isinstance(base, np.integer) else base)
+    )
+
+
 def _pct(f: Fraction) -> str:
     p = f * 100
     return f"{float(p):g} %"
@@ -252,7 +282,11 @@ def _num(x: object) -> str:
 def _names(value: object, what: str) -> tuple[str, ...]:
     if value is None:
         return ()
-    items = (value,) if isinstance(value, str) else tuple(value)  # type: ignore[arg-type]
+    if not isinstance(value, str) and (
+        not isinstance(value, Iterable) or (isinstance(value, np.ndarray) and value.ndim == 0)
+    ):
+        raise RuleTypeError(f"{what} are award or title names (got {value!r})")
+    items = (value,) if isinstance(value, str) else tuple(value)
     for v in items:
         if not isinstance(v, str) or not v.strip():
             raise RuleTypeError(f"{what} are award or title names (got {v!r})")
@@ -260,6 +294,9 @@ def _names(value: object, what: str) -> tuple[str, ...]:
 
 
 def _award_name(value: object) -> str:
+    # One name: a list would silently name the award after its first element.
+    if not isinstance(value, str):
+        raise RuleTypeError(f"an Award's name is a text (got {value!r})")
     return _names(value, "Award name")[0]
 
 
@@ -272,11 +309,27 @@ def _excludes(value: object) -> tuple[str, ...]:
 
 
 def _exclusive_groups(value: Iterable[object]) -> tuple[tuple[str, ...], ...]:
-    return tuple(_names(g, "exclusive") for g in value)
+    return tuple(_names(g, "exclusive") for g in _groups_of(value, "exclusive"))
 
 
 def _equivalent_groups(value: Iterable[object]) -> tuple[tuple[str, ...], ...]:
-    return tuple(_names(g, "equivalent") for g in value)
+    return tuple(_names(g, "equivalent") for g in _groups_of(value, "equivalent"))
+
+
+def _groups_of(value: object, what: str) -> list[object]:
+    if isinstance(value, str) or not iterable(value):
+        raise RuleTypeError(
+            f"{what}= is a list of groups of award names, e.g. [('CTĐCP', 'CTĐ_BO')] "
+            f"(got {value!r})"
+        )
+    groups = list(value)
+    for g in groups:
+        if isinstance(g, str) or not iterable(g):
+            raise RuleTypeError(
+                f"{what}= is a list of groups of award names, e.g. [('CTĐCP', 'CTĐ_BO')] "
+                f"(got the group {g!r})"
+            )
+    return groups
 
 
 def _declared_titles(value: object) -> tuple[str, ...]:
@@ -350,12 +403,19 @@ class Award:
             raise RuleTypeError(f"{where}: ranking must be a Ranking (got {self.ranking!r})")
         if isinstance(self.level, bool) or not isinstance(self.level, int):
             raise RuleTypeError(f"{where}: level is a whole number (got {self.level!r})")
-        if self.subject not in ("units", "collectives"):
+        if not isinstance(self.subject, str) or self.subject not in ("units", "collectives"):
             raise RuleError(
                 f"{where}: subject must be 'units' or 'collectives' (got {self.subject!r})"
             )
         if self.name in self.requires or self.name in self.excludes:
             raise RuleError(f"{where} cannot require or exclude itself")
+        both = sorted(set(self.requires) & set(self.excludes))
+        if both:
+            raise RuleError(
+                f"{where} both requires and excludes {listing(both)}: nobody could receive it"
+            )
+        expect(self.source, str, "source", where, expected="a text")
+        expect(self.label, str, "label", where, expected="a text")
 
     def depends_on(self) -> set[str]:
         """Names this award needs decided first: prerequisites, a quota base, titles its
@@ -403,7 +463,11 @@ def _held_titles(c: Condition) -> set[str]:
 
 
 def _award_list(value: object) -> tuple[Award, ...]:
-    if isinstance(value, Award) or not isinstance(value, Iterable):
+    if (
+        isinstance(value, Award | str)
+        or not isinstance(value, Iterable)
+        or (isinstance(value, np.ndarray) and value.ndim == 0)
+    ):
         raise RuleTypeError(f"an AwardScheme takes a list of Awards (got {value!r})")
     out = tuple(value)
     for a in out:
@@ -606,6 +670,7 @@ class AwardScheme:
 
     def award(self, name: str) -> Award:
         """The award called ``name``."""
+        expect(name, str, "name", "AwardScheme.award", expected="an award name (text)")
         for a in self.awards:
             if a.name == nfc(name):
                 return a
@@ -803,6 +868,13 @@ def _base_counts(
         vals, missing = of.values(_Eval(ctx))
         if missing.any():
             raise DataError(f"{quota!r}: the base column has missing values; fill them")
+        if (vals < 0).any():
+            # A negative strength would shrink the quota below what the others earn.
+            who = [ctx.units[int(i)] for i in np.flatnonzero(vals < 0)]
+            raise DataError(
+                f"{quota!r}: the base column holds negative values for {listing(who)}; "
+                "a quota's base counts or sums non-negative amounts: fix those values"
+            )
         w = vals
     else:
         w = of._mask(_Eval(ctx))[0].astype(np.float64)
@@ -940,6 +1012,7 @@ class Allocation:
         return tuple(self._results)
 
     def _r(self, award: str) -> _AwardResult:
+        expect(award, str, "award", "Allocation", expected="an award name (text)")
         key = nfc(award)
         if key not in self._results:
             raise unknown("award", award, list(self._results), "in this allocation")
@@ -968,6 +1041,7 @@ class Allocation:
 
     def why(self, unit: str, award: str | None = None) -> str:
         """In words: what ``unit`` received, or why not -- for one award or all of them."""
+        expect(unit, str, "unit", "Allocation.why", expected="a unit id (text)")
         names = [nfc(award)] if award is not None else list(self._results)
         lines = []
         for name in names:
@@ -1379,7 +1453,11 @@ class Amount:
             raise RuleError(f"Amount multiplier must be >= 0 (got {self.multiplier})")
         if not isinstance(self.base, Dated):
             raise RuleTypeError(f"Amount base is a Dated value (got {self.base!r})")
-        if self.rounding not in ("none", "up_10000", "nearest_10000"):
+        if not isinstance(self.rounding, str) or self.rounding not in (
+            "none",
+            "up_10000",
+            "nearest_10000",
+        ):
             raise RuleError(
                 f"Amount rounding must be 'none', 'up_10000' or 'nearest_10000' (got {self.rounding!r})"
             )

@@ -68,6 +68,7 @@ import attrs
 import numpy as np
 
 from . import _exact
+from ._checks import expect
 from ._names import check_ids, listing, nfc, resolve, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError
 from .history import History
@@ -156,7 +157,14 @@ class Context:
             raise RuleTypeError(
                 f"Context period is a whole number, e.g. 2023 (got {self.period!r})"
             )
-        if self.level not in ("units", "collectives"):
+        for name, kind in (
+            ("history", History),
+            ("table", ScoreTable),
+            ("scores", Scores),
+            ("standing", Standing),
+        ):
+            expect(getattr(self, name), (kind, type(None)), name, "Context", data=True)
+        if not isinstance(self.level, str) or self.level not in ("units", "collectives"):
             raise RuleError(f"level must be 'units' or 'collectives' (got {self.level!r})")
         if self.level == "collectives" and (
             self.history is None or self.history.collectives is None
@@ -308,10 +316,7 @@ class Condition:
 
     def mask(self, context: Context) -> BoolArray:
         """Only the pass/fail mask (no explanation kept)."""
-        if not isinstance(context, Context):
-            raise RuleTypeError(
-                f"mask takes a Context, e.g. Context(2023, history=h) (got {context!r})"
-            )
+        expect(context, Context, "context", f"{self!r}.mask", expected="a Context")
         _check_names(self, context)
         return self._mask(_Eval(context))[0]
 
@@ -583,8 +588,15 @@ class _Value(_Comparable):
         >>> fact("months").between(3, 5, closed="left")
         (fact('months') >= 3) & (fact('months') < 5)
         """
-        if closed not in ("both", "left", "right", "neither"):
+        if not isinstance(closed, str) or closed not in ("both", "left", "right", "neither"):
             raise RuleError(f"closed must be 'both', 'left', 'right' or 'neither' (got {closed!r})")
+        lo_t, hi_t = self.threshold(low, None), self.threshold(high, None)
+        numbers_ = all(isinstance(v, int | float | np.integer | np.floating) for v in (lo_t, hi_t))
+        if numbers_ and (lo_t > hi_t or (lo_t == hi_t and closed != "both")):
+            raise RuleError(
+                f"{self!r}.between({low!r}, {high!r}, closed={closed!r}) holds for no value: "
+                "give the lower bound first, below the upper one"
+            )
         lo = self >= low if closed in ("both", "left") else self > low
         hi = self <= high if closed in ("both", "right") else self < high
         return lo & hi
@@ -752,6 +764,11 @@ class _Rank(_Value):
         if st.units != ev.units:
             r = r[align_ids(st.units, ev.units, "rank(): the standing")]
         return r, np.zeros(r.shape, dtype=bool)
+
+    def _cmp(self, op: str, other: object) -> Condition:
+        t = self.threshold(other, None)
+        _never("rank()", op, t, other, low=1, whole=True, what="ranks are whole numbers from 1")
+        return _Compare(self, op, t)
 
     def __repr__(self) -> str:
         return "rank()"
@@ -986,6 +1003,11 @@ class Window:
             _count("Window length", self.length)
         if self.min_length is not None:
             _count("Window min_length", self.min_length)
+            if self.length is not None and self.min_length > self.length:
+                raise RuleError(
+                    f"Window({self.length}, min_length={self.min_length}) can never be long "
+                    f"enough: a window of {self.length} periods is shorter than its min_length"
+                )
         if self.since is not None:
             object.__setattr__(self, "since", _titles("Window since", (self.since,))[0])
 
@@ -1078,7 +1100,13 @@ def count_in_window(condition: Condition, *, at_least: int, window: int | Window
     """
     if not isinstance(condition, Condition):
         raise RuleTypeError(f"count_in_window takes a condition (got {condition!r})")
-    return _InWindow(condition, _window(window), _count("at_least", at_least))
+    win, need = _window(window), _count("at_least", at_least)
+    if win.length is not None and need > win.length:
+        raise RuleError(
+            f"count_in_window(..., at_least={need}, window={win!r}) can never hold: a window of "
+            f"{win.length} periods cannot hold {need} of them; widen the window or lower at_least"
+        )
+    return _InWindow(condition, win, need)
 
 
 def all_in_window(condition: Condition, *, window: int | Window) -> Condition:
@@ -1099,6 +1127,13 @@ def _share_value(value: object) -> Fraction:
 class _MemberCounts(_Value):
     condition: Condition
     kind: Literal["share", "count"]
+
+    def _cmp(self, op: str, other: object) -> Condition:
+        t = self.threshold(other, None)
+        if self.kind == "count":
+            what = "a count of members is a whole number >= 0"
+            _never(repr(self), op, t, other, low=0, whole=True, what=what)
+        return _Compare(self, op, t)
 
     def counts(self, ev: _Eval) -> tuple[IntArray, IntArray]:
         ctx = ev.ctx
@@ -1168,6 +1203,33 @@ class _MemberShare(_Leaf):
         return hash(repr(self))
 
 
+def _never(
+    label: str,
+    op: str,
+    t: Any,
+    shown: object,
+    *,
+    low: float,
+    high: float | None = None,
+    whole: bool = False,
+    what: str,
+) -> None:
+    """Refuse ``value op t`` when no possible value (in ``[low, high]``, whole numbers if
+    ``whole``) satisfies it: a rule that nobody can ever meet is a typo, not a rule."""
+    if not isinstance(t, int | float | np.integer | np.floating | Fraction):
+        return
+    never = (
+        (op == "<" and t <= low)
+        or (op == "<=" and t < low)
+        or (op == ">" and high is not None and t >= high)
+        or (op == ">=" and high is not None and t > high)
+        or (op == "==" and (t < low or (high is not None and t > high)))
+        or (op == "==" and whole and t != math.floor(t))
+    )
+    if never:
+        raise RuleError(f"{label} {op} {shown!r} holds for no unit: {what}")
+
+
 class _Members:
     """``members(cond)``: aggregate a condition over each collective's members."""
 
@@ -1195,7 +1257,9 @@ class _ShareValue(_Comparable):
         self.counts = counts
 
     def _cmp(self, op: str, other: object) -> Condition:
-        return _MemberShare(self.counts, op, _share_value(other))
+        share = _share_value(other)
+        _never(repr(self), op, share, other, low=0, high=1, what="a share lies in [0, 1]")
+        return _MemberShare(self.counts, op, share)
 
     def __repr__(self) -> str:
         return repr(self.counts)
@@ -1286,7 +1350,10 @@ class _VoteValue(_Comparable):
         self.yes, self.of = yes, of
 
     def _cmp(self, op: str, other: object) -> Condition:
-        return _VoteShare(self.yes, self.of, op, _share_value(other))
+        share = _share_value(other)
+        label = f"vote_share({self.yes!r}, of={self.of!r})"
+        _never(label, op, share, other, low=0, high=1, what="a vote share lies in [0, 1]")
+        return _VoteShare(self.yes, self.of, op, share)
 
 
 def vote_share(yes: str, *, of: str) -> _VoteValue:

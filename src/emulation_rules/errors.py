@@ -34,6 +34,7 @@ __all__ = [
     "DataTypeError",
     "EmulationRulesError",
     "MissingValueError",
+    "OutOfRangeError",
     "RuleError",
     "RuleTypeError",
     "UnknownNameError",
@@ -84,6 +85,15 @@ class DataTypeError(EmulationRulesError, TypeError):
 
 class MissingValueError(DataError):
     """A value needed by a rule is missing (NaN/None) and the rule's policy is ``"error"``."""
+
+
+class OutOfRangeError(DataError, IndexError):
+    """An index outside what exists, e.g. a scenario beyond the batch axes.
+
+    A :class:`DataError` (the rule is fine, the index does not fit this data)
+    that is also an ``IndexError``, so code that catches ``IndexError`` keeps
+    working; the message names the valid range.
+    """
 
 
 class UnknownNameError(EmulationRulesError, KeyError):

@@ -24,6 +24,8 @@ from typing import Any
 import attrs
 import numpy as np
 
+from ._checks import iterable
+from ._checks import records as _records
 from ._names import DECLARE, check_ids, listing, nfc, one_id, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError
 from .types import AnyArray, BoolArray, IntArray
@@ -181,7 +183,7 @@ class History:
         revocations: Sequence[Revocation] = (),
         declared: Iterable[str] = (),
     ) -> None:
-        ids, problems = check_ids(list(units))
+        ids, problems = check_ids(_records(units, "History", "unit ids"))
         if problems:
             raise DataError.collect(problems, "the history's units")
         first, last = (int(periods[0]), int(periods[1]))
@@ -197,7 +199,7 @@ class History:
         self.ordinals = dict(ordinals or {})
         self._granted = {}
         for name, arr in (titles or {}).items():
-            a = np.asarray(arr, dtype=bool)
+            a = _grid(arr, bool, f"title {name!r}")
             if a.shape != shape:
                 raise DataError(f"title {name!r} has shape {a.shape}; expected {shape}")
             if nfc(name) in self._granted:
@@ -207,7 +209,7 @@ class History:
             self._granted[nfc(name)] = _readonly(a.copy())
         self._facts = {}
         for name, arr in (facts or {}).items():
-            a = np.array(arr)
+            a = _grid(arr, None, f"fact {name!r}")
             if a.shape != shape:
                 raise DataError(f"fact {name!r} has shape {a.shape}; expected {shape}")
             if nfc(name) in self._facts:
@@ -274,7 +276,7 @@ class History:
             Titles that rules may name although no record lists them yet
             (see :meth:`declare`).
         """
-        rows = list(records)
+        rows = _records(records, "History.from_records")
         scales = {
             nfc(k): v if isinstance(v, Ordinal) else Ordinal(v) for k, v in (ordinals or {}).items()
         }
@@ -292,7 +294,7 @@ class History:
                 if key not in r
             )
             p = r.get(period)
-            if p is not None and (isinstance(p, bool) or not isinstance(p, numbers.Integral)):
+            if period in r and (isinstance(p, bool) or not isinstance(p, numbers.Integral)):
                 problems.append(
                     f"record {k} has period {p!r}; periods are whole numbers (e.g. the year)"
                 )
@@ -560,7 +562,7 @@ class History:
         shape = (self.last - self.first + 1, len(self.units))
         for name, mask in grants.items():
             key = nfc(name)
-            m = np.asarray(mask, dtype=bool)
+            m = _grid(mask, bool, f"grants of {key!r}")
             if m.shape != (len(self.units),):
                 raise DataError(
                     f"grants of {key!r} have shape {m.shape}; expected ({len(self.units)},)"
@@ -858,11 +860,9 @@ def _listed(value: object) -> tuple[object, ...]:
     """The titles a record lists: none, one name, or a list of names."""
     if value is None or (isinstance(value, str | list | tuple) and not value):
         return ()
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, Iterable):
-        return tuple(value)
-    return (value,)
+    if isinstance(value, str | Mapping) or not iterable(value):
+        return (value,)  # one name, or one value that is not a name (refused as such)
+    return tuple(value)
 
 
 def _fact_array(
@@ -913,3 +913,14 @@ def _fact_array(
                 "flags, or levels of a scale declared with ordinals={...}"
             )
     return out_f
+
+
+def _grid(values: object, dtype: type | None, what: str) -> AnyArray:
+    """A new array (periods x units) of ``values``; ragged or non-numeric input refused."""
+    try:
+        return np.array(values, dtype=dtype)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"{what} is not a (periods x units) grid of values (got {type(values).__name__}); "
+            "give one row per period and one value per unit"
+        ) from None

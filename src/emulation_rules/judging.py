@@ -27,6 +27,7 @@ from typing import Any, Literal, TypeAlias
 import attrs
 import numpy as np
 
+from ._checks import iterable
 from ._names import check_ids, closest, listing, nfc, unknown
 from ._repr import code_repr
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError
@@ -221,7 +222,7 @@ def _weights(value: object) -> tuple[float, ...] | tuple[tuple[str, float], ...]
             pairs.append((key, _weight(f"Panel weight of judge {key!r}", v)))
         out_pairs = tuple(pairs)
         weights = [w for _, w in out_pairs]
-    elif isinstance(value, str) or not isinstance(value, Iterable):
+    elif isinstance(value, str) or not iterable(value):
         raise RuleTypeError(
             "Panel weights must be a sequence of numbers (one per judge, in the order of the "
             f"sheets' judge axis) or a mapping of judge id to number (got {value!r})"
@@ -644,7 +645,11 @@ def _sheets(raw: object) -> tuple[FloatArray, bool]:
 
 
 def _ids(kind: str, raw: Iterable[object], n: int, axis: int) -> tuple[str, ...]:
-    if isinstance(raw, str) or not isinstance(raw, Iterable):
+    if (
+        isinstance(raw, str)
+        or not isinstance(raw, Iterable)
+        or (isinstance(raw, np.ndarray) and raw.ndim != 1)
+    ):
         raise DataTypeError(f"{kind}s= must be a sequence of {kind} ids (got {type(raw).__name__})")
     values = raw.tolist() if isinstance(raw, np.ndarray) else list(raw)
     if len(values) != n:

@@ -34,6 +34,7 @@ import numpy as np
 
 from . import _exact
 from . import _kernels as K
+from ._checks import scenario_index
 from ._names import check_ids, listing, nfc, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
 from .explain import Explanation
@@ -113,12 +114,16 @@ class Key:
                     f"{self!r}: resolution must be a positive number (got {self.resolution!r})"
                 )
             object.__setattr__(self, "resolution", float(r))
-        if self.of not in (None, "scores", "table"):
+        if self.of is not None and (
+            not isinstance(self.of, str) or self.of not in ("scores", "table")
+        ):
             raise RuleError(f"{self!r}: of must be 'scores' or 'table' (got {self.of!r})")
 
     def __repr__(self) -> str:
         opts = "".join(
-            f", {k}={v!r}" for k, v in (("resolution", self.resolution), ("of", self.of)) if v
+            f", {k}={v!r}"
+            for k, v in (("resolution", self.resolution), ("of", self.of))
+            if v is not None
         )
         return f"{'desc' if self.descending else 'asc'}({self.name!r}{opts})"
 
@@ -200,7 +205,7 @@ class HeadToHead:
                 raise RuleError(
                     f"{k!r}: inside HeadToHead a name always refers to a pairwise metric; drop of="
                 )
-        if restart not in _RESTARTS:
+        if not isinstance(restart, str) or restart not in _RESTARTS:
             raise RuleError(
                 f"HeadToHead restart must be one of {', '.join(map(repr, _RESTARTS))} "
                 f"(got {restart!r})"
@@ -400,7 +405,7 @@ class Ranking:
                 raise RuleError(
                     f"{st!r} must be the last step: a draw leaves no tie for the steps after it"
                 )
-        if style not in _STYLES:
+        if not isinstance(style, str) or style not in _STYLES:
             raise RuleError(f"rank style must be one of {', '.join(_STYLES)} (got {style!r})")
         self.__attrs_init__(tuple(steps), style)
 
@@ -1153,8 +1158,8 @@ class Standing:
         >>> s.ranks("competition"), s.ranks("dense"), s.ranks("ordinal")
         (array([2, 1, 2, 4]), array([2, 1, 2, 3]), array([2, 1, 3, 4]))
         """
-        style = style or self.ranking.style
-        if style not in _STYLES:
+        style = self.ranking.style if style is None else style
+        if not isinstance(style, str) or style not in _STYLES:
             raise RuleError(f"rank style must be one of {', '.join(_STYLES)} (got {style!r})")
         n = self._order_index.shape[-1]
         pos = np.broadcast_to(np.arange(n), self._boundary.shape)
@@ -1196,8 +1201,13 @@ class Standing:
         return self._decided[..., 1:]
 
     def scenario(self, index: int | tuple[int, ...]) -> Standing:
-        """The standing of one scenario of a batched ranking."""
-        idx = (index,) if isinstance(index, int) else tuple(index)
+        """The standing of one scenario of a batched ranking.
+
+        ``index`` holds one whole number per batch axis (negative ones count
+        from the end); anything else raises
+        :class:`~emulation_rules.OutOfRangeError` naming the valid range.
+        """
+        idx = scenario_index(index, self.batch_shape, "Standing.scenario")
         other = object.__new__(Standing)
         other.ranking, other._engine_units, other.steps = self.ranking, self.units, self.steps
         other._lot_units, other._lot_values, other._lots = (
@@ -1292,6 +1302,8 @@ class Standing:
         """
         frac = _share(share)
         exact = frac * len(self.units)
+        if not isinstance(rounding, str):
+            raise RuleError(f"rounding must be 'floor', 'ceil' or 'half_up' (got {rounding!r})")
         if rounding == "floor":
             k = math.floor(exact)
         elif rounding == "ceil":
@@ -1307,6 +1319,7 @@ class Standing:
     def explain(self, *, scenario: int | tuple[int, ...] | None = None) -> StandingExplanation:
         """Every adjacent pair and the step that ordered it, with both values."""
         if scenario is not None:
+            scenario_index(scenario, self.batch_shape, "Standing.explain")
             return self.scenario(scenario).explain()
         self._single("explain")
         rows = []

@@ -101,6 +101,7 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
+from ._checks import iterable
 from ._names import check_ids, closest, id_keys, listing, nfc, unknown
 from .eligibility import Condition, Context
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
@@ -156,7 +157,11 @@ def _id(value: object, what: str) -> str:
 
 
 def _ids(values: object, what: str) -> tuple[str, ...]:
-    if isinstance(values, str) or not isinstance(values, Iterable):
+    if (
+        isinstance(values, str)
+        or not isinstance(values, Iterable)
+        or getattr(values, "ndim", 1) != 1  # a 0-d or 2-d array is not a list of ids
+    ):
         raise RuleTypeError(f"{what} is a list of unit ids, e.g. ['Bình Thuận'] (got {values!r})")
     ids, problems = check_ids(list(values), kind="unit", where=f"{what} position")
     if problems:
@@ -834,7 +839,7 @@ def _led_before(value: object) -> tuple[tuple[str, tuple[int, ...]], ...]:
         return ()
     # The same unit keyed twice (NFC and NFD forms) is refused, naming both keys.
     items = id_keys(value, "led_before").items() if isinstance(value, Mapping) else value
-    if isinstance(items, str) or not isinstance(items, Iterable):
+    if isinstance(items, str) or not iterable(items):
         raise RuleTypeError(
             f"led_before maps each unit to the periods it led before the rotation starts, e.g. "
             f"{{'Khánh Hòa': [2023]}} (got {value!r})"
@@ -846,7 +851,7 @@ def _led_before(value: object) -> tuple[tuple[str, tuple[int, ...]], ...]:
         unit = _id(item[0], "led_before unit")
         periods = item[1]
         seq = [periods] if isinstance(periods, numbers.Integral) else periods
-        if isinstance(seq, str) or not isinstance(seq, Iterable):
+        if isinstance(seq, str) or not iterable(seq):
             raise RuleTypeError(f"led_before[{unit!r}] is a list of periods (got {periods!r})")
         if unit in out:
             raise RuleError(f"led_before names {unit!r} twice; list all its periods once")
@@ -987,6 +992,10 @@ class Rotation:
             )
         if cluster is not None and not isinstance(cluster, ClusterId):
             raise RuleTypeError(f"cluster is a ClusterId('system', number) (got {cluster!r})")
+        seqs: tuple[tuple[str, object], ...] = (("changes", changes), ("overrides", overrides))
+        for what, seq in seqs:
+            if isinstance(seq, str) or not iterable(seq):
+                raise RuleTypeError(f"{what} is a list (got {seq!r})")
         for ch in changes:
             if not isinstance(ch, _CHANGES):
                 raise RuleTypeError(

@@ -25,7 +25,7 @@ import numpy as np
 from . import _kernels as K
 from ._names import listing
 from ._repr import code_repr
-from .errors import DataError, RuleError
+from .errors import DataError, DataTypeError, RuleError, RuleTypeError
 from .types import BoolArray, FloatArray
 
 __all__ = [
@@ -105,8 +105,25 @@ class Scale:
         >>> Linear(0, 10).fraction(np.array([2.5]), lower_is_better=True)
         array([0.75])
         """
-        self.check_direction(lower_is_better, repr(self))
-        x = np.asarray(x, dtype=np.float64)
+        if not isinstance(lower_is_better, bool | np.bool_):
+            raise RuleTypeError(
+                f"{self!r}.fraction: lower_is_better must be a bool (got {lower_is_better!r})"
+            )
+        self.check_direction(bool(lower_is_better), repr(self))
+        try:
+            if np.asarray(x).dtype.kind not in "biufO":  # not complex, text or dates
+                raise TypeError
+            x = np.asarray(x, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise DataTypeError(
+                f"{self!r}.fraction takes an array of numbers (got {type(x).__name__})"
+            ) from None
+        if x.ndim == 0:
+            raise DataError(
+                f"{self!r}.fraction takes an array with one value per unit (got a single value)"
+            )
+        if np.isinf(x).any():
+            raise DataError(f"{self!r}.fraction: the values hold infinity; give finite numbers")
         missing = np.isnan(x)
         kernel = self.compile(x, lower_is_better, missing if missing.any() else None)
         out = np.empty(x.shape)
@@ -192,7 +209,7 @@ class Target(Scale):
     zero_at: float | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
-        if self.below not in ("proportional", "zero"):
+        if not isinstance(self.below, str) or self.below not in ("proportional", "zero"):
             raise RuleError(f"Target: below must be 'proportional' or 'zero' (got {self.below!r})")
         if self.strict and self.below == "proportional":
             raise RuleError(
@@ -392,6 +409,25 @@ def _pop_count(x: FloatArray, missing: BoolArray | None) -> FloatArray:
     return np.asarray(n - missing.sum(axis=-1, keepdims=True), dtype=np.float64)
 
 
+class _UnitValuesError(DataError):
+    """A scale refused the values of some units; :attr:`positions` says which.
+
+    The scale only sees an array, so its message names positions; the scoring
+    engine, which knows the units, re-words it with :meth:`naming` their ids.
+    """
+
+    def __init__(self, template: str, positions: Sequence[int]) -> None:
+        self.template = template
+        self.positions = tuple(positions)
+        super().__init__(template.format(who=f"the values at positions {listing(self.positions)}"))
+
+    def naming(self, units: Sequence[str]) -> str:
+        """The message with the units named by id."""
+        ids = [units[i] for i in self.positions]
+        who = f"unit{'s' if len(ids) != 1 else ''} {listing(ids)}"
+        return self.template.format(who=who)
+
+
 def _nonnegative(
     scale: str, x: FloatArray, missing: BoolArray | None, strict: bool = False
 ) -> None:
@@ -401,10 +437,10 @@ def _nonnegative(
     if bad.any():
         idx = np.flatnonzero(bad.reshape(-1, x.shape[-1]).any(axis=0)).tolist()
         need = "positive" if strict else "non-negative"
-        raise DataError(
-            f"{scale} needs {need} values; units at positions {listing(idx)} have "
-            f"{'non-positive' if strict else 'negative'} values: use MinMax or Linear instead",
-            (),
+        raise _UnitValuesError(
+            f"{scale} needs {need} values, but {{who}} "
+            f"{'are not positive' if strict else 'are negative'}: use MinMax or Linear instead",
+            idx,
         )
 
 
@@ -632,7 +668,7 @@ class ByRank(Scale):
             raise RuleError(
                 f"ByRank: fractions must not increase from the first place down (got {seq})"
             )
-        if self.ties not in ("share_best", "average"):
+        if not isinstance(self.ties, str) or self.ties not in ("share_best", "average"):
             raise RuleError(f"ByRank: ties must be 'share_best' or 'average' (got {self.ties!r})")
 
     def compile(self, x: FloatArray, lower_is_better: bool, missing: BoolArray | None) -> K.Dense:

@@ -44,11 +44,12 @@ import attrs
 import numpy as np
 
 from . import _kernels as K
+from ._checks import expect, require, scenario_index
 from ._names import listing, nfc, unknown
 from ._repr import code_repr
 from .errors import DataError, MissingValueError, RuleError, RuleTypeError, UnknownNameError
 from .explain import Explanation
-from .scales import Scale
+from .scales import Scale, _UnitValuesError
 from .table import ScoreTable
 from .types import AnyArray, BoolArray, FloatArray, IntArray, RoundingMode
 
@@ -85,8 +86,8 @@ def _number(where: str, value: object, *, positive: bool = False, allow_none: bo
 
 
 def _check_missing(where: str, value: object) -> MissingPolicy:
-    if value == "error" or value == "zero":
-        return value
+    if isinstance(value, str) and value in ("error", "zero"):
+        return value  # type: ignore[return-value]
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
         return float(value)
     raise RuleError(
@@ -160,7 +161,10 @@ class Criterion:
                 f"(got {self.scale!r})"
             )
         object.__setattr__(self, "missing", _check_missing(where, self.missing))
-        self.scale.check_direction(bool(self.lower_is_better), where)
+        # bool("no") is True: a flag given as anything but a bool is refused, not guessed.
+        expect(self.lower_is_better, (bool, np.bool_), "lower_is_better", where, expected="a bool")
+        object.__setattr__(self, "lower_is_better", bool(self.lower_is_better))
+        self.scale.check_direction(self.lower_is_better, where)
 
     def __repr__(self) -> str:
         return code_repr(self, 2)
@@ -186,7 +190,7 @@ class _Adjustment:
             self, "per", _number(f"{where} per (points per item)", self.per, positive=True)
         )
         object.__setattr__(self, "cap", _number(f"{where} cap", self.cap, allow_none=True))
-        if self.missing not in ("error", "zero"):
+        if not isinstance(self.missing, str) or self.missing not in ("error", "zero"):
             raise RuleError(f"{where}: missing must be 'error' or 'zero' (got {self.missing!r})")
 
     def __repr__(self) -> str:
@@ -421,11 +425,11 @@ class Scorecard:
     def __attrs_post_init__(self) -> None:
         res = _number("Scorecard resolution", self.resolution, positive=True)
         object.__setattr__(self, "resolution", res)
-        if self.rounding not in _ROUNDING:
+        if not isinstance(self.rounding, str) or self.rounding not in _ROUNDING:
             raise RuleError(
                 f"Scorecard rounding must be one of {', '.join(_ROUNDING)} (got {self.rounding!r})"
             )
-        if self.model not in ("sum", "product"):
+        if not isinstance(self.model, str) or self.model not in ("sum", "product"):
             raise RuleError(f"Scorecard model must be 'sum' or 'product' (got {self.model!r})")
         for f in ("total", "cap", "bonus_cap", "penalty_cap"):
             object.__setattr__(
@@ -642,8 +646,9 @@ class _Inputs:
                 try:
                     kernels.append(it.scale.compile(x, it.lower_is_better, mask))
                 except DataError as exc:
+                    text = exc.naming(table.units) if isinstance(exc, _UnitValuesError) else exc
                     raise DataError(
-                        f"criterion {it.name!r} (column {it.column!r}): {exc}"
+                        f"criterion {it.name!r} (column {it.column!r}): {text}"
                     ) from None
             cols.append(x)
             masks.append(mask)
@@ -1004,7 +1009,7 @@ class Scores:
 
     def ticks(self, name: str) -> AnyArray:
         """The integer tick counts of field ``name`` (read-only)."""
-        key = nfc(name)
+        key = nfc(name) if isinstance(name, str) else repr(name)  # not text: unknown below
         fixed = {
             "total": self._total,
             "base": self._base,
@@ -1019,7 +1024,7 @@ class Scores:
                     self._groups[nd.row] if nd.kind == "group" else self._items[nd.row]
                 )
                 return found
-        raise unknown("score field", name, self.fields, "in these scores")
+        raise unknown("score field", key, self.fields, "in these scores")
 
     def __getitem__(self, name: str) -> FloatArray:
         """The points of field ``name`` as floats."""
@@ -1037,20 +1042,23 @@ class Scores:
         return ticks * self.scorecard.resolution
 
     def to_pandas(self, *, scenario: tuple[int, ...] | int | None = None) -> Any:
-        """Every field as a column of a pandas DataFrame indexed by unit."""
-        import pandas as pd
+        """Every field as a column of a pandas DataFrame indexed by unit.
 
+        Scores with batch axes need ``scenario=`` (one index per batch axis;
+        an index outside them raises :class:`~emulation_rules.OutOfRangeError`).
+        """
+        pd = require("pandas", "Scores.to_pandas()")
+        batch = self._total.shape[:-1]
+        if batch and scenario is None:
+            raise DataError(
+                f"these scores have batch axes {batch}; pick one scenario with "
+                "to_pandas(scenario=i)"
+            )
+        sc = scenario_index(() if scenario is None else scenario, batch, "Scores.to_pandas")
         data: dict[str, Any] = {}
         for name in self.fields:
             a = self[name]
-            if a.ndim > 1:
-                if scenario is None:
-                    raise DataError(
-                        f"these scores have batch axes {a.shape[:-1]}; pick one scenario with "
-                        "to_pandas(scenario=i)"
-                    )
-                a = a[scenario]
-            data[name] = a
+            data[name] = a[_fit(sc, a.shape[:-1])]
         return pd.DataFrame(data, index=pd.Index(self.units, name="unit"))
 
     def __repr__(self) -> str:
@@ -1082,13 +1090,7 @@ class Scores:
           total = 5 - 2 = 3
         """
         i = self.table.index(unit)
-        sc = (scenario,) if isinstance(scenario, int) else tuple(scenario)
-        batch = self._total.shape[:-1]
-        if len(sc) != len(batch):
-            raise DataError(
-                f"these scores have batch axes {batch}; give scenario= with {len(batch)} "
-                f"index(es) (got {scenario!r})"
-            )
+        sc = scenario_index(scenario, self._total.shape[:-1], "Scores.explain")
         card = self.scorecard
         leafs = [nd for nd in card._nodes if nd.kind != "group"]
         leaf_pos = {id(nd): k for k, nd in enumerate(leafs)}

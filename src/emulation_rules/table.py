@@ -19,6 +19,8 @@ from typing import Any
 import attrs
 import numpy as np
 
+from ._checks import expect, require, scenario_index
+from ._checks import records as _records
 from ._names import check_ids, listing, nfc, one_id, unknown
 from .errors import DataError, DataTypeError
 from .types import AnyArray, BoolArray, ColumnKind, FloatArray, IntArray
@@ -90,11 +92,35 @@ def _rounded_ints(seq: object, arr: AnyArray) -> bool:
 
 
 def _int_copy(a: Any) -> IntArray:
-    return _readonly(np.array(a, dtype=np.int64))
+    # Positions: whole numbers only, never a float truncated to the unit next to it.
+    try:
+        arr = np.array(a)
+    except ValueError:
+        arr = np.array(None)
+    whole = arr.dtype.kind in "iu" or arr.size == 0
+    if arr.dtype.kind == "f" and arr.size:
+        whole = bool(
+            np.isfinite(arr).all() and (arr == np.round(arr)).all() and (abs(arr) < 2**53).all()
+        )
+    if not whole or arr.ndim != 1:
+        raise DataTypeError(
+            f"Pairwise earner and opponent are 1-D sequences of unit positions (whole "
+            f"numbers); got {arr.dtype} values of shape {arr.shape}"
+        )
+    if arr.dtype.kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
+        raise DataError("Pairwise positions are too large for int64")
+    return _readonly(arr.astype(np.int64))
 
 
 def _float_copy(a: Any) -> FloatArray:
-    return _readonly(np.array(a, dtype=np.float64))
+    try:
+        if np.asarray(a).dtype.kind not in "biufO":  # not complex, text or dates
+            raise TypeError
+        return _readonly(np.array(a, dtype=np.float64))
+    except (TypeError, ValueError):
+        raise DataTypeError(
+            f"Pairwise values are numbers (got {type(a).__name__}: {a!r:.60})"
+        ) from None
 
 
 @attrs.frozen(eq=False)
@@ -197,6 +223,8 @@ def _pairwise_spec(
     opponents: Iterable[object]
     values: object
     try:
+        if isinstance(spec, str | bytes):
+            raise TypeError  # three letters are not three sequences
         earners, opponents, values = spec  # type: ignore[misc]
     except (TypeError, ValueError):
         problems.add(
@@ -204,22 +232,28 @@ def _pairwise_spec(
             "(earner ids, opponent ids, values)"
         )
         return None
-    earner_ids, opponent_ids = list(earners), list(opponents)
     try:
+        earner_ids, opponent_ids = list(earners), list(opponents)
         vals = np.asarray(values, dtype=np.float64)
         inexact = _rounded_ints(values, vals)
     except OverflowError:
         inexact = True
+    except (TypeError, ValueError):
+        problems.add(
+            f"pairwise metric {name!r} must be an N x N array or three sequences "
+            "(earner ids, opponent ids, numeric values)"
+        )
+        return None
     if inexact:
         problems.add(
             f"pairwise metric {name!r} holds a number past the float limit or a whole number "
             f"past 2**53 ({_FLOAT_EXACT}), which a float would round; rescale the values"
         )
         return None
-    if not len(earner_ids) == len(opponent_ids) == vals.shape[0] or vals.ndim != 1:
+    if vals.ndim != 1 or not len(earner_ids) == len(opponent_ids) == vals.shape[0]:
         problems.add(
             f"pairwise metric {name!r}: earners, opponents and values must have the same length "
-            f"(got {len(earner_ids)}, {len(opponent_ids)}, {vals.shape[0]})"
+            f"(got {len(earner_ids)}, {len(opponent_ids)}, {vals.size if vals.ndim else 'one'})"
         )
         return None
     for side, given in (("earner", earner_ids), ("opponent", opponent_ids)):
@@ -261,9 +295,12 @@ class ScoreTable:
         ``N x N`` array (row: the earning unit, column: the opponent; NaN for
         no result) or three sequences ``(earner ids, opponent ids, values)``.
     copy
-        Copy the caller's arrays (default). With ``copy=False`` float64 arrays
-        are used as read-only views: the table never writes to them, but the
-        caller must not change them afterwards either.
+        Copy the caller's arrays (default), so that changing them afterwards
+        never changes the table. With ``copy=False`` arrays that already have
+        the column's dtype (float64, int64, bool) are kept as read-only views:
+        the table never writes to them, and the caller promises not to change
+        them either. Memory nobody can write to (a read-only array that owns
+        its data, an Arrow buffer) is viewed without a copy either way.
 
     Notes
     -----
@@ -313,6 +350,13 @@ class ScoreTable:
                 f"ScoreTable takes a mapping of column name to values (got {type(data).__name__}); "
                 "use ScoreTable.from_records for a list of dicts or "
                 "ScoreTable.from_dataframe for a DataFrame"
+            )
+        expect(unit, str, "unit", "ScoreTable", data=True, expected="a column name (text)")
+        expect(copy, bool, "copy", "ScoreTable", expected="True or False")
+        if pairwise is not None and not isinstance(pairwise, Mapping):
+            raise DataTypeError(
+                "ScoreTable pairwise= takes a mapping of metric name to results "
+                f"(got {type(pairwise).__name__})"
             )
         problems = _Problems()
         cols = dict(data)
@@ -367,7 +411,11 @@ class ScoreTable:
     # -- construction helpers -------------------------------------------------
 
     def _validate_units(self, raw: object, problems: _Problems) -> list[str]:
-        if isinstance(raw, str) or not isinstance(raw, Iterable):
+        if (
+            isinstance(raw, str)
+            or not isinstance(raw, Iterable)
+            or (isinstance(raw, np.ndarray) and raw.ndim != 1)
+        ):
             raise DataTypeError(f"unit ids must be a sequence of texts (got {type(raw).__name__})")
         values = raw.tolist() if isinstance(raw, np.ndarray) else list(raw)
         ids, found = check_ids(values)
@@ -382,10 +430,17 @@ class ScoreTable:
         n = len(ids)
         if isinstance(values, np.ndarray):
             arr = values
-        elif isinstance(values, str) or not isinstance(values, Iterable):
+        elif isinstance(values, str | bytes) or not isinstance(values, Iterable):
             problems.add(
                 f"column {name!r} is {type(values).__name__}, not a sequence of values; "
                 "give one value per unit"
+            )
+            return None
+        elif isinstance(values, Mapping | set | frozenset):
+            # Their order is not the units' order: reading them in it would misalign values.
+            problems.add(
+                f"column {name!r} is a {type(values).__name__}, whose order is not the units' "
+                "order; give a list or an array with one value per unit, in table order"
             )
             return None
         else:
@@ -562,7 +617,7 @@ class ScoreTable:
         >>> t["cases"], t["note"]
         (array([410, 560]), array([None, 'leader'], dtype=object))
         """
-        rows = list(records)
+        rows = _records(records, "ScoreTable.from_records", "dicts (one per unit)")
         names: dict[str, None] = {}
         for i, r in enumerate(rows):
             if not isinstance(r, Mapping):
@@ -599,7 +654,7 @@ class ScoreTable:
         (('A', 'B', 'C'), array([6, 1, 1]), array([ 3, -1, -2]))
         """
         rows = []
-        for k, m in enumerate(matches):
+        for k, m in enumerate(_records(matches, "ScoreTable.from_matches", "matches")):
             try:
                 home, away, hg, ag = m
             except (TypeError, ValueError):
@@ -607,10 +662,14 @@ class ScoreTable:
                     f"match {k} is {m!r}; give (home, away, home_goals, away_goals)"
                 ) from None
             for g in (hg, ag):
-                if isinstance(g, bool) or not isinstance(g, numbers.Integral) or g < 0:
+                if (
+                    isinstance(g, bool)
+                    or not isinstance(g, numbers.Integral)
+                    or not 0 <= int(g) < 2**31
+                ):
                     raise DataError(
                         f"match {k} ({home!r} v {away!r}) has goals {g!r}; goals are whole "
-                        "numbers >= 0"
+                        "numbers >= 0 (and below 2**31)"
                     )
             for x in (home, away):
                 bad = one_id(x, "team", f"match {k}")[1]
@@ -773,7 +832,9 @@ class ScoreTable:
         return self._columns[self._column_key(name)]
 
     def _column_key(self, name: str) -> str:
-        key = nfc(name) if isinstance(name, str) else name
+        if not isinstance(name, str):  # not text (maybe not even hashable): unknown
+            raise unknown("column", repr(name), list(self._columns), "in the score table")
+        key = nfc(name)
         if key not in self._columns:
             raise unknown("column", str(name), list(self._columns), "in the score table")
         return key
@@ -849,22 +910,56 @@ class ScoreTable:
 
     # -- derived tables -------------------------------------------------------
 
-    def with_columns(self, columns: Mapping[str, Any] | None = None, /, **more: Any) -> ScoreTable:
+    def with_columns(
+        self, columns: Mapping[str, Any] | None = None, /, *, copy: bool = True, **more: Any
+    ) -> ScoreTable:
         """A new table with columns added or replaced; this table is unchanged.
+
+        Parameters
+        ----------
+        columns, **more
+            The new columns, by name (a column called ``copy`` goes in the mapping).
+        copy
+            Copy the caller's arrays (default), as the constructor does: changing
+            an array afterwards never changes the table. With ``copy=False``
+            arrays that already have the column's dtype are kept as read-only
+            views: the caller promises not to change them. Columns of this
+            table (and other read-only data nobody can write to) are shared
+            without a copy either way.
 
         Examples
         --------
+        >>> import numpy as np
         >>> t = ScoreTable({"unit": ["A", "B"], "x": [1.0, 2.0]})
-        >>> t.with_columns(fair_play=[-1, 0]).columns
-        ('x', 'fair_play')
+        >>> y = np.array([0.5, 0.25])
+        >>> t2 = t.with_columns(fair_play=[-1, 0], y=y)
+        >>> t2.columns
+        ('x', 'fair_play', 'y')
+        >>> y[0] = 99.0  # the table holds its own copy
+        >>> t2["y"]
+        array([0.5 , 0.25])
         """
+        expect(copy, bool, "copy", "with_columns", expected="True or False")
+        if columns is not None and not isinstance(columns, Mapping):
+            raise DataTypeError(
+                "with_columns takes a mapping of column name to values, or name=values "
+                f"(got {type(columns).__name__})"
+            )
         data: dict[str, Any] = dict(self._columns)
         data.update(columns or {})
         data.update(more)
-        return ScoreTable(data, units=self._units, pairwise=self._pairwise, copy=False)
+        return ScoreTable(data, units=self._units, pairwise=self._pairwise, copy=copy)
 
     def with_pairwise(self, metrics: Mapping[str, Any] | None = None, /, **more: Any) -> ScoreTable:
-        """A new table with pairwise metrics added or replaced; this table is unchanged."""
+        """A new table with pairwise metrics added or replaced; this table is unchanged.
+
+        The metrics are copied (a :class:`Pairwise` holds its own read-only arrays).
+        """
+        if metrics is not None and not isinstance(metrics, Mapping):
+            raise DataTypeError(
+                "with_pairwise takes a mapping of metric name to results, or name=results "
+                f"(got {type(metrics).__name__})"
+            )
         pw: dict[str, Any] = dict(self._pairwise)
         pw.update(metrics or {})
         pw.update(more)
@@ -875,20 +970,24 @@ class ScoreTable:
     def to_pandas(self, *, scenario: tuple[int, ...] | int | None = None) -> Any:
         """The table as a pandas DataFrame indexed by unit id.
 
-        Columns with batch axes need ``scenario=`` (an index into the batch axes).
+        Columns with batch axes need ``scenario=`` (one index per batch axis;
+        an index outside them raises :class:`~emulation_rules.OutOfRangeError`).
         """
-        import pandas as pd
-
+        pd = require("pandas", "ScoreTable.to_pandas()")
+        batch = self._batch_shape
+        if batch and scenario is None:
+            name = next(c for c, a in self._columns.items() if a.ndim > 1)
+            raise DataError(
+                f"column {name!r} has batch axes {self._columns[name].shape[:-1]}; pick one "
+                "scenario with to_pandas(scenario=i)"
+            )
+        sc = scenario_index(() if scenario is None else scenario, batch, "ScoreTable.to_pandas")
         data: dict[str, Any] = {}
         for name, arr in self._columns.items():
-            if arr.ndim > 1:
-                if scenario is None:
-                    raise DataError(
-                        f"column {name!r} has batch axes {arr.shape[:-1]}; pick one scenario "
-                        "with to_pandas(scenario=i)"
-                    )
-                arr = arr[scenario]
-            data[name] = arr
+            b = arr.shape[:-1]
+            # A column with fewer batch axes (or size-1 ones) broadcasts over the scenarios.
+            at = sc[len(sc) - len(b) :] if b else ()
+            data[name] = arr[tuple(0 if d == 1 else i for i, d in zip(at, b, strict=True))]
         return pd.DataFrame(data, index=pd.Index(self._units, name="unit"))
 
     def __repr__(self) -> str:
@@ -899,10 +998,30 @@ class ScoreTable:
 
 
 def _own(arr: AnyArray, dtype: type[np.generic], copy: bool) -> AnyArray:
-    """``arr`` as ``dtype``: a copy, or with ``copy=False`` a view where the dtype already
-    matches -- a view, so that marking it read-only leaves the caller's own flag alone."""
-    out = np.array(arr, dtype=dtype, copy=True if copy else None)
+    """``arr`` as ``dtype``: a copy, or a view where the dtype already matches and either
+    ``copy=False`` was asked or nobody can write to ``arr`` -- a view, so that marking it
+    read-only leaves the caller's own flag alone."""
+    out = np.array(arr, dtype=dtype, copy=True if copy and not _immutable(arr) else None)
     return arr.view() if out is arr else out
+
+
+def _immutable(arr: AnyArray) -> bool:
+    """Whether nobody can write to ``arr``'s memory: read-only all the way down to a
+    read-only buffer (an Arrow buffer, bytes) or to a read-only array owning its data,
+    such as a column of another table. A read-only view of a writable array is not."""
+    base: object = arr
+    while isinstance(base, np.ndarray):
+        if base.flags.writeable:
+            return False
+        if base.base is None:
+            return True
+        base = base.base
+    if type(base).__module__.split(".")[0] == "pyarrow":
+        return True  # Arrow arrays and buffers are immutable
+    try:
+        return memoryview(base).readonly  # type: ignore[arg-type]
+    except TypeError:
+        return False
 
 
 def none_mask(arr: AnyArray) -> BoolArray:

@@ -37,9 +37,16 @@ from collections.abc import Sequence
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
-from hypothesis.strategies import SearchStrategy
+
+from ._checks import missing
+
+try:
+    from hypothesis import strategies as st
+    from hypothesis.extra.numpy import arrays
+    from hypothesis.strategies import SearchStrategy
+except ImportError as exc:
+    # Say what to install, rather than a bare "No module named 'hypothesis'".
+    raise missing("hypothesis", "emulation_rules.testing") from exc
 
 from ._names import nfc
 from .scales import (
