@@ -101,12 +101,12 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
-from ._names import check_ids, closest, id_keys, listing, nfc, unknown
-from .eligibility import Condition, Context
-from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
-from .history import History
-from .ranking import Ranking, Standing, desc
-from .table import ScoreTable
+from .._names import check_ids, closest, id_keys, listing, nfc, unknown
+from ..eligibility import Condition, Context
+from ..errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
+from ..history import History
+from ..ranking import Ranking, Standing, desc
+from ..table import ScoreTable
 
 __all__ = [
     "BestRanked",

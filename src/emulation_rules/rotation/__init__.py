@@ -1,0 +1,41 @@
+"""Leader rotation (see :mod:`emulation_rules.rotation.engine` for the whole story)."""
+
+from .engine import (
+    BestRanked,
+    ClusterId,
+    Elected,
+    Fairness,
+    FixedCycle,
+    Handover,
+    Join,
+    Leave,
+    Merge,
+    Move,
+    Override,
+    Record,
+    Rename,
+    Rotation,
+    Schedule,
+    Shift,
+    Term,
+)
+
+__all__ = [
+    "BestRanked",
+    "ClusterId",
+    "Elected",
+    "Fairness",
+    "FixedCycle",
+    "Handover",
+    "Join",
+    "Leave",
+    "Merge",
+    "Move",
+    "Override",
+    "Record",
+    "Rename",
+    "Rotation",
+    "Schedule",
+    "Shift",
+    "Term",
+]
