@@ -33,10 +33,9 @@ period of the change, each member's next turn with the change and without
 it, so that nobody's turn moves silently.
 
 Periods are whole numbers (years). A change takes effect at the start of its
-period. A change dated in the middle of a period (the provincial mergers of
-2025-07-01) must say which period it counts from: ``period=2025`` (for the
-whole of 2025) or ``period=2026`` (from the next one); giving only the date
-is refused rather than guessed.
+period. A change given only its date counts from the period the date falls
+in: the provincial mergers of 2025-07-01 count for the whole of 2025, unless
+the change says ``period=2026`` (from the next one).
 
 Decisions, stated once:
 

@@ -29,13 +29,9 @@ def _when(what: str, period: object, date: object) -> tuple[int, str | None]:
     iso = d.isoformat()
     at_start = (d.month, d.day) == (1, 1)
     if period is None:
-        if at_start:
-            return d.year, iso
-        raise RuleError(
-            f"{what} dated {iso} falls in the middle of period {d.year} (periods are years); "
-            f"say which period it counts from: period={d.year} (in force for the whole of "
-            f"{d.year}) or period={d.year + 1} (from the next period)"
-        )
+        # A date implies the period it falls in; one in the middle of a period may be
+        # counted from the next period instead, but only when the user says so.
+        return d.year, iso
     p = _whole(period, f"{what} period")
     if p == d.year or (p == d.year + 1 and not at_start):
         return p, iso
@@ -178,9 +174,9 @@ class Merge(_Change):
         absorbed into Lâm Đồng, which was not a member); it inherits the
         record of every unit it absorbed: periods led and deputised.
     period
-        The first period the resulting unit is the member in. A merger in the
-        middle of a period must say which period it counts from (see the
-        module documentation).
+        The first period the resulting unit is the member in. Without it, the
+        period the date falls in; a merger in the middle of a period may count
+        from the next one instead (``period=2026`` for a merger of 2025-07-01).
     partners
         Units outside the cluster that merged too (Đắk Nông, in the Lâm Đồng
         merger): recorded for the explanation, never members.
@@ -191,10 +187,10 @@ class Merge(_Change):
     --------
     >>> Merge(["Bình Thuận"], "Lâm Đồng", 2025, date="2025-07-01", partners=["Đắk Nông"])
     Merge(['Bình Thuận'], 'Lâm Đồng', 2025, date='2025-07-01', partners=['Đắk Nông'])
-    >>> Merge(["Bình Thuận"], "Lâm Đồng", date="2025-07-01")
-    Traceback (most recent call last):
-    ...
-    emulation_rules.errors.RuleError: Merge into 'Lâm Đồng' dated 2025-07-01 falls in the middle of period 2025 (periods are years); say which period it counts from: period=2025 (in force for the whole of 2025) or period=2026 (from the next period)
+    >>> Merge(["Bình Thuận"], "Lâm Đồng", date="2025-07-01").period
+    2025
+    >>> Merge(["Bình Thuận"], "Lâm Đồng", 2026, date="2025-07-01").period
+    2026
     """
 
     _rank = 1
