@@ -80,7 +80,7 @@ class Rotation:
         merges, leaves and joins.
     overrides
         :class:`Override` of the leader and/or deputy of a period (at most
-        one per period and role).
+        one per period and role; the same override listed twice is kept once).
     led_before
         Periods each member led before ``since`` (for the cooldown and the
         record), e.g. ``{"Khánh Hòa": [2023]}``.
@@ -206,7 +206,8 @@ class Rotation:
             k,
             eligible,
             tuple(changes),
-            tuple(overrides),
+            # The same decision listed twice (e.g. from two sources) is one decision.
+            tuple(dict.fromkeys(overrides)),
             before,
             cluster,
         )
