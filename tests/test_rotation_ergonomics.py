@@ -78,3 +78,89 @@ class TestIdenticalOverrides:
         a = Rotation(["A", "B", "C"], FixedCycle(2020, "A"), since=2020, overrides=given_)
         b = Rotation(["A", "B", "C"], FixedCycle(2020, "A"), since=2020, overrides=unique)
         assert a.schedule(2020, 2024).to_dict() == b.schedule(2020, 2024).to_dict()
+
+
+class TestPublishedMerger:
+    def test_a_published_list_is_worked_out_per_cluster(self) -> None:
+        # Cluster 8's 2025 mergers, as published (Resolution 202/2025/QH15 [V]).
+        published = [
+            Merge.parse("Khánh Hòa + Ninh Thuận -> Khánh Hòa", date=MERGED),
+            Merge.parse("Lâm Đồng + Đắk Nông + Bình Thuận -> Lâm Đồng", date=MERGED),
+            Merge.parse("Đắk Lắk + Phú Yên -> Đắk Lắk", date=MERGED),
+            Merge.parse(
+                "Bà Rịa–Vũng Tàu + Bình Dương + TP Hồ Chí Minh -> TP Hồ Chí Minh", date=MERGED
+            ),
+        ]
+        by_hand = [
+            Merge(["Khánh Hòa", "Ninh Thuận"], "Khánh Hòa", 2025, date=MERGED),
+            Merge(["Bình Thuận"], "Lâm Đồng", 2025, date=MERGED, partners=["Đắk Nông"]),
+            Merge(["Phú Yên"], "Đắk Lắk", 2025, date=MERGED),
+            Merge(
+                ["Bà Rịa–Vũng Tàu"], "TP Hồ Chí Minh", 2025, date=MERGED, partners=["Bình Dương"]
+            ),
+        ]
+        members = ["Phú Yên", "Khánh Hòa", "Ninh Thuận", "Bình Thuận", "Bà Rịa–Vũng Tàu"]
+
+        def rot(changes: list[Merge]) -> Rotation:
+            return Rotation(
+                members, FixedCycle(2024, "Phú Yên"), since=2024, cooldown=1, changes=changes
+            )
+
+        a, b = rot(published).schedule(2024, 2030), rot(by_hand).schedule(2024, 2030)
+        assert [t.to_dict() for t in a] == [t.to_dict() for t in b]
+        assert [m.to_dict() for m in a.moves] == [m.to_dict() for m in b.moves]
+        assert a.records == b.records
+        assert (
+            a[2025].changes[1] == "merger: Bình Thuận + Đắk Nông (outside) -> Lâm Đồng (2025-07-01)"
+        )
+
+    def test_parse_refuses_what_it_cannot_read(self) -> None:
+        with pytest.raises(RuleError, match="'->' and the resulting unit once"):
+            Merge.parse("A + B", 2025)
+        with pytest.raises(RuleError, match="'->' and the resulting unit once"):
+            Merge.parse("A -> B -> C", 2025)
+        with pytest.raises(RuleError, match="the part position"):
+            Merge.parse("A + A -> A", 2025)
+        with pytest.raises(RuleError, match="empty"):
+            Merge.parse("A + -> A", 2025)
+        # Arrows as typeset are read too.
+        assert Merge.parse("A + B → A", 2025) == Merge.parse("A + B -> A", 2025)
+
+    def test_a_merger_of_no_member_is_refused(self) -> None:
+        with pytest.raises(RuleError, match="none of 'X', 'Y' is a member in 2025"):
+            Rotation(
+                ["A"], FixedCycle(2024, "A"), since=2024, changes=[Merge.parse("X + Y -> X", 2025)]
+            )
+
+    def test_an_id_absorbed_earlier_is_refused_not_taken_as_outside(self) -> None:
+        with pytest.raises(RuleError, match="'B' was absorbed into 'A' in 2025"):
+            Rotation(
+                ["A", "B"],
+                FixedCycle(2024, "A"),
+                since=2024,
+                changes=[Merge.parse("A + B -> A", 2025), Merge.parse("A + B + C -> A", 2026)],
+            )
+
+    @given(
+        st.lists(st.sampled_from("ABCDE"), min_size=1, max_size=4, unique=True),
+        st.lists(st.sampled_from("ABCDEFG"), min_size=1, max_size=4, unique=True),
+        st.sampled_from("ABCDEFGX"),
+    )
+    def test_parsed_is_the_by_hand_merger(
+        self, members: list[str], parts: list[str], into: str
+    ) -> None:
+        """Against the rule stated by hand: members among the parts (and the result, if a
+        member) are absorbed; the other parts, except the result, are partners."""
+        absorbed = [u for u in [*parts, *([] if into in parts else [into])] if u in members]
+        partners = [u for u in parts if u not in members and u != into]
+        text = f"{' + '.join(parts)} -> {into}"
+
+        def play(change: Merge) -> object:
+            r = Rotation(members, FixedCycle(2024, members[0]), since=2024, changes=[change])
+            return r.schedule(2024, 2028).to_dict()["terms"]
+
+        if not absorbed:
+            with pytest.raises(RuleError, match="none of"):
+                play(Merge.parse(text, 2025))
+            return
+        assert play(Merge.parse(text, 2025)) == play(Merge(absorbed, into, 2025, partners=partners))

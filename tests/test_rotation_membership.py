@@ -29,7 +29,7 @@ def changes(draw: st.DrawFn) -> Change:
     """Any one change over a small pool of ids, sensible or not, dated from ``SINCE`` on
     (a change dated ``SINCE`` itself is refused: the members listed are those of ``SINCE``)."""
     p = draw(st.integers(SINCE, SINCE + 3))
-    kind = draw(st.sampled_from(["join", "leave", "merge", "rename"]))
+    kind = draw(st.sampled_from(["join", "leave", "merge", "rename", "published"]))
     if kind == "join":
         return Join(draw(st.sampled_from(POOL)), p, goes=draw(st.sampled_from(["next", "last"])))
     if kind == "leave":
@@ -37,6 +37,9 @@ def changes(draw: st.DrawFn) -> Change:
     if kind == "rename":
         old, new = draw(st.lists(st.sampled_from(POOL), min_size=2, max_size=2, unique=True))
         return Rename(old, new, p)
+    if kind == "published":
+        parts = draw(st.lists(st.sampled_from(POOL), min_size=1, max_size=3, unique=True))
+        return Merge.parse(f"{' + '.join(parts)} -> {draw(st.sampled_from(POOL))}", p)
     absorbed = draw(st.lists(st.sampled_from(POOL), min_size=1, max_size=3, unique=True))
     into = draw(st.sampled_from(POOL))
     rest = [u for u in POOL if u not in absorbed and u != into]

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal, TypeAlias
 
 import attrs
 
 from .._names import listing
-from ..errors import RuleError
+from ..errors import RuleError, RuleTypeError
 from ._checks import _call, _date, _id, _ids, _text, _whole
 
 Goes: TypeAlias = Literal["next", "last"]
@@ -179,7 +179,9 @@ class Merge(_Change):
         from the next one instead (``period=2026`` for a merger of 2025-07-01).
     partners
         Units outside the cluster that merged too (Đắk Nông, in the Lâm Đồng
-        merger): recorded for the explanation, never members.
+        merger): recorded for the explanation, never members. To give a merger
+        as published and let the rotation tell members from partners, use
+        :meth:`Merge.parse`.
     date, note
         The legal date and a note (e.g. the resolution), for the record.
 
@@ -200,6 +202,9 @@ class Merge(_Change):
     partners: tuple[str, ...]
     date: str | None
     note: str
+    #: The merger as published (:meth:`parse`): every unit that merged, members or not;
+    #: empty once the rotation has worked out ``absorbed`` and ``partners`` from it.
+    published: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -228,11 +233,83 @@ class Merge(_Change):
             )
         self.__attrs_init__(units, into_id, p, others, d, _text(note, "note"))
 
+    @classmethod
+    def parse(
+        cls,
+        text: str,
+        period: int | None = None,
+        *,
+        date: str | datetime.date | None = None,
+        note: str = "",
+    ) -> Merge:
+        """A merger as it is published: ``"A + B + C -> A"``, every unit that merged on the
+        left (members of the cluster or not), the resulting unit on the right.
+
+        The rotation works out, at the merger's period, which of the units were members
+        (they are absorbed) and which were outside (partners); a unit that merged must
+        still be given by the id the cluster knows it by then.
+
+        Examples
+        --------
+        >>> m = Merge.parse("Lâm Đồng + Đắk Nông + Bình Thuận -> Lâm Đồng", date="2025-07-01")
+        >>> m
+        Merge.parse('Lâm Đồng + Đắk Nông + Bình Thuận -> Lâm Đồng', 2025, date='2025-07-01')
+        >>> m.resolve(["Bình Thuận", "Khánh Hòa"])
+        Merge(['Bình Thuận'], 'Lâm Đồng', 2025, date='2025-07-01', partners=['Đắk Nông'])
+        """
+        if not isinstance(text, str):
+            raise RuleTypeError(
+                f"Merge.parse takes the merger as published, e.g. 'Lâm Đồng + Đắk Nông + Bình "
+                f"Thuận -> Lâm Đồng' (got {text!r})"
+            )
+        sides = text.replace("→", "->").split("->")
+        if len(sides) != 2:
+            raise RuleError(
+                f"Merge.parse({text!r}): write the units that merge, then '->' and the resulting "
+                "unit once, e.g. 'Lâm Đồng + Đắk Nông + Bình Thuận -> Lâm Đồng'"
+            )
+        into = _id(sides[1].strip(), f"Merge.parse({text!r}): the resulting unit")
+        parts = _ids([x.strip() for x in sides[0].split("+")], f"Merge.parse({text!r}): the part")
+        p, d = _when(f"Merge into {into!r}", period, date)
+        out = cls.__new__(cls)
+        out.__attrs_init__((), into, p, (), d, _text(note, "note"), parts)
+        return out
+
+    def resolve(self, members: Iterable[str]) -> Merge:
+        """The merger with ``absorbed`` (the units that are ``members``) and ``partners``
+        (the others) worked out from the published list (itself if it was not parsed).
+
+        The resulting unit is absorbed if it is a member; otherwise it is the unit the
+        merger makes, new to the cluster (never a partner).
+        """
+        if not self.published:
+            return self
+        current = set(members)
+        names = [*self.published, *([] if self.into in self.published else [self.into])]
+        absorbed = [u for u in names if u in current]
+        if not absorbed:
+            raise RuleError(
+                f"{self!r}: none of {listing(names)} is a member in {self.period} (members: "
+                f"{listing(sorted(current), 12)}); a merger outside the cluster does not change "
+                "it: drop it, or give the ids the cluster knows the units by"
+            )
+        partners = [u for u in self.published if u not in current and u != self.into]
+        return Merge(
+            absorbed, self.into, self.period, date=self.date, partners=partners, note=self.note
+        )
+
     def describe(self) -> str:
+        if self.published:
+            return f"merger: {' + '.join(self.published)} -> {self.into}{self._dated()}"
         parts = [*self.absorbed, *(f"{u} (outside)" for u in self.partners)]
         return f"merger: {' + '.join(parts)} -> {self.into}{self._dated()}"
 
     def __repr__(self) -> str:
+        if self.published:
+            text = f"{' + '.join(self.published)} -> {self.into}"
+            return _call(
+                "Merge.parse", [repr(text), repr(self.period)], date=self.date, note=self.note
+            )
         return _call(
             "Merge",
             [repr(list(self.absorbed)), repr(self.into), repr(self.period)],

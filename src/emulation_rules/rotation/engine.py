@@ -83,8 +83,7 @@ class _State:
     def apply(self, changes: Sequence[Change], p: int) -> None:
         """The changes of ``p``: the circle checks and applies them (as validation did),
         then the records follow the ids."""
-        self.circle.apply(changes, p)
-        for ch in changes:
+        for ch in self.circle.apply(changes, p):
             if isinstance(ch, Rename):
                 rec = self.records.pop(ch.old)
                 rec.former.append(ch.old)

@@ -66,11 +66,19 @@ class Circle:
 
     # -- one period's changes -----------------------------------------------------
 
-    def apply(self, changes: Sequence[Change], p: int) -> None:
+    def apply(self, changes: Sequence[Change], p: int) -> tuple[Change, ...]:
         """Check and apply the changes of ``p`` (in order); refused as soon as one cannot
-        apply to the members as they are then."""
+        apply to the members as they are then. Returns the changes as applied: a merger
+        given as published with its members and partners worked out."""
         nexts = 0
+        applied: list[Change] = []
         for ch in changes:
+            if isinstance(ch, Merge) and ch.published:
+                for u in ch.published:
+                    if u not in self.order:
+                        self._new_id(u, repr(ch))
+                ch = ch.resolve(self.order)
+            applied.append(ch)
             if isinstance(ch, Rename):
                 self._check_rename(ch, p)
                 self.order[self.order.index(ch.old)] = ch.new
@@ -104,6 +112,7 @@ class Circle:
                 f"after the changes of {p} the cluster has no members; a rotation needs at "
                 "least one member in every period"
             )
+        return tuple(applied)
 
     def _merge(self, ch: Merge) -> None:
         # The result keeps its own place if it was a member, else the earliest coming turn
@@ -217,7 +226,8 @@ class Timeline:
         circle = Circle(members, since)
         self.snapshots: list[tuple[int, frozenset[str]]] = [(since, circle.members())]
         for p in sorted(self.by_period):
-            circle.apply(self.by_period[p], p)
+            # The play applies the changes as applied here (mergers worked out).
+            self.by_period[p] = circle.apply(self.by_period[p], p)
             self.snapshots.append((p, circle.members()))
         self.starts = [q for q, _ in self.snapshots]
         #: The circle after every change: its events are the whole story of every id.
