@@ -9,8 +9,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emulation_rules import RuleError
-from emulation_rules.rotation import FixedCycle, Join, Leave, Merge, Override, Rename, Rotation
+from emulation_rules import DataError, RuleError, RuleTypeError
+from emulation_rules.rotation import (
+    Elected,
+    FixedCycle,
+    Join,
+    Leave,
+    Merge,
+    Override,
+    Rename,
+    Rotation,
+)
 
 MERGED = "2025-07-01"
 
@@ -164,3 +173,63 @@ class TestPublishedMerger:
                 play(Merge.parse(text, 2025))
             return
         assert play(Merge.parse(text, 2025)) == play(Merge(absorbed, into, 2025, partners=partners))
+
+
+class TestVoteForTheLeaderOnly:
+    MEMBERS = ("A", "B", "C", "D")
+
+    def test_no_deputy_and_the_reason_unless_one_is_required(self) -> None:
+        votes = {2024: {"B": 3}}
+        t = Rotation(self.MEMBERS, Elected(), since=2024).term(2024, votes=votes)
+        assert (t.leader, t.deputy) == ("B", None)
+        assert t.deputy_how == "the vote for 2024 names no deputy: 'A', 'C', 'D' have no votes"
+        strict = Rotation(self.MEMBERS, Elected(), since=2024, deputy="required")
+        with pytest.raises(DataError, match="tied for deputy in 2024"):
+            strict.term(2024, votes=votes)
+
+    def test_a_runner_up_with_votes_still_deputises(self) -> None:
+        t = Rotation(self.MEMBERS, Elected(), since=2024).term(2024, votes={2024: {"B": 3, "C": 1}})
+        assert (t.leader, t.deputy) == ("B", "C")
+
+    def test_a_real_tie_for_deputy_is_still_an_error(self) -> None:
+        rot = Rotation(self.MEMBERS, Elected(), since=2024)
+        with pytest.raises(DataError, match="'A', 'C' are tied for deputy in 2024"):
+            rot.term(2024, votes={2024: {"B": 3, "A": 1, "C": 1}})
+
+    def test_an_override_of_the_leader_alone_needs_no_votes_for_the_deputy(self) -> None:
+        o = Override(2024, leader="C", reason="elected at the review, votes not published")
+        t = Rotation(self.MEMBERS, Elected(), since=2024, overrides=[o]).term(2024, votes={})
+        assert (t.leader, t.deputy) == ("C", None)
+        assert "no votes given for 2024" in t.deputy_how
+        strict = Rotation(self.MEMBERS, Elected(), since=2024, deputy="required", overrides=[o])
+        with pytest.raises(DataError, match=r"Override\(2024, deputy=\.\.\., reason=\.\.\.\)"):
+            strict.term(2024, votes={})
+
+    def test_required_refuses_a_period_nobody_may_deputise(self) -> None:
+        assert Rotation(["A"], FixedCycle(2024, "A"), since=2024).term(2024).deputy is None
+        with pytest.raises(DataError, match="requires a deputy"):
+            Rotation(["A"], FixedCycle(2024, "A"), since=2024, deputy="required").term(2024)
+        with pytest.raises(RuleTypeError, match="deputy is True, False or 'required'"):
+            Rotation(["A"], FixedCycle(2024, "A"), since=2024, deputy="yes")  # type: ignore[arg-type]
+
+    @given(st.dictionaries(st.sampled_from("ABCD"), st.integers(0, 3), min_size=1))
+    def test_a_deputy_is_named_exactly_when_the_vote_tells_who(self, votes: dict[str, int]) -> None:
+        """Against a count by hand: the leader is the unique top; the deputy the unique
+        runner-up if it has votes, none if every other member has none."""
+        counts = sorted((votes.get(u, 0) for u in self.MEMBERS), reverse=True)
+        rot = Rotation(self.MEMBERS, Elected(), since=2024)
+        if counts[0] == counts[1]:
+            with pytest.raises(DataError, match="tied for the lead"):
+                rot.term(2024, votes={2024: votes})
+            return
+        if counts[1] > 0 and counts[1] == counts[2]:
+            with pytest.raises(DataError, match="tied for deputy"):
+                rot.term(2024, votes={2024: votes})
+            return
+        t = rot.term(2024, votes={2024: votes})
+        assert votes[t.leader] == counts[0]
+        if counts[1] == 0:
+            assert t.deputy is None
+        else:
+            assert t.deputy is not None
+            assert votes[t.deputy] == counts[1]

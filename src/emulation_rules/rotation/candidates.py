@@ -27,6 +27,8 @@ class _Cands:
     why: dict[str, str]
     deputy_why: dict[str, str]
     tie_hint: str
+    #: Members the data give nothing (no votes): a tie among them is not a decision.
+    unnamed: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -36,6 +38,8 @@ class _Pick:
     skipped: tuple[tuple[str, str], ...]
     #: Why nobody was picked: "nobody", "tie" or "data".
     problem: str = ""
+    #: The members tied, when ``problem`` is "tie".
+    tied: tuple[str, ...] = ()
 
 
 def in_turn(order: list[str], p: int, pol: FixedCycle) -> _Cands:
@@ -110,12 +114,14 @@ def from_votes(
         )
     standing = pol.ranking.rank(table)
     extra = dict.fromkeys(table.units, "")
+    unnamed: frozenset[str] = frozenset()
     if "votes" in table:
         col = table["votes"]
         extra = {
             u: f"{col[i]:g} vote{'' if col[i] == 1 else 's'}, " for i, u in enumerate(table.units)
         }
-    return _groups(standing, f"in the election for {p}", extra)
+        unnamed = frozenset(u for i, u in enumerate(table.units) if col[i] == 0)
+    return attrs.evolve(_groups(standing, f"in the election for {p}", extra), unnamed=unnamed)
 
 
 def _vote_table(cast: Mapping[str, object], p: int, members: frozenset[str]) -> ScoreTable:

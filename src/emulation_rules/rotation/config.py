@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
 
 import attrs
 
@@ -63,6 +64,11 @@ class Rotation:
     deputy
         Name a deputy each period: the best candidate after the leader
         (the next in a cycle, the runner-up of a standing or a vote).
+        ``True`` names one where the data can tell who: a period whose vote
+        names only a leader (the others tied without votes), or that has no
+        votes or standing because an override sets its leader, has no
+        deputy, and says why. ``"required"`` makes those an error, as well
+        as a period in which no other member may deputise.
     deputy_succeeds
         Last period's deputy leads, if it is still a member and may lead;
         otherwise the policy decides.
@@ -130,7 +136,7 @@ class Rotation:
     members: tuple[str, ...]
     policy: Policy
     since: int
-    deputy: bool
+    deputy: bool | Literal["required"]
     deputy_succeeds: bool
     cooldown: int
     eligible: Condition | None
@@ -146,7 +152,7 @@ class Rotation:
         policy: Policy,
         *,
         since: int,
-        deputy: bool = True,
+        deputy: bool | Literal["required"] = True,
         deputy_succeeds: bool = False,
         cooldown: int = 0,
         eligible: Condition | None = None,
@@ -166,9 +172,10 @@ class Rotation:
                 f"(got {policy!r})"
             )
         start = _whole(since, "since")
-        for name, flag in (("deputy", deputy), ("deputy_succeeds", deputy_succeeds)):
-            if not isinstance(flag, bool):
-                raise RuleTypeError(f"{name} is True or False (got {flag!r})")
+        if not isinstance(deputy, bool) and deputy != "required":
+            raise RuleTypeError(f"deputy is True, False or 'required' (got {deputy!r})")
+        if not isinstance(deputy_succeeds, bool):
+            raise RuleTypeError(f"deputy_succeeds is True or False (got {deputy_succeeds!r})")
         if deputy_succeeds and not deputy:
             raise RuleError("deputy_succeeds=True needs deputy=True: a deputy must be named")
         k = _whole(cooldown, "cooldown")

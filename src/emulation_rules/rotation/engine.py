@@ -25,7 +25,15 @@ from .changes import Change, Join, Merge, Rename
 from .membership import Circle
 from .moves import membership_move
 from .policies import BestRanked, Elected, FixedCycle, Override
-from .reasons import _advice, _overriding, differences, in_cooldown, not_eligible
+from .reasons import (
+    _advice,
+    _overriding,
+    differences,
+    in_cooldown,
+    no_deputy_required,
+    not_eligible,
+    unnamed_deputy,
+)
 from .results import Handover, Move, Record, Schedule, Term
 
 if TYPE_CHECKING:
@@ -288,6 +296,7 @@ class _Engine:
                     f"{cands.tie_hint} or give an Override for {p}",
                     tuple(skipped),
                     "tie",
+                    tuple(ok),
                 )
         return _Pick(None, "", tuple(skipped), "nobody")
 
@@ -366,8 +375,21 @@ class _Engine:
         if self.cycle and rule.unit is not None and not isinstance(cands, str):
             cands = after(cands, state.circle.order, rule.unit)
         deputy = self.first_allowed(cands, state, p, members, exclude, deputy=True)
+        required = self.rot.deputy == "required"
         if deputy.problem == "nobody":
+            if required and strict:
+                raise DataError(no_deputy_required(p, deputy.skipped))
             return _Pick(None, "no other member may deputise", deputy.skipped)
+        if (
+            not required
+            and deputy.problem == "tie"
+            and not isinstance(cands, str)
+            and set(deputy.tied) <= cands.unnamed
+        ):
+            # A vote that names only the leader decides no deputy: that is not a tie to break.
+            return _Pick(None, unnamed_deputy(p, deputy.tied), deputy.skipped)
+        if not required and deputy.problem == _NO_DATA:
+            return _Pick(None, deputy.how, deputy.skipped)
         if deputy.problem and strict:
             raise DataError(_advice(deputy, p, deputy=True))
         if deputy.unit is not None and leader.unit != rule.unit:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .._names import listing
 from .candidates import _NO_DATA, _Pick
 
 
@@ -33,6 +34,20 @@ def in_cooldown(q: int, as_: str, unit: str, k: int) -> str:
     """Why a member may not lead: it led in ``q`` (as ``as_``), within the cooldown."""
     was = f" as {as_}" if as_ != unit else ""
     return f"led in {q}{was}, cooldown {k}"
+
+
+def unnamed_deputy(p: int, tied: Sequence[str]) -> str:
+    """Why a period has no deputy: its vote named only the leader."""
+    return f"the vote for {p} names no deputy: {listing(tied)} have no votes"
+
+
+def no_deputy_required(p: int, skipped: Sequence[tuple[str, str]]) -> str:
+    """The refusal of a period without a deputy when one is required."""
+    why = "; ".join(f"{u}: {w}" for u, w in skipped) or "no other member"
+    return (
+        f"nobody may deputise in {p} ({why}), and the rotation requires a deputy "
+        f"(deputy='required'); say who does with Override({p}, deputy=..., reason=...)"
+    )
 
 
 def _overriding(barred: str | None) -> str:
