@@ -24,6 +24,26 @@ from emulation_rules.rotation import (
 MERGED = "2025-07-01"
 
 
+@st.composite
+def rotations_with_changes(draw: st.DrawFn) -> Rotation:
+    """A fixed cycle of A..C from 2020 with a few valid renames and merges."""
+    current = ["A", "B", "C"]
+    fresh = iter(["D", "E", "F", "G", "H", "I"])
+    changes: list[Rename | Merge] = []
+    for p in range(2021, 2025):
+        kind = draw(st.sampled_from(["none", "rename", "merge"]))
+        if kind == "rename":
+            old, new = draw(st.sampled_from(current)), next(fresh)
+            changes.append(Rename(old, new, p))
+            current[current.index(old)] = new
+        elif kind == "merge" and len(current) > 1:
+            absorbed = draw(st.lists(st.sampled_from(current), min_size=1, max_size=2, unique=True))
+            into = draw(st.sampled_from([*absorbed, next(fresh)]))
+            changes.append(Merge(absorbed, into, p))
+            current = [u for u in current if u not in absorbed] + [into]
+    return Rotation(["A", "B", "C"], FixedCycle(2020, "A"), since=2020, changes=changes)
+
+
 class TestDateImpliesPeriod:
     def test_mid_year_date_counts_from_its_own_period(self) -> None:
         assert Merge(["Bình Thuận"], "Lâm Đồng", date=MERGED).period == 2025
@@ -233,3 +253,39 @@ class TestVoteForTheLeaderOnly:
         else:
             assert t.deputy is not None
             assert votes[t.deputy] == counts[1]
+
+
+class TestFairnessUnderIdsOfTheTime:
+    def test_rows_under_the_ids_of_the_time_and_the_final_ids(self) -> None:
+        rot = Rotation(
+            ["A", "B", "C"],
+            FixedCycle(2020, "A"),
+            since=2020,
+            changes=[Rename("C", "C2", 2022), Merge(["A", "B"], "X", 2023)],
+        )
+        s = rot.schedule(2020, 2025)
+        final, then = s.fairness(), s.fairness(ids="then")
+        # Led: A 2020, B 2021, C2 2022, then X and C2 alternate.
+        assert s.leaders == {2020: "A", 2021: "B", 2022: "C2", 2023: "X", 2024: "C2", 2025: "X"}
+        assert final.times_led == {"C2": 2, "X": 4}
+        assert then.times_led == {"A": 1, "B": 1, "C": 0, "C2": 2, "X": 2}
+        assert then.periods_member == {"A": 3, "B": 3, "C": 2, "C2": 4, "X": 3}
+        assert then.ids == "then"
+        assert "(ids at the time)" in then.explain().splitlines()[0]
+        with pytest.raises(DataError, match="ids is 'final'"):
+            s.fairness(ids="now")  # type: ignore[arg-type]
+
+    @given(rotations_with_changes())
+    def test_then_rows_add_up_to_the_final_rows(self, rot: Rotation) -> None:
+        """Each final row is the sum of the rows of the ids it was at the time."""
+        s = rot.schedule(rot.since, rot.since + 6)
+        final, then = s.fairness(), s.fairness(ids="then")
+        assert sum(then.times_led.values()) == sum(final.times_led.values()) == len(s)
+        assert sum(then.times_deputy.values()) == sum(final.times_deputy.values())
+        for unit in final.times_led:
+            rec = s.records[unit]
+            ids = {u for p, u in rec.member_as if s.first <= p <= s.last}
+            assert final.times_led[unit] == sum(then.times_led[u] for u in ids)
+            assert final.times_deputy[unit] == sum(then.times_deputy[u] for u in ids)
+            # Periods overlap only where merged units were members in the same period.
+            assert final.periods_member[unit] <= sum(then.periods_member[u] for u in ids)

@@ -43,12 +43,13 @@ if TYPE_CHECKING:
 class _Rec:
     """A unit's mutable record while a rotation is played."""
 
-    __slots__ = ("absorbed", "deputised", "former", "led", "member")
+    __slots__ = ("absorbed", "deputised", "former", "led", "member", "member_as")
 
     def __init__(self) -> None:
         self.led: list[tuple[int, str]] = []
         self.deputised: list[tuple[int, str]] = []
         self.member: list[int] = []
+        self.member_as: list[tuple[int, str]] = []
         self.absorbed: list[str] = []
         self.former: list[str] = []
 
@@ -56,12 +57,14 @@ class _Rec:
         out = _Rec()
         out.led, out.deputised, out.member = list(self.led), list(self.deputised), list(self.member)
         out.absorbed, out.former = list(self.absorbed), list(self.former)
+        out.member_as = list(self.member_as)
         return out
 
     def take(self, other: _Rec, unit: str) -> None:
         self.led = sorted(self.led + other.led)
         self.deputised = sorted(self.deputised + other.deputised)
         self.member = sorted(set(self.member) | set(other.member))
+        self.member_as = sorted(self.member_as + other.member_as)
         self.absorbed += [unit, *other.absorbed]
         self.former += other.former
 
@@ -111,6 +114,7 @@ class _State:
         """Record that the members are members in ``p``."""
         for u in self.circle.order:
             self.records[u].member.append(p)
+            self.records[u].member_as.append((p, u))
 
     def key(self, p: int, cooldown: int, succession: bool) -> tuple[object, ...]:
         """What the next period's choice depends on (two plays with equal keys agree)."""
@@ -508,6 +512,7 @@ class _Engine:
                 tuple(r.member),
                 tuple(r.absorbed),
                 tuple(r.former),
+                tuple(r.member_as),
             )
             for u, r in sorted(eff.records.items())
         }

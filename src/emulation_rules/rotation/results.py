@@ -5,7 +5,7 @@ and the :class:`Fairness` of a span, gathered in a :class:`Schedule`."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -121,7 +121,7 @@ class Record:
     ``led`` and ``deputised`` are ``(period, id at the time)`` pairs, so a
     period led by an absorbed or renamed unit shows under which id it was
     led. ``member`` lists the periods it (or a unit it absorbed) was a
-    member.
+    member, and ``member_as`` the same as ``(period, id at the time)`` pairs.
     """
 
     unit: str
@@ -130,6 +130,7 @@ class Record:
     member: tuple[int, ...]
     absorbed: tuple[str, ...]
     former_ids: tuple[str, ...]
+    member_as: tuple[tuple[int, str], ...] = ()
 
     @property
     def times_led(self) -> int:
@@ -152,6 +153,7 @@ class Record:
             "member": list(self.member),
             "absorbed": list(self.absorbed),
             "former_ids": list(self.former_ids),
+            "member_as": [list(x) for x in self.member_as],
         }
 
 
@@ -247,6 +249,9 @@ class Fairness:
     times_deputy: dict[str, int]
     periods_member: dict[str, int]
     longest_wait: dict[str, int]
+    #: "final": a row per unit under its id at the end of the span, counting the units
+    #: it absorbed; "then": a row per id, counting only the periods under that id.
+    ids: Literal["final", "then"] = "final"
 
     @property
     def max_wait(self) -> tuple[str, int] | None:
@@ -261,7 +266,7 @@ class Fairness:
         units = sorted(self.times_led, key=lambda u: (-self.times_led[u], u))
         width = max([len(u) for u in units] + [4])
         lines = [
-            f"{self.first}-{self.last}:",
+            f"{self.first}-{self.last}{' (ids at the time)' if self.ids == 'then' else ''}:",
             f"  {'unit'.ljust(width)}  member  led  deputy  longest wait",
         ]
         lines.extend(
@@ -280,6 +285,7 @@ class Fairness:
             "times_deputy": dict(self.times_deputy),
             "periods_member": dict(self.periods_member),
             "longest_wait": dict(self.longest_wait),
+            "ids": self.ids,
         }
 
 
@@ -349,30 +355,60 @@ class Schedule:
                 return rec
         raise unknown("unit", str(unit), sorted(self.records), "in the schedule's records")
 
-    def fairness(self) -> Fairness:
+    def fairness(self, *, ids: Literal["final", "then"] = "final") -> Fairness:
         """Times led and deputised and the longest wait, per unit, over the span.
+
+        ``ids="final"`` (the default) gives a row per unit under its id at the end of
+        the span, counting what the units it absorbed did; ``ids="then"`` a row per id
+        the units had at the time, each counting only the periods under that id (a
+        renamed unit has a row under each name).
 
         Examples
         --------
-        >>> from emulation_rules.rotation import FixedCycle, Override, Rotation
+        >>> from emulation_rules.rotation import FixedCycle, Merge, Override, Rotation
         >>> r = Rotation(["A", "B", "C"], FixedCycle(2020, "A"), since=2020,
         ...              overrides=[Override(2021, leader="A", reason="assigned")])
         >>> f = r.schedule(2020, 2025).fairness()
         >>> f.times_led, f.max_wait
         ({'A': 3, 'B': 1, 'C': 2}, ('B', 4))
+        >>> merged = Rotation(["A", "B", "C"], FixedCycle(2020, "A"), since=2020,
+        ...                   changes=[Merge(["A", "B"], "X", 2022)]).schedule(2020, 2023)
+        >>> merged.fairness().times_led, merged.fairness(ids="then").times_led
+        ({'C': 1, 'X': 3}, {'A': 1, 'B': 1, 'C': 1, 'X': 1})
         """
         a, b = self.first, self.last
+        if ids not in ("final", "then"):
+            raise DataError(
+                f"ids is 'final' (a row per unit under its last id) or 'then' (a row per id "
+                f"at the time) (got {ids!r})"
+            )
+        # Per row: member periods, periods led, periods deputised.
+        rows: dict[str, tuple[list[int], set[int], set[int]]] = {}
+        for unit, rec in self.records.items():
+            if ids == "final":
+                rows[unit] = (
+                    list(rec.member),
+                    {p for p, _ in rec.led},
+                    {p for p, _ in rec.deputised},
+                )
+                continue
+            for p, u in rec.member_as:
+                rows.setdefault(u, ([], set(), set()))[0].append(p)
+            for p, u in rec.led:
+                rows.setdefault(u, ([], set(), set()))[1].add(p)
+            for p, u in rec.deputised:
+                rows.setdefault(u, ([], set(), set()))[2].add(p)
         led: dict[str, int] = {}
         dep: dict[str, int] = {}
         mem: dict[str, int] = {}
         wait: dict[str, int] = {}
-        for unit, rec in self.records.items():
-            member = [p for p in rec.member if a <= p <= b]
+        for unit, (member_all, led_all, dep_all) in rows.items():
+            member = sorted(p for p in member_all if a <= p <= b)
             if not member:
                 continue
-            led_at = {p for p, _ in rec.led if a <= p <= b}
+            led_at = {p for p in led_all if a <= p <= b}
             led[unit] = len(led_at)
-            dep[unit] = sum(1 for p, _ in rec.deputised if a <= p <= b)
+            dep[unit] = sum(1 for p in dep_all if a <= p <= b)
             mem[unit] = len(member)
             longest = run = 0
             previous: int | None = None
@@ -391,6 +427,7 @@ class Schedule:
             {u: dep[u] for u in order},
             {u: mem[u] for u in order},
             {u: wait[u] for u in order},
+            ids,
         )
 
     def explain(self) -> str:
