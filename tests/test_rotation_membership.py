@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from emulation_rules import RuleError, UnknownNameError
 from emulation_rules.rotation import FixedCycle, Join, Leave, Merge, Rename, Rotation
 from emulation_rules.rotation.changes import Change
-from emulation_rules.rotation.engine import _State
 from emulation_rules.rotation.membership import Circle, by_period
+from emulation_rules.rotation.state import _State
 
 POOL = ("A", "B", "C", "D", "E", "F")
 SINCE = 2020

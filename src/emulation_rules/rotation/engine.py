@@ -8,7 +8,6 @@ reports the terms, the handovers and what each membership change moved.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -20,117 +19,16 @@ from ..errors import DataError, DataTypeError
 from ..history import History
 from ..ranking import Standing
 from ..table import ScoreTable
+from . import reasons as words
 from .candidates import _NO_DATA, _Cands, _Pick, after, from_standing, from_votes, in_turn
-from .changes import Change, Join, Merge, Rename
 from .membership import Circle
 from .moves import membership_move
 from .policies import BestRanked, Elected, FixedCycle, Override
-from .reasons import (
-    _advice,
-    _overriding,
-    differences,
-    in_cooldown,
-    no_deputy_required,
-    not_eligible,
-    unnamed_deputy,
-)
 from .results import Handover, Move, Record, Schedule, Term
+from .state import _State
 
 if TYPE_CHECKING:
     from .config import Rotation
-
-
-class _Rec:
-    """A unit's mutable record while a rotation is played."""
-
-    __slots__ = ("absorbed", "deputised", "former", "led", "member", "member_as")
-
-    def __init__(self) -> None:
-        self.led: list[tuple[int, str]] = []
-        self.deputised: list[tuple[int, str]] = []
-        self.member: list[int] = []
-        self.member_as: list[tuple[int, str]] = []
-        self.absorbed: list[str] = []
-        self.former: list[str] = []
-
-    def copy(self) -> _Rec:
-        out = _Rec()
-        out.led, out.deputised, out.member = list(self.led), list(self.deputised), list(self.member)
-        out.absorbed, out.former = list(self.absorbed), list(self.former)
-        out.member_as = list(self.member_as)
-        return out
-
-    def take(self, other: _Rec, unit: str) -> None:
-        self.led = sorted(self.led + other.led)
-        self.deputised = sorted(self.deputised + other.deputised)
-        self.member = sorted(set(self.member) | set(other.member))
-        self.member_as = sorted(self.member_as + other.member_as)
-        self.absorbed += [unit, *other.absorbed]
-        self.former += other.former
-
-
-class _State:
-    """One play of the rotation: the membership circle, last period's holders, the records."""
-
-    __slots__ = ("circle", "prev", "records")
-
-    def __init__(self, circle: Circle) -> None:
-        self.circle = circle
-        self.records: dict[str, _Rec] = {u: _Rec() for u in circle.order}
-        self.prev: tuple[str | None, str | None] = (None, None)
-
-    def clone(self) -> _State:
-        out = _State(self.circle.clone())
-        out.prev = self.prev
-        out.records = {u: r.copy() for u, r in self.records.items()}
-        return out
-
-    def alias(self, old: str, new: str) -> None:
-        self.prev = (
-            new if self.prev[0] == old else self.prev[0],
-            new if self.prev[1] == old else self.prev[1],
-        )
-
-    def apply(self, changes: Sequence[Change], p: int) -> None:
-        """The changes of ``p``: the circle checks and applies them (as validation did),
-        then the records follow the ids."""
-        for ch in self.circle.apply(changes, p):
-            if isinstance(ch, Rename):
-                rec = self.records.pop(ch.old)
-                rec.former.append(ch.old)
-                self.records[ch.new] = rec
-                self.alias(ch.old, ch.new)
-            elif isinstance(ch, Merge):
-                rec = self.records.pop(ch.into) if ch.into in self.records else _Rec()
-                for u in sorted(ch.absorbed):
-                    if u != ch.into:
-                        rec.take(self.records.pop(u), u)
-                        self.alias(u, ch.into)
-                self.records[ch.into] = rec
-            elif isinstance(ch, Join):
-                self.records.setdefault(ch.unit, _Rec())
-
-    def mark(self, p: int) -> None:
-        """Record that the members are members in ``p``."""
-        for u in self.circle.order:
-            self.records[u].member.append(p)
-            self.records[u].member_as.append((p, u))
-
-    def key(self, p: int, cooldown: int, succession: bool) -> tuple[object, ...]:
-        """What the next period's choice depends on (two plays with equal keys agree)."""
-        # Only the leads inside the cooldown window matter; ``led`` is in period order, so
-        # read it from the end (the cost does not grow with the length of the span).
-        recent = frozenset(
-            (u, q)
-            for u, r in self.records.items()
-            for q, _ in itertools.takewhile(lambda x: x[0] > p - cooldown, reversed(r.led))
-        )
-        return (
-            tuple(self.circle.order),
-            self.circle.start(),
-            self.prev[1] if succession else None,
-            recent,
-        )
 
 
 @attrs.frozen
@@ -244,7 +142,7 @@ class _Engine:
                         line.strip().removeprefix("✗ ")
                         for line in verdict.why_not(u).splitlines()[1:]
                     )
-                    out[u] = not_eligible(detail, cond)
+                    out[u] = words.not_eligible(detail, cond)
             self._eligible[key] = out
         return self._eligible[key]
 
@@ -253,7 +151,7 @@ class _Engine:
     ) -> str | None:
         """Why ``u`` may not hold the role in ``p`` (None: it may)."""
         if u not in members:
-            return f"not a member in {p}"
+            return words.not_member(p)
         why = self.ineligible(p, members).get(u)
         if why is not None:
             return why
@@ -261,7 +159,7 @@ class _Engine:
         if k and lead:
             last = _last_led_before(state.records[u].led, p)
             if last is not None and last[0] >= p - k:
-                return in_cooldown(last[0], last[1], u, k)
+                return words.in_cooldown(last[0], last[1], u, k)
         return None
 
     # -- who holds a role -------------------------------------------------------------
@@ -293,11 +191,9 @@ class _Engine:
                 texts = cands.deputy_why if deputy else cands.why
                 return _Pick(ok[0], texts[ok[0]], tuple(skipped))
             if len(ok) > 1:
-                role = "deputy" if deputy else "the lead"
                 return _Pick(
                     None,
-                    f"{listing(ok)} are tied for {role} in {p} ({cands.why[ok[0]]}); "
-                    f"{cands.tie_hint} or give an Override for {p}",
+                    words.tied(ok, p, cands.why[ok[0]], cands.tie_hint, deputy=deputy),
                     tuple(skipped),
                     "tie",
                     tuple(ok),
@@ -318,17 +214,16 @@ class _Engine:
         d = state.prev[1]
         if self.rot.deputy_succeeds and d is not None and d not in exclude:
             if d not in members:
-                notes.append((d, f"deputy in {p - 1}, not a member in {p}"))
+                notes.append((d, words.deputy_gone(p)))
             else:
                 why = self.barred(state, p, members, d)
                 if why is None:
-                    return _Pick(d, f"deputy in {p - 1}, succeeds", ())
-                notes.append((d, f"deputy in {p - 1}, cannot succeed: {why}"))
+                    return _Pick(d, words.deputy_succeeds(p), ())
+                notes.append((d, words.deputy_cannot_succeed(p, why)))
         pick = self.first_allowed(cands, state, p, members, exclude)
         skipped = (*notes, *pick.skipped)
         if pick.problem == "nobody":
-            reasons = "; ".join(f"{u}: {why}" for u, why in skipped) or "no candidate"
-            return _Pick(None, f"nobody may lead in {p} ({reasons})", skipped, "nobody")
+            return _Pick(None, words.nobody_leads(p, skipped), skipped, "nobody")
         return _Pick(pick.unit, pick.how, skipped, pick.problem)
 
     def decide_leader(
@@ -345,12 +240,12 @@ class _Engine:
         if o is not None and o.leader is not None:
             # An override is a decision, so it stands; but it says what rule it sets aside.
             barred = self.barred(state, p, members, o.leader)
-            return _Pick(o.leader, f"override ({o.leader_reason}){_overriding(barred)}", ())
+            return _Pick(o.leader, words.override(o.leader_reason, barred), ())
         if o is not None and o.deputy is not None and rule.unit == o.deputy:
             alt = self.policy_leader(cands, state, p, members, frozenset({o.deputy}))
             return _Pick(
                 alt.unit,
-                f"{alt.how}; {o.deputy} is deputy by override" if alt.unit else alt.how,
+                words.passed_for_deputy(alt.how, o.deputy) if alt.unit else alt.how,
                 alt.skipped,
                 alt.problem,
             )
@@ -374,7 +269,7 @@ class _Engine:
             return _Pick(None, "", ())
         if o is not None and o.deputy is not None:
             barred = self.barred(state, p, members, o.deputy, lead=False)
-            return _Pick(o.deputy, f"override ({o.deputy_reason}){_overriding(barred)}", ())
+            return _Pick(o.deputy, words.override(o.deputy_reason, barred), ())
         exclude = frozenset({leader.unit}) if leader.unit else frozenset()
         if self.cycle and rule.unit is not None and not isinstance(cands, str):
             cands = after(cands, state.circle.order, rule.unit)
@@ -382,8 +277,8 @@ class _Engine:
         required = self.rot.deputy == "required"
         if deputy.problem == "nobody":
             if required and strict:
-                raise DataError(no_deputy_required(p, deputy.skipped))
-            return _Pick(None, "no other member may deputise", deputy.skipped)
+                raise DataError(words.no_deputy_required(p, deputy.skipped))
+            return _Pick(None, words.NOBODY_DEPUTISES, deputy.skipped)
         if (
             not required
             and deputy.problem == "tie"
@@ -391,13 +286,13 @@ class _Engine:
             and set(deputy.tied) <= cands.unnamed
         ):
             # A vote that names only the leader decides no deputy: that is not a tie to break.
-            return _Pick(None, unnamed_deputy(p, deputy.tied), deputy.skipped)
+            return _Pick(None, words.unnamed_deputy(p, deputy.tied), deputy.skipped)
         if not required and deputy.problem == _NO_DATA:
             return _Pick(None, deputy.how, deputy.skipped)
         if deputy.problem and strict:
-            raise DataError(_advice(deputy, p, deputy=True))
+            raise DataError(words.advice(deputy, p, deputy=True))
         if deputy.unit is not None and leader.unit != rule.unit:
-            return _Pick(deputy.unit, f"{deputy.how}; the lead went to {leader.unit}", ())
+            return _Pick(deputy.unit, words.lead_went_to(deputy.how, leader.unit), ())
         return deputy
 
     def record(self, state: _State, p: int, rule: _Pick, leader: _Pick, deputy: _Pick) -> None:
@@ -418,7 +313,7 @@ class _Engine:
         rule = self.policy_leader(cands, state, p, members, frozenset())
         leader = self.decide_leader(cands, state, p, members, o, rule)
         if leader.unit is None and strict:
-            raise DataError(_advice(leader, p))
+            raise DataError(words.advice(leader, p))
         deputy = self.decide_deputy(cands, state, p, members, o, rule, leader, strict)
         self.record(state, p, rule, leader, deputy)
         return rule, leader, deputy
@@ -465,7 +360,7 @@ class _Engine:
             _, lead_b, dep_b = self.step(base, p, members, None, strict=False)
             assert lead_e.unit is not None
             if p >= first:
-                reasons = differences(
+                reasons = words.differences(
                     lead_e,
                     dep_e,
                     lead_b,

@@ -10,7 +10,8 @@ from .changes import Change, Join, Leave, Rename
 from .results import Move, Shift
 
 if TYPE_CHECKING:
-    from .engine import _Engine, _State
+    from .engine import _Engine
+    from .state import _State
 
 
 def membership_move(engine: _Engine, state: _State, p: int, changes: Sequence[Change]) -> Move:

@@ -36,6 +36,53 @@ def in_cooldown(q: int, as_: str, unit: str, k: int) -> str:
     return f"led in {q}{was}, cooldown {k}"
 
 
+NOBODY_DEPUTISES = "no other member may deputise"
+
+
+def not_member(p: int) -> str:
+    return f"not a member in {p}"
+
+
+def tied(units: Sequence[str], p: int, why: str, hint: str, *, deputy: bool) -> str:
+    """Why nobody was picked: a tie the data leave, with how to break it."""
+    role = "deputy" if deputy else "the lead"
+    return (
+        f"{listing(units)} are tied for {role} in {p} ({why}); {hint} or give an Override for {p}"
+    )
+
+
+def deputy_gone(p: int) -> str:
+    return f"deputy in {p - 1}, not a member in {p}"
+
+
+def deputy_succeeds(p: int) -> str:
+    return f"deputy in {p - 1}, succeeds"
+
+
+def deputy_cannot_succeed(p: int, why: str) -> str:
+    return f"deputy in {p - 1}, cannot succeed: {why}"
+
+
+def nobody_leads(p: int, skipped: Sequence[tuple[str, str]]) -> str:
+    reasons = "; ".join(f"{u}: {why}" for u, why in skipped) or "no candidate"
+    return f"nobody may lead in {p} ({reasons})"
+
+
+def override(reason: str, barred: str | None) -> str:
+    """How an override holder was chosen, and what rule it sets aside."""
+    return f"override ({reason}){_overriding(barred)}"
+
+
+def passed_for_deputy(how: str, deputy: str) -> str:
+    """The leader when the rules' pick is made deputy by an override."""
+    return f"{how}; {deputy} is deputy by override"
+
+
+def lead_went_to(how: str, leader: str | None) -> str:
+    """The deputy when the lead went to another unit than the rules' pick."""
+    return f"{how}; the lead went to {leader}"
+
+
 def unnamed_deputy(p: int, tied: Sequence[str]) -> str:
     """Why a period has no deputy: its vote named only the leader."""
     return f"the vote for {p} names no deputy: {listing(tied)} have no votes"
@@ -72,7 +119,7 @@ def _overrides_of(periods: Sequence[int]) -> str:
     return f"the {len(ps)} overrides from {ps[0]} to {ps[-1]}"
 
 
-def _advice(pick: _Pick, p: int, *, deputy: bool = False) -> str:
+def advice(pick: _Pick, p: int, *, deputy: bool = False) -> str:
     role = "deputy" if deputy else "leader"
     if pick.problem == _NO_DATA:
         return f"{pick.how}; or give Override({p}, {role}=..., reason=...)"
