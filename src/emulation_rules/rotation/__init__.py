@@ -92,8 +92,8 @@ deputy succeeds, repeats and the order are not stated in any source found
 # The package, file by file: changes (Join, Leave, Merge, Rename and the period a date
 # counts from), policies (FixedCycle, BestRanked, Elected, Override, ClusterId), config
 # (Rotation and its validation), membership (the one timeline and circle that both
-# validation and the play use), candidates, engine and moves (the play), results (Term,
-# Schedule, Record, Move, Fairness, Handover) and reasons (their wording).
+# validation and the play use), candidates, state, engine and moves (the play), results
+# (Term, Schedule, Record, Move, Fairness, Handover) and reasons (their wording).
 
 from .changes import Join, Leave, Merge, Rename
 from .config import Rotation
