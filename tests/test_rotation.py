@@ -221,9 +221,8 @@ class TestPublicRecord:
         assert ("Khánh Hòa", "led in 2023, cooldown 2") in t.skipped
         assert "because of the override of 2024" in t.reasons[0]
 
-    def test_mid_year_merger_must_be_dated_explicitly(self) -> None:
-        with pytest.raises(RuleError, match=r"period=2025 .* or period=2026"):
-            Merge(["Bình Thuận"], "Lâm Đồng", date=MERGED)
+    def test_mid_year_merger_counts_from_its_period_unless_told_otherwise(self) -> None:
+        assert Merge(["Bình Thuận"], "Lâm Đồng", date=MERGED).period == 2025
         later = cum7_reformed(merged_from=2026)
         assert "Quảng Nam" in later.members_at(2025)
         assert "Đà Nẵng" in later.members_at(2026)
