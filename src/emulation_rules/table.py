@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -28,8 +29,17 @@ from .types import AnyArray, BoolArray, ColumnKind, FloatArray, IntArray
 __all__ = ["Pairwise", "ScoreTable"]
 
 
+#: The arrays this library made and made read-only, by id (a weak map: an entry goes
+#: with its array). Only these, Arrow memory and read-only buffers are safe to view
+#: without a copy: a caller's read-only array that owns its data can be made writable
+#: again by its owner.
+_OWNED: weakref.WeakValueDictionary[int, AnyArray] = weakref.WeakValueDictionary()
+
+
 def _readonly(a: AnyArray) -> AnyArray:
     a.flags.writeable = False
+    if a.base is None:
+        _OWNED[id(a)] = a
     return a
 
 
@@ -945,9 +955,7 @@ class ScoreTable:
                 "with_columns takes a mapping of column name to values, or name=values "
                 f"(got {type(columns).__name__})"
             )
-        data: dict[str, Any] = dict(self._columns)
-        data.update(columns or {})
-        data.update(more)
+        data = _replaced(self._columns, columns, more, "column")
         return ScoreTable(data, units=self._units, pairwise=self._pairwise, copy=copy)
 
     def with_pairwise(self, metrics: Mapping[str, Any] | None = None, /, **more: Any) -> ScoreTable:
@@ -960,9 +968,7 @@ class ScoreTable:
                 "with_pairwise takes a mapping of metric name to results, or name=results "
                 f"(got {type(metrics).__name__})"
             )
-        pw: dict[str, Any] = dict(self._pairwise)
-        pw.update(metrics or {})
-        pw.update(more)
+        pw = _replaced(self._pairwise, metrics, more, "pairwise metric")
         return ScoreTable(dict(self._columns), units=self._units, pairwise=pw, copy=False)
 
     # -- export ---------------------------------------------------------------
@@ -1005,16 +1011,39 @@ def _own(arr: AnyArray, dtype: type[np.generic], copy: bool) -> AnyArray:
     return arr.view() if out is arr else out
 
 
+def _replaced(
+    old: Mapping[str, Any], given: Mapping[Any, Any] | None, more: Mapping[str, Any], what: str
+) -> dict[Any, Any]:
+    """``old`` with the entries ``given`` and ``more`` add or replace, names matched after
+    NFC (a name typed decomposed replaces its column, it does not add a second one). A
+    name given both in the mapping and as a keyword is refused: neither silently wins."""
+    out: dict[Any, Any] = dict(old)
+    first: dict[Any, object] = {}
+    for source in (given or {}, more):
+        for key, value in source.items():
+            name = nfc(key) if isinstance(key, str) else key
+            if name in first:
+                raise DataError(
+                    f"{what} {name!r} is given twice ({first[name]!r} and {key!r}; names are "
+                    "compared after Unicode NFC normalisation): give it once"
+                )
+            first[name] = key
+            out[name] = value
+    return out
+
+
 def _immutable(arr: AnyArray) -> bool:
     """Whether nobody can write to ``arr``'s memory: read-only all the way down to a
-    read-only buffer (an Arrow buffer, bytes) or to a read-only array owning its data,
-    such as a column of another table. A read-only view of a writable array is not."""
+    read-only buffer (an Arrow buffer, bytes) or to an array this library made read-only
+    (a column of another table). A read-only view of a writable array is not, and
+    neither is a caller's read-only array that owns its data: its owner may set
+    ``flags.writeable = True`` again."""
     base: object = arr
     while isinstance(base, np.ndarray):
         if base.flags.writeable:
             return False
         if base.base is None:
-            return True
+            return _OWNED.get(id(base)) is base
         base = base.base
     if type(base).__module__.split(".")[0] == "pyarrow":
         return True  # Arrow arrays and buffers are immutable
