@@ -126,6 +126,24 @@ def tick_value(ticks: int, resolution: float) -> float:
     return float(Fraction(int(ticks)) * Fraction(repr(float(resolution))))
 
 
+def tick_values(ticks: IntArray, resolution: float) -> FloatArray:
+    """:func:`tick_value` of every element: ``ticks * num / den`` with the resolution
+    read as the decimal ``num / den`` it prints as, one correctly rounded division
+    where the product is exact in a float (else one exact product per element).
+
+    >>> tick_values(np.array([3, 54986376, -1]), 0.3)
+    array([ 9.00000000e-01,  1.64959128e+07, -3.00000000e-01])
+    """
+    f = Fraction(repr(float(resolution)))
+    q = np.asarray(ticks, dtype=np.int64)
+    biggest = int(np.abs(q).max(initial=0)) if q.size else 0
+    if biggest * f.numerator < 2**53:
+        out: FloatArray = (q * f.numerator) / f.denominator
+        return out
+    flat = [float(Fraction(int(v)) * f) for v in q.ravel().tolist()]
+    return np.array(flat, dtype=np.float64).reshape(q.shape)
+
+
 #: Units per chunk: small enough that a chunk of every temporary stays in cache.
 CHUNK = 1 << 14
 

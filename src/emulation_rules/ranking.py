@@ -473,15 +473,6 @@ class _Resolved:
     base: AnyArray
     scale: float | None = None
 
-    @property
-    def shown(self) -> AnyArray:
-        if self.scale is None:
-            return self.base
-        t = K.ticks_per(abs(self.scale))
-        return (
-            self.base / math.copysign(t, self.scale) if t.is_integer() else self.base * self.scale
-        )
-
 
 def _scaled(ticks: IntArray, key: Key) -> _Resolved:
     """Quantised codes (negated in place if descending: |ticks| <= MAX_TICKS, so negating
@@ -862,8 +853,7 @@ class _Engine:
                 )
             if key.resolution is not None:
                 q = _quantize(sums, key, f" (head-to-head sums of {key.name!r})")
-                t = K.ticks_per(key.resolution)
-                sums = q / t if t.is_integer() else q * key.resolution
+                sums = K.tick_values(q, key.resolution)
             out.append(sums)
         return out
 
