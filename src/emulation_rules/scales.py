@@ -578,6 +578,12 @@ class Sum(Scale):
         return K.Dense(np.clip(frac, 0.0, 1.0))
 
 
+#: ZScore takes the statistics of the values themselves when every value and every
+#: non-zero spread lies within [2**-480, 2**480] (their squares, summed over 2**30 units,
+#: stay finite and normal); beyond, those of (x - min) / (max - min).
+_WELL_SCALED = 2.0**480
+
+
 @attrs.frozen(repr=False)
 class ZScore(Scale):
     """Standard score mapped linearly onto [0, 1].
@@ -605,6 +611,19 @@ class ZScore(Scale):
     ) -> K.ScaleKernel:
         count = np.maximum(_pop_count(x, missing), 1.0)
         lo, hi = _pop_min(x), _pop_max(x)
+        sign = -1.0 if lower_is_better else 1.0
+        with np.errstate(over="ignore", invalid="ignore"):
+            span = hi - lo
+            size = np.maximum(np.abs(lo), np.abs(hi))
+        if np.all(size <= _WELL_SCALED) and np.all((span == 0) | (span >= 1 / _WELL_SCALED)):
+            # Values of ordinary size: no square or sum can overflow or vanish, so the
+            # statistics of x itself, and a kernel applied chunk by chunk.
+            mean = _pop_sum(x) / count
+            std = np.sqrt(_pop_sum((x - mean) ** 2) / count)
+            # Equal values have no spread, however the float mean rounds.
+            ok = (span > 0) & (std > 0)
+            a = np.where(ok, sign / (2 * self.spread * np.where(ok, std, 1.0)), 0.0)
+            return K.Shift(np.where(ok, mean, 0.0), a, np.full_like(a, 0.5))
         # The statistics of u = (x - min) / (max - min), in [0, 1]: no sum or square
         # overflows near the float limits, and a spread of 5e-324 is as good as one of
         # 1 (x - min is exact there). The spread itself overflows past 1.8e308: halve
@@ -619,7 +638,6 @@ class ZScore(Scale):
             std = np.sqrt(_pop_sum(d * d) / count)
         # Equal values have no spread, however the float mean rounds.
         ok &= std > 0
-        sign = -1.0 if lower_is_better else 1.0
         a = np.where(ok, sign / (2 * self.spread * np.where(ok, std, 1.0)), 0.0)
         d *= a
         d += 0.5
