@@ -622,6 +622,20 @@ def lot_value(seed: object, unit: str) -> int:
     return z ^ (z >> 31)
 
 
+def standing_groups(standing: Any) -> list[list[str]]:
+    """A standing's order read as :func:`rank_groups` gives it: consecutive units the
+    standing reports as tied form one group, each group's ids sorted."""
+    order = standing.order
+    tied = standing.tied.tolist()
+    groups = [[order[0]]] if order else []
+    for p in range(1, len(order)):
+        if tied[p - 1]:
+            groups[-1].append(order[p])
+        else:
+            groups.append([order[p]])
+    return [sorted(g) for g in groups]
+
+
 def rank_groups(
     table: ScoreTable, steps: Sequence[Key | HeadToHead | Lot], values: Callable[[Key, int], float]
 ) -> list[list[str]]:

@@ -62,18 +62,6 @@ def _outcome(make: Any, error: type[Exception]) -> tuple[Any, str | None]:
         return None, str(exc)
 
 
-def _ranked_groups(standing: Any) -> list[list[str]]:
-    order = standing.order
-    tied = standing.tied.tolist()
-    groups = [[order[0]]] if order else []
-    for p in range(1, len(order)):
-        if tied[p - 1]:
-            groups[-1].append(order[p])
-        else:
-            groups.append([order[p]])
-    return [sorted(g) for g in groups]
-
-
 def _exact_values(t: ScoreTable) -> Any:
     """A key's raw value as the exact Python number the table holds (ints stay ints)."""
 
@@ -360,7 +348,7 @@ class TestRankingKeys:
         t = ScoreTable({"x": [r[0] for r in rows], "y": [r[1] for r in rows]}, units=units)
         steps = [Key("x", directions[0]), Key("y", directions[1])]
         s = Ranking(*steps).rank(t)
-        assert _ranked_groups(s) == R.rank_groups(t, steps, _exact_values(t))
+        assert R.standing_groups(s) == R.rank_groups(t, steps, _exact_values(t))
 
     @given(
         rows=st.lists(st.tuples(near_limits, near_limits, near_limits), min_size=2, max_size=5),
@@ -378,7 +366,7 @@ class TestRankingKeys:
         for i in range(2):
             one = ScoreTable({"x": x[i], "y": y}, units=units)
             want = R.rank_groups(one, steps, _exact_values(one))
-            assert _ranked_groups(s.scenario(i)) == want
+            assert R.standing_groups(s.scenario(i)) == want
 
     @given(
         values=st.lists(finite, min_size=2, max_size=5),
@@ -398,7 +386,7 @@ class TestRankingKeys:
             most = max(abs(R.exact(v)) for v in values) / R.exact(res)
             assert most > MAX_TICKS * Fraction(1, 2)
             return
-        assert _ranked_groups(s) == R.rank_groups(t, [key], _exact_values(t))
+        assert R.standing_groups(s) == R.rank_groups(t, [key], _exact_values(t))
 
 
 # == 5. relative scales near the float limits ============================================

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import reference as R
 from emulation_rules import (
     Criterion,
     DataError,
@@ -21,8 +22,6 @@ from emulation_rules import (
     UnknownNameError,
 )
 from emulation_rules.ranking import HeadToHead, Key, Lot, Ranking, asc, desc
-
-from .reference import lot_value, rank_groups
 
 H2H = (desc("points"), desc("goal_difference"), desc("goals_for"))
 
@@ -175,7 +174,7 @@ class TestRestartRules:
         r = Ranking(desc("points"), HeadToHead(*H2H, restart=restart))  # type: ignore[arg-type]
         s = r.rank(t)
         assert (s.order, s.ties) == (order, ties)
-        assert _groups(s) == rank_groups(t, r.steps, _table_values(t))
+        assert R.standing_groups(s) == R.rank_groups(t, r.steps, _table_values(t))
 
     def test_reapplication_on_a_subset(self) -> None:
         # Four-way tie on points; head-to-head points split {W} from {X, Y, Z}, and
@@ -199,8 +198,8 @@ class TestRestartRules:
             r = Ranking(desc("points"), HeadToHead(*block, restart=restart))  # type: ignore[arg-type]
             s = r.rank(t)
             ref[restart] = s.order
-            expected = rank_groups(t, r.steps, _table_values(t))
-            assert _groups(s) == expected, restart
+            expected = R.rank_groups(t, r.steps, _table_values(t))
+            assert R.standing_groups(s) == expected, restart
         assert len(set(ref.values())) >= 2
 
 
@@ -209,18 +208,6 @@ def _table_values(t: ScoreTable):  # type: ignore[no-untyped-def]
         return float(t[key.name][u])
 
     return values
-
-
-def _groups(s) -> list[list[str]]:  # type: ignore[no-untyped-def]
-    order = s.order
-    tied = s.tied.tolist()
-    groups = [[order[0]]] if order else []
-    for p in range(1, len(order)):
-        if tied[p - 1]:
-            groups[-1].append(order[p])
-        else:
-            groups.append([order[p]])
-    return [sorted(g) for g in groups]
 
 
 # -- properties ----------------------------------------------------------------------
@@ -253,7 +240,7 @@ CHAINS = [
 @given(round_robins(), st.sampled_from(CHAINS))
 def test_engine_equals_reference(t: ScoreTable, ranking: Ranking) -> None:
     s = ranking.rank(t)
-    assert _groups(s) == rank_groups(t, ranking.steps, _table_values(t))
+    assert R.standing_groups(s) == R.rank_groups(t, ranking.steps, _table_values(t))
 
 
 @given(round_robins(), st.sampled_from(CHAINS), st.randoms(use_true_random=False))
@@ -296,7 +283,7 @@ def test_adding_a_key_only_refines(t: ScoreTable) -> None:
     steps = list(fifa().steps)
     previous = None
     for k in range(1, len(steps) + 1):
-        groups = _groups(Ranking(*steps[:k]).rank(t))
+        groups = R.standing_groups(Ranking(*steps[:k]).rank(t))
         if previous is not None:
             flat = [u for g in groups for u in g]
             prev_flat_groups = [set(g) for g in previous]
@@ -340,7 +327,7 @@ def test_lot_is_the_documented_digest(points: list[int], seed: str) -> None:
     t = ScoreTable({"x": points}, units=units)
     s = Ranking(desc("x"), Lot(seed=seed)).rank(t)
     for u, v in s.lots.items():
-        assert v == lot_value(Lot(seed=seed).seed, u)
+        assert v == R.lot_value(Lot(seed=seed).seed, u)
     # Lots are drawn only for units tied when the chain reaches the draw.
     tied_units = {u for u, p in zip(units, points, strict=True) if points.count(p) > 1}
     assert set(s.lots) == tied_units

@@ -52,8 +52,11 @@ from emulation_rules.awards import Award, AwardScheme, Quota, cascade
 
 
 def _writable_shares(stored: np.ndarray, caller: np.ndarray) -> bool:
-    """Whether the library keeps memory the caller can still write to."""
-    return bool(np.shares_memory(stored, caller)) and caller.flags.writeable
+    """Whether the library keeps memory the caller can still write to (a read-only array
+    the caller owns counts: its owner can unlock it)."""
+    from emulation_rules.table import _immutable
+
+    return bool(np.shares_memory(stored, caller)) and not _immutable(caller)
 
 
 class TestWithColumnsCopies:
