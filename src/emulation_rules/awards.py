@@ -30,7 +30,7 @@ import numpy as np
 
 from . import _exact
 from ._checks import expect, iterable
-from ._names import listing, nfc, resolve, unknown
+from ._names import listing, nfc, resolve, title_name, unknown
 from .eligibility import (
     Condition,
     Context,
@@ -178,8 +178,8 @@ class Quota:
                 "Quota of= is 'units', 'eligible', a title name, a condition or column(name) "
                 f"(got {self.of!r})"
             )
-        if isinstance(self.of, str):
-            object.__setattr__(self, "of", nfc(self.of))
+        if isinstance(self.of, str) and self.of not in ("units", "eligible"):
+            object.__setattr__(self, "of", title_name(self.of, "Quota of=", rule=True))
         if not isinstance(self.rounding, str) or self.rounding not in _ROUNDINGS:
             raise RuleError(
                 f"Quota rounding must be one of {', '.join(_ROUNDINGS)} (got {self.rounding!r})"
@@ -226,9 +226,13 @@ class Quota:
             text = f"{self.count}"
         else:
             assert self.share is not None
-            exact = self.share * _base(base, self)
-            shown = float(exact) if exact.denominator != 1 else int(exact)
-            text = f"{_pct(self.share)} of {_num(base)} = {shown:g} -> {_round(exact, self.rounding)} ({self.rounding})"
+            b = _base(base, self)
+            exact = self.share * b
+            # Exact figures: a rounded "= 1 -> 0 (floor)" would contradict itself.
+            text = (
+                f"{_pct(self.share)} of {_exact_text(b)} = {_exact_text(exact)} -> "
+                f"{_round(exact, self.rounding)} ({self.rounding})"
+            )
         k = self.limit(base)
         if self.minimum or self.maximum is not None:
             text += f", bounded to {k}"
@@ -275,8 +279,21 @@ def _pct(f: Fraction) -> str:
     return f"{float(p):g} %"
 
 
-def _num(x: object) -> str:
-    return f"{float(x):g}" if isinstance(x, float | Fraction) else str(x)
+def _exact_text(x: Fraction) -> str:
+    """``x`` written exactly: ``37.5``, ``0.30000000000000004``, or ``10/3``."""
+    if x.denominator == 1:
+        return str(x.numerator)
+    rest, k2, k5 = x.denominator, 0, 0
+    while rest % 2 == 0:
+        rest, k2 = rest // 2, k2 + 1
+    while rest % 5 == 0:
+        rest, k5 = rest // 5, k5 + 1
+    if rest != 1:
+        return f"{x.numerator}/{x.denominator}"
+    k = max(k2, k5)
+    digits = str(abs(x.numerator) * 10**k // x.denominator).rjust(k + 1, "0")
+    sign = "-" if x < 0 else ""
+    return f"{sign}{digits[:-k]}.{digits[-k:]}".rstrip("0")
 
 
 def _names(value: object, what: str) -> tuple[str, ...]:
@@ -287,10 +304,8 @@ def _names(value: object, what: str) -> tuple[str, ...]:
     ):
         raise RuleTypeError(f"{what} are award or title names (got {value!r})")
     items = (value,) if isinstance(value, str) else tuple(value)
-    for v in items:
-        if not isinstance(v, str) or not v.strip():
-            raise RuleTypeError(f"{what} are award or title names (got {v!r})")
-    return tuple(nfc(v) for v in items)
+    # The same check as a history's titles: " LĐTT" would be a name nobody declared.
+    return tuple(title_name(v, what, rule=True) for v in items)
 
 
 def _award_name(value: object) -> str:
@@ -301,19 +316,19 @@ def _award_name(value: object) -> str:
 
 
 def _requires(value: object) -> tuple[str, ...]:
-    return _names(value, "requires")
+    return _names(value, "Award requires=")
 
 
 def _excludes(value: object) -> tuple[str, ...]:
-    return _names(value, "excludes")
+    return _names(value, "Award excludes=")
 
 
 def _exclusive_groups(value: Iterable[object]) -> tuple[tuple[str, ...], ...]:
-    return tuple(_names(g, "exclusive") for g in _groups_of(value, "exclusive"))
+    return tuple(_names(g, "AwardScheme exclusive=") for g in _groups_of(value, "exclusive"))
 
 
 def _equivalent_groups(value: Iterable[object]) -> tuple[tuple[str, ...], ...]:
-    return tuple(_names(g, "equivalent") for g in _groups_of(value, "equivalent"))
+    return tuple(_names(g, "AwardScheme equivalent=") for g in _groups_of(value, "equivalent"))
 
 
 def _groups_of(value: object, what: str) -> list[object]:
@@ -333,7 +348,7 @@ def _groups_of(value: object, what: str) -> list[object]:
 
 
 def _declared_titles(value: object) -> tuple[str, ...]:
-    return tuple(sorted(set(_names(value, "declared"))))
+    return tuple(sorted(set(_names(value, "AwardScheme declared="))))
 
 
 def _decimal(value: object) -> Decimal:
@@ -856,14 +871,15 @@ def _base_counts(
     quota: Quota, res: _AwardResult, ctx: Context, group: IntArray, n_groups: int
 ) -> list[Fraction]:
     of = quota.of
+    counted: BoolArray
     if isinstance(of, str) and of == "units":
-        w: AnyArray = np.ones(len(group))
+        counted = np.ones(len(group), dtype=bool)
     elif isinstance(of, str) and of == "eligible":
-        w = res.eligible.astype(np.float64)
+        counted = res.eligible
     elif isinstance(of, str):
         h = ctx.subjects
         assert h is not None  # allocate always has a history, whose names it checked
-        w = h.held(of, ctx.period).astype(np.float64)
+        counted = h.held(of, ctx.period)
     elif isinstance(of, _Column):
         vals, missing = of.values(_Eval(ctx))
         if missing.any():
@@ -875,11 +891,53 @@ def _base_counts(
                 f"{quota!r}: the base column holds negative values for {listing(who)}; "
                 "a quota's base counts or sums non-negative amounts: fix those values"
             )
-        w = vals
+        return _exact_sums(np.asarray(vals, dtype=np.float64), group, n_groups)
     else:
-        w = of._mask(_Eval(ctx))[0].astype(np.float64)
-    sums = np.bincount(group, weights=w, minlength=n_groups)
-    return [Fraction(repr(float(s))) for s in sums]
+        counted = of._mask(_Eval(ctx))[0]
+    # Counts are whole numbers: an integer bincount is exact.
+    return [Fraction(int(c)) for c in np.bincount(group[counted], minlength=n_groups)]
+
+
+#: Whole numbers below this have exactly one decimal of at most 15 digits per double.
+_DIGITS15 = 10.0**15
+
+
+def _exact_sums(vals: AnyArray, group: IntArray, n_groups: int) -> list[Fraction]:
+    """Each group's sum of ``vals`` (>= 0), exactly, each value read as the decimal it
+    prints as (``Fraction(repr(x))``, as shares are read): ten 0.1 sum to 1, not to
+    0.9999999999999999, so float rounding never decides a quota.
+
+    Vectorised: the values are scaled by the smallest power of ten that makes them all
+    whole numbers of at most 15 digits (a decimal of <= 15 significant digits is the
+    only one of its length that rounds to its double, so it is the one ``repr`` prints);
+    whole numbers then sum exactly in integer arithmetic. Values printed with more
+    digits (0.30000000000000004) take an exact per-value path.
+    """
+    if vals.size == 0:
+        return [Fraction(0)] * n_groups
+    for d in range(16):
+        scale = 10.0**d
+        m = np.rint(vals * scale)
+        ok = (m == vals) & (m <= 2.0**53) if d == 0 else (m < _DIGITS15) & (m / scale == vals)
+        if ok.all():
+            return [Fraction(s, 10**d) for s in _int_sums(m.astype(np.int64), group, n_groups)]
+    sums = [Fraction(0)] * n_groups
+    for g, v in zip(group.tolist(), vals.tolist(), strict=True):
+        sums[g] += Fraction(repr(v))
+    return sums
+
+
+def _int_sums(m: IntArray, group: IntArray, n_groups: int) -> list[int]:
+    """Each group's sum of the whole numbers ``0 <= m < 2**53``, exactly: split in 26-bit
+    halves whose float sums stay below 2**53 (exact) for up to 2**26 values per part."""
+    out = [0] * n_groups
+    for start in range(0, m.size, 2**26):
+        part, g = m[start : start + 2**26], group[start : start + 2**26]
+        lo = np.bincount(g, weights=part & (2**26 - 1), minlength=n_groups)
+        hi = np.bincount(g, weights=part >> 26, minlength=n_groups)
+        for k in range(n_groups):
+            out[k] += (int(hi[k]) << 26) + int(lo[k])
+    return out
 
 
 def _ranking_source(ctx: Context, award: Award) -> tuple[Scores | ScoreTable, IntArray | None]:

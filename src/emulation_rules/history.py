@@ -26,7 +26,7 @@ import numpy as np
 
 from ._checks import iterable
 from ._checks import records as _records
-from ._names import DECLARE, check_ids, listing, nfc, one_id, unknown
+from ._names import DECLARE, check_ids, listing, nfc, one_id, title_name, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError
 from .types import AnyArray, BoolArray, IntArray
 
@@ -43,14 +43,7 @@ def _declared(value: object) -> frozenset[str]:
     items = (value,) if isinstance(value, str) else value
     if not isinstance(items, Iterable):
         raise DataTypeError(f"declared= is a list of title names, e.g. ['CSTĐ_BO'] (got {value!r})")
-    out = []
-    for t in items:
-        if not isinstance(t, str) or not t.strip():
-            raise DataTypeError(f"declared titles are names, e.g. 'CSTĐ_BO' (got {t!r})")
-        if t != t.strip():
-            raise DataError(f"declared title {t!r} has leading or trailing spaces; strip them")
-        out.append(nfc(t))
-    return frozenset(out)
+    return frozenset(title_name(t, "declared titles") for t in items)
 
 
 def _levels(value: Iterable[str]) -> tuple[str, ...]:
