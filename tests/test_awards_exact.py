@@ -102,3 +102,124 @@ def test_any_spaces_around_any_name_are_refused(space: str, name: str, before: b
     with pytest.raises(RuleError, match=f"write {name!r}"):
         Award("X", requires=bad)
     assert Award("X", requires=name).requires == (name,)
+
+
+# -- 3, 4. one prerequisite rule; cascade without repeated checks or rebuilds --------------
+
+
+def _chain() -> tuple[AwardScheme, History]:
+    scheme = AwardScheme(
+        [
+            Award("LĐTT"),
+            Award("CSTĐCS", requires="LĐTT"),
+            Award("CSTĐ_BO", er.streak("CSTĐCS", n=3, fresh_after="CSTĐ_BO")),
+        ]
+    )
+    h = History.from_records(
+        [
+            {
+                "unit": u,
+                "period": y,
+                "titles": ["LĐTT", "CSTĐCS"] + ["CSTĐ_BO"] * (y == 2011),
+            }
+            for u in ("X", "Y")
+            for y in range(2009, 2013)
+        ]
+    )
+    return scheme, h
+
+
+def test_cascade_neither_rechecks_names_nor_rebuilds_the_history(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scheme, h = _chain()
+    revoked = h.revoke("X", "LĐTT", 2010, reason="forged dossier")
+    calls = {"check": 0, "init": 0}
+    check, init = er.eligibility._check_names, History.__init__
+
+    def counting_check(*a, **k):  # type: ignore[no-untyped-def]
+        calls["check"] += 1
+        return check(*a, **k)
+
+    def counting_init(self, *a, **k):  # type: ignore[no-untyped-def]
+        calls["init"] += 1
+        return init(self, *a, **k)
+
+    monkeypatch.setattr(er.eligibility, "_check_names", counting_check)
+    monkeypatch.setattr(History, "__init__", counting_init)
+    out = er.cascade(h, revoked, scheme)
+    assert [(d.unit, d.award, d.period) for d in out] == [
+        ("X", "CSTĐCS", 2010),
+        ("X", "CSTĐ_BO", 2011),
+    ]
+    assert calls == {"check": 0, "init": 0}
+
+
+def test_withdrawn_awards_are_revoked_with_their_reason() -> None:
+    _scheme, h = _chain()
+    revoked = h.revoke("X", "LĐTT", 2010, reason="forged dossier")
+    current = er.awards._withdraw(
+        revoked, "units", [er.awards.Dependent("X", "CSTĐCS", 2010, "prerequisite LĐTT")]
+    )
+    assert not current.held("CSTĐCS", 2010)[0]
+    assert current.held("CSTĐCS", 2010)[1]
+    assert current.granted("CSTĐCS")[1, 0]  # the grant stays on record
+    assert current.revocations[-1].reason == "no longer stands: prerequisite LĐTT"
+    assert revoked.held("CSTĐCS", 2010)[0]  # the history given is not changed
+
+
+def test_prerequisites_are_one_rule_for_allocation_and_cascade() -> None:
+    # An equivalent title stands for the prerequisite in allocation and in cascade alike.
+    scheme = AwardScheme([Award("B", requires="A")], equivalent=[("A", "A2")], declared=["A", "A2"])
+    h = History.from_records(
+        [{"unit": "X", "period": P, "titles": ["A", "A2", "B"]}, {"unit": "Y", "period": P}]
+    )
+    held = er.awards._prerequisites_held(scheme, scheme.award("B"), h, P)
+    assert held["A"].tolist() == [True, False]
+    alloc = scheme.allocate(Context(P, history=h))
+    assert alloc.awarded("B") == ("X",)
+    # Revoking A leaves A2: B still stands.
+    assert er.cascade(h, h.revoke("X", "A", P, reason="r"), scheme) == []
+    both = h.revoke("X", "A", P, reason="r").revoke("X", "A2", P, reason="r")
+    (d,) = er.cascade(h, both, scheme)
+    assert d.why == "prerequisite A no longer held"
+
+
+# -- 5. the effective levels are read-only ------------------------------------------------
+
+
+def test_effective_level_is_read_only() -> None:
+    scheme = AwardScheme(
+        [Award("L", level=1), Award("F", requires="L", level=9)],
+    )
+    assert scheme.effective_level["L"] == 9
+    with pytest.raises(TypeError):
+        scheme.effective_level["L"] = 1  # type: ignore[index]
+    assert scheme.order == ("L", "F")
+
+
+# -- 6. an override's wording follows the kind of bar --------------------------------------
+
+
+@given(
+    st.sampled_from(["member", "eligibility", "cooldown"]),
+    st.sampled_from(["not a member in 2024", "not eligible: x", "fails y", "led in 2023"]),
+)
+def test_an_override_says_what_it_sets_aside_by_kind_not_by_wording(kind: str, text: str) -> None:
+    from emulation_rules.rotation import reasons
+
+    said = reasons.override("assigned", (kind, text))
+    expected = {
+        "member": "membership",
+        "eligibility": "the eligibility condition",
+        "cooldown": "the cooldown",
+    }[kind]
+    assert said == f"override (assigned); overrides {expected} ({text})"
+
+
+def test_a_non_member_reason_is_not_called_a_cooldown() -> None:
+    from emulation_rules.rotation import reasons
+
+    said = reasons.override("merger", ("member", reasons.not_member(2024)))
+    assert "cooldown" not in said
+    assert "overrides membership (not a member in 2024)" in said

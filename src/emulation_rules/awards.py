@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any, Literal
 
 import attrs
@@ -559,8 +560,10 @@ class AwardScheme:
     ... )
     >>> scheme.order
     ('LEADER', 'CTĐCP', 'CTĐ_BO')
-    >>> scheme.effective_level
+    >>> dict(scheme.effective_level)
     {'LEADER': 9, 'CTĐ_BO': 5, 'CTĐCP': 9}
+    >>> scheme.effective_level["LEADER"]
+    9
     """
 
     awards: tuple[Award, ...] = attrs.field(converter=_award_list)
@@ -572,7 +575,7 @@ class AwardScheme:
     )
     declared: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_declared_titles)
     order: tuple[str, ...] = attrs.field(init=False, eq=False)
-    effective_level: dict[str, int] = attrs.field(init=False, eq=False, repr=False)
+    effective_level: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.awards:
@@ -613,7 +616,8 @@ class AwardScheme:
                         changed = True
             if not changed:
                 break
-        object.__setattr__(self, "effective_level", effective)
+        # Read-only: the scheme is frozen, and the order was decided from these levels.
+        object.__setattr__(self, "effective_level", MappingProxyType(effective))
         done: list[str] = []
         remaining = dict(deps)
         while remaining:
@@ -740,15 +744,11 @@ class AwardScheme:
         eligible = verdict.passed if verdict is not None else np.ones(n, dtype=bool)
         subjects = ctx.subjects
         prereq = np.ones(n, dtype=bool)
-        for title in award.requires:
-            options = self._expand((title,))
-            held = np.zeros(n, dtype=bool)
-            if subjects is not None:
-                for t in options:
-                    # An equivalent title of the other level is not a title of these units.
-                    if t in subjects.known_titles:
-                        held |= subjects.held(t, ctx.period)
-            prereq &= held
+        if subjects is not None:
+            for held in _prerequisites_held(self, award, subjects, ctx.period).values():
+                prereq &= held
+        elif award.requires:
+            prereq[:] = False
         excluded = np.zeros(n, dtype=bool)
         rivals = set(award.excludes)
         for group in self.exclusive:
@@ -1304,21 +1304,14 @@ def cascade(
             fallen = np.flatnonzero(holders & ok_before & ~ok_after)
             if not fallen.size:
                 continue
+            prereqs = _prerequisites_held(scheme, award, subjects, period)
             found = []
             for i in fallen.tolist():
                 unit = subjects.units[i]
                 if verdict is not None and not verdict.passed[i]:
                     why = verdict.why_not(unit).splitlines()[1].strip()
                 else:
-                    missing = [
-                        t
-                        for t in award.requires
-                        if not any(
-                            subjects.held(e, period)[i]
-                            for e in scheme._expand((t,))
-                            if e in subjects.titles
-                        )
-                    ]
+                    missing = [t for t, held in prereqs.items() if not held[i]]
                     why = f"prerequisite {', '.join(missing)} no longer held"
                 found.append(Dependent(unit, name, period, why))
             out.extend(found)
@@ -1377,20 +1370,9 @@ def _withdraw(history: History, subject: str, fallen: Sequence[Dependent]) -> Hi
     """``history`` in which the fallen awards are revoked, each with its reason."""
     h = history if subject == "units" else history.collectives
     assert h is not None
-    rev = (
-        *h.revocations,
-        *(Revocation(d.unit, d.award, d.period, f"no longer stands: {d.why}") for d in fallen),
-    )
-    out = History(
-        h.units,
-        (h.first, h.last),
-        titles={t: h.granted(t) for t in h.titles},
-        facts={f: h.fact_all(f) for f in h.facts},
-        ordinals=h.ordinals,
-        member_of=h.member_of,
-        collectives=h.collectives,
-        revocations=rev,
-        declared=h.declared,
+    # Only the revocations change: no rebuild (and copy) of every title and fact grid.
+    out = h._with_revocations(
+        [Revocation(d.unit, d.award, d.period, f"no longer stands: {d.why}") for d in fallen]
     )
     return out if subject == "units" else history.with_collectives(out)
 
@@ -1415,16 +1397,34 @@ def _stands(
         standing=data.get("standing"),
     )
     ok = np.ones(len(subjects.units), dtype=bool)
-    verdict = award.condition.evaluate(ctx) if award.condition is not None else None
+    # cascade checked the scheme's names once: no check per period and award.
+    verdict = award.condition._verdict(ctx) if award.condition is not None else None
     if verdict is not None:
         ok &= verdict.passed
-    for title in award.requires:
-        held = np.zeros(len(subjects.units), dtype=bool)
-        for t in scheme._expand((title,)):
-            if t in subjects.titles:
-                held |= subjects.held(t, period)
+    for held in _prerequisites_held(scheme, award, subjects, period).values():
         ok &= held
     return ok, verdict
+
+
+def _prerequisites_held(
+    scheme: AwardScheme, award: Award, subjects: History, period: int
+) -> dict[str, BoolArray]:
+    """Each title ``award`` requires -> where it (or a title equivalent to it) is held in
+    ``period``: the one prerequisite rule of allocation, re-examination and cascade.
+
+    A title is looked up among the titles ``subjects`` know (held or declared); an
+    equivalent title of the other level is not a title of these units, so it is skipped.
+    """
+    known = set(subjects.known_titles)
+    n = len(subjects.units)
+    out: dict[str, BoolArray] = {}
+    for title in award.requires:
+        held = np.zeros(n, dtype=bool)
+        for t in sorted(scheme._expand((title,))):
+            if t in known:
+                held |= subjects.held(t, period)
+        out[title] = held
+    return out
 
 
 # -- amounts -----------------------------------------------------------------------------

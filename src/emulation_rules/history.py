@@ -848,6 +848,24 @@ class History:
             f"titles: {titles}; facts: {facts}{coll})"
         )
 
+    def _with_revocations(self, revocations: Sequence[Revocation]) -> History:
+        """The same history with ``revocations`` (of grants it records) added; only the
+        revoked grids of their titles are copied (cascade withdraws fallen awards)."""
+        out = object.__new__(History)
+        for slot in History.__slots__:
+            setattr(out, slot, getattr(self, slot))
+        out.revocations = (*self.revocations, *revocations)
+        revoked = dict(self._revoked)
+        for r in revocations:
+            if r.title not in revoked or not revoked[r.title].flags.writeable:
+                base = revoked.get(r.title)
+                revoked[r.title] = base.copy() if base is not None else self._nowhere().copy()
+            revoked[r.title][r.period - self.first, self.index(r.unit)] = True
+        for arr in revoked.values():
+            _readonly(arr)
+        out._revoked = revoked
+        return out
+
 
 def _listed(value: object) -> tuple[object, ...]:
     """The titles a record lists: none, one name, or a list of names."""
