@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .errors import DataError, DataTypeError, UnknownNameError
+from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
 
 V = TypeVar("V")
 
@@ -172,3 +172,37 @@ def check_ids(
         else:
             first[text] = pos
     return ids, problems
+
+
+def title_name(value: object, where: str, *, rule: bool = False) -> str:
+    """One title (or award) name as NFC text; anything that is not a clean name is refused.
+
+    The one check for every way a title name enters -- a history's grids and
+    records, a declaration, an award and the names a scheme's rules use -- so
+    that "LĐTT " never becomes a second title beside "LĐTT" that nobody was
+    meant to declare. ``where`` says where the name was given (e.g.
+    ``"declared="``); ``rule``: the name belongs to a rule being built, so the
+    error is a :class:`~emulation_rules.errors.RuleError` (else a
+    :class:`~emulation_rules.errors.DataError`).
+
+    >>> title_name("LĐTT", "declared=")
+    'LĐTT'
+    >>> title_name(" LĐTT", "declared=")
+    Traceback (most recent call last):
+    ...
+    emulation_rules.errors.DataError: declared=: the title name ' LĐTT' has leading or trailing spaces; strip them (write 'LĐTT')
+    """
+    error, type_error = (RuleError, RuleTypeError) if rule else (DataError, DataTypeError)
+    if not isinstance(value, str):
+        raise type_error(
+            f"{where}: title names are texts, e.g. 'LĐTT' (got {value!r} of type "
+            f"{type(value).__name__}); give the name as text"
+        )
+    if not value.strip():
+        raise error(f"{where}: a title name is empty ({value!r}); give the title's name")
+    if value != value.strip():
+        raise error(
+            f"{where}: the title name {value!r} has leading or trailing spaces; strip them "
+            f"(write {value.strip()!r})"
+        )
+    return nfc(value)

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any, Literal
 
 import attrs
@@ -30,7 +31,7 @@ import numpy as np
 
 from . import _exact
 from ._checks import expect, iterable
-from ._names import listing, nfc, resolve, unknown
+from ._names import listing, nfc, resolve, title_name, unknown
 from .eligibility import (
     Condition,
     Context,
@@ -178,8 +179,8 @@ class Quota:
                 "Quota of= is 'units', 'eligible', a title name, a condition or column(name) "
                 f"(got {self.of!r})"
             )
-        if isinstance(self.of, str):
-            object.__setattr__(self, "of", nfc(self.of))
+        if isinstance(self.of, str) and self.of not in ("units", "eligible"):
+            object.__setattr__(self, "of", title_name(self.of, "Quota of=", rule=True))
         if not isinstance(self.rounding, str) or self.rounding not in _ROUNDINGS:
             raise RuleError(
                 f"Quota rounding must be one of {', '.join(_ROUNDINGS)} (got {self.rounding!r})"
@@ -226,9 +227,13 @@ class Quota:
             text = f"{self.count}"
         else:
             assert self.share is not None
-            exact = self.share * _base(base, self)
-            shown = float(exact) if exact.denominator != 1 else int(exact)
-            text = f"{_pct(self.share)} of {_num(base)} = {shown:g} -> {_round(exact, self.rounding)} ({self.rounding})"
+            b = _base(base, self)
+            exact = self.share * b
+            # Exact figures: a rounded "= 1 -> 0 (floor)" would contradict itself.
+            text = (
+                f"{_pct(self.share)} of {_exact_text(b)} = {_exact_text(exact)} -> "
+                f"{_round(exact, self.rounding)} ({self.rounding})"
+            )
         k = self.limit(base)
         if self.minimum or self.maximum is not None:
             text += f", bounded to {k}"
@@ -275,8 +280,21 @@ def _pct(f: Fraction) -> str:
     return f"{float(p):g} %"
 
 
-def _num(x: object) -> str:
-    return f"{float(x):g}" if isinstance(x, float | Fraction) else str(x)
+def _exact_text(x: Fraction) -> str:
+    """``x`` written exactly: ``37.5``, ``0.30000000000000004``, or ``10/3``."""
+    if x.denominator == 1:
+        return str(x.numerator)
+    rest, k2, k5 = x.denominator, 0, 0
+    while rest % 2 == 0:
+        rest, k2 = rest // 2, k2 + 1
+    while rest % 5 == 0:
+        rest, k5 = rest // 5, k5 + 1
+    if rest != 1:
+        return f"{x.numerator}/{x.denominator}"
+    k = max(k2, k5)
+    digits = str(abs(x.numerator) * 10**k // x.denominator).rjust(k + 1, "0")
+    sign = "-" if x < 0 else ""
+    return f"{sign}{digits[:-k]}.{digits[-k:]}".rstrip("0")
 
 
 def _names(value: object, what: str) -> tuple[str, ...]:
@@ -287,10 +305,8 @@ def _names(value: object, what: str) -> tuple[str, ...]:
     ):
         raise RuleTypeError(f"{what} are award or title names (got {value!r})")
     items = (value,) if isinstance(value, str) else tuple(value)
-    for v in items:
-        if not isinstance(v, str) or not v.strip():
-            raise RuleTypeError(f"{what} are award or title names (got {v!r})")
-    return tuple(nfc(v) for v in items)
+    # The same check as a history's titles: " LĐTT" would be a name nobody declared.
+    return tuple(title_name(v, what, rule=True) for v in items)
 
 
 def _award_name(value: object) -> str:
@@ -301,19 +317,19 @@ def _award_name(value: object) -> str:
 
 
 def _requires(value: object) -> tuple[str, ...]:
-    return _names(value, "requires")
+    return _names(value, "Award requires=")
 
 
 def _excludes(value: object) -> tuple[str, ...]:
-    return _names(value, "excludes")
+    return _names(value, "Award excludes=")
 
 
 def _exclusive_groups(value: Iterable[object]) -> tuple[tuple[str, ...], ...]:
-    return tuple(_names(g, "exclusive") for g in _groups_of(value, "exclusive"))
+    return tuple(_names(g, "AwardScheme exclusive=") for g in _groups_of(value, "exclusive"))
 
 
 def _equivalent_groups(value: Iterable[object]) -> tuple[tuple[str, ...], ...]:
-    return tuple(_names(g, "equivalent") for g in _groups_of(value, "equivalent"))
+    return tuple(_names(g, "AwardScheme equivalent=") for g in _groups_of(value, "equivalent"))
 
 
 def _groups_of(value: object, what: str) -> list[object]:
@@ -333,7 +349,7 @@ def _groups_of(value: object, what: str) -> list[object]:
 
 
 def _declared_titles(value: object) -> tuple[str, ...]:
-    return tuple(sorted(set(_names(value, "declared"))))
+    return tuple(sorted(set(_names(value, "AwardScheme declared="))))
 
 
 def _decimal(value: object) -> Decimal:
@@ -544,8 +560,10 @@ class AwardScheme:
     ... )
     >>> scheme.order
     ('LEADER', 'CTĐCP', 'CTĐ_BO')
-    >>> scheme.effective_level
+    >>> dict(scheme.effective_level)
     {'LEADER': 9, 'CTĐ_BO': 5, 'CTĐCP': 9}
+    >>> scheme.effective_level["LEADER"]
+    9
     """
 
     awards: tuple[Award, ...] = attrs.field(converter=_award_list)
@@ -557,7 +575,7 @@ class AwardScheme:
     )
     declared: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_declared_titles)
     order: tuple[str, ...] = attrs.field(init=False, eq=False)
-    effective_level: dict[str, int] = attrs.field(init=False, eq=False, repr=False)
+    effective_level: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.awards:
@@ -598,7 +616,8 @@ class AwardScheme:
                         changed = True
             if not changed:
                 break
-        object.__setattr__(self, "effective_level", effective)
+        # Read-only: the scheme is frozen, and the order was decided from these levels.
+        object.__setattr__(self, "effective_level", MappingProxyType(effective))
         done: list[str] = []
         remaining = dict(deps)
         while remaining:
@@ -725,15 +744,11 @@ class AwardScheme:
         eligible = verdict.passed if verdict is not None else np.ones(n, dtype=bool)
         subjects = ctx.subjects
         prereq = np.ones(n, dtype=bool)
-        for title in award.requires:
-            options = self._expand((title,))
-            held = np.zeros(n, dtype=bool)
-            if subjects is not None:
-                for t in options:
-                    # An equivalent title of the other level is not a title of these units.
-                    if t in subjects.known_titles:
-                        held |= subjects.held(t, ctx.period)
-            prereq &= held
+        if subjects is not None:
+            for held in _prerequisites_held(self, award, subjects, ctx.period).values():
+                prereq &= held
+        elif award.requires:
+            prereq[:] = False
         excluded = np.zeros(n, dtype=bool)
         rivals = set(award.excludes)
         for group in self.exclusive:
@@ -856,14 +871,15 @@ def _base_counts(
     quota: Quota, res: _AwardResult, ctx: Context, group: IntArray, n_groups: int
 ) -> list[Fraction]:
     of = quota.of
+    counted: BoolArray
     if isinstance(of, str) and of == "units":
-        w: AnyArray = np.ones(len(group))
+        counted = np.ones(len(group), dtype=bool)
     elif isinstance(of, str) and of == "eligible":
-        w = res.eligible.astype(np.float64)
+        counted = res.eligible
     elif isinstance(of, str):
         h = ctx.subjects
         assert h is not None  # allocate always has a history, whose names it checked
-        w = h.held(of, ctx.period).astype(np.float64)
+        counted = h.held(of, ctx.period)
     elif isinstance(of, _Column):
         vals, missing = of.values(_Eval(ctx))
         if missing.any():
@@ -875,11 +891,53 @@ def _base_counts(
                 f"{quota!r}: the base column holds negative values for {listing(who)}; "
                 "a quota's base counts or sums non-negative amounts: fix those values"
             )
-        w = vals
+        return _exact_sums(np.asarray(vals, dtype=np.float64), group, n_groups)
     else:
-        w = of._mask(_Eval(ctx))[0].astype(np.float64)
-    sums = np.bincount(group, weights=w, minlength=n_groups)
-    return [Fraction(repr(float(s))) for s in sums]
+        counted = of._mask(_Eval(ctx))[0]
+    # Counts are whole numbers: an integer bincount is exact.
+    return [Fraction(int(c)) for c in np.bincount(group[counted], minlength=n_groups)]
+
+
+#: Whole numbers below this have exactly one decimal of at most 15 digits per double.
+_DIGITS15 = 10.0**15
+
+
+def _exact_sums(vals: AnyArray, group: IntArray, n_groups: int) -> list[Fraction]:
+    """Each group's sum of ``vals`` (>= 0), exactly, each value read as the decimal it
+    prints as (``Fraction(repr(x))``, as shares are read): ten 0.1 sum to 1, not to
+    0.9999999999999999, so float rounding never decides a quota.
+
+    Vectorised: the values are scaled by the smallest power of ten that makes them all
+    whole numbers of at most 15 digits (a decimal of <= 15 significant digits is the
+    only one of its length that rounds to its double, so it is the one ``repr`` prints);
+    whole numbers then sum exactly in integer arithmetic. Values printed with more
+    digits (0.30000000000000004) take an exact per-value path.
+    """
+    if vals.size == 0:
+        return [Fraction(0)] * n_groups
+    for d in range(16):
+        scale = 10.0**d
+        m = np.rint(vals * scale)
+        ok = (m == vals) & (m <= 2.0**53) if d == 0 else (m < _DIGITS15) & (m / scale == vals)
+        if ok.all():
+            return [Fraction(s, 10**d) for s in _int_sums(m.astype(np.int64), group, n_groups)]
+    sums = [Fraction(0)] * n_groups
+    for g, v in zip(group.tolist(), vals.tolist(), strict=True):
+        sums[g] += Fraction(repr(v))
+    return sums
+
+
+def _int_sums(m: IntArray, group: IntArray, n_groups: int) -> list[int]:
+    """Each group's sum of the whole numbers ``0 <= m < 2**53``, exactly: split in 26-bit
+    halves whose float sums stay below 2**53 (exact) for up to 2**26 values per part."""
+    out = [0] * n_groups
+    for start in range(0, m.size, 2**26):
+        part, g = m[start : start + 2**26], group[start : start + 2**26]
+        lo = np.bincount(g, weights=part & (2**26 - 1), minlength=n_groups)
+        hi = np.bincount(g, weights=part >> 26, minlength=n_groups)
+        for k in range(n_groups):
+            out[k] += (int(hi[k]) << 26) + int(lo[k])
+    return out
 
 
 def _ranking_source(ctx: Context, award: Award) -> tuple[Scores | ScoreTable, IntArray | None]:
@@ -1246,21 +1304,14 @@ def cascade(
             fallen = np.flatnonzero(holders & ok_before & ~ok_after)
             if not fallen.size:
                 continue
+            prereqs = _prerequisites_held(scheme, award, subjects, period)
             found = []
             for i in fallen.tolist():
                 unit = subjects.units[i]
                 if verdict is not None and not verdict.passed[i]:
                     why = verdict.why_not(unit).splitlines()[1].strip()
                 else:
-                    missing = [
-                        t
-                        for t in award.requires
-                        if not any(
-                            subjects.held(e, period)[i]
-                            for e in scheme._expand((t,))
-                            if e in subjects.titles
-                        )
-                    ]
+                    missing = [t for t, held in prereqs.items() if not held[i]]
                     why = f"prerequisite {', '.join(missing)} no longer held"
                 found.append(Dependent(unit, name, period, why))
             out.extend(found)
@@ -1319,20 +1370,9 @@ def _withdraw(history: History, subject: str, fallen: Sequence[Dependent]) -> Hi
     """``history`` in which the fallen awards are revoked, each with its reason."""
     h = history if subject == "units" else history.collectives
     assert h is not None
-    rev = (
-        *h.revocations,
-        *(Revocation(d.unit, d.award, d.period, f"no longer stands: {d.why}") for d in fallen),
-    )
-    out = History(
-        h.units,
-        (h.first, h.last),
-        titles={t: h.granted(t) for t in h.titles},
-        facts={f: h.fact_all(f) for f in h.facts},
-        ordinals=h.ordinals,
-        member_of=h.member_of,
-        collectives=h.collectives,
-        revocations=rev,
-        declared=h.declared,
+    # Only the revocations change: no rebuild (and copy) of every title and fact grid.
+    out = h._with_revocations(
+        [Revocation(d.unit, d.award, d.period, f"no longer stands: {d.why}") for d in fallen]
     )
     return out if subject == "units" else history.with_collectives(out)
 
@@ -1357,16 +1397,34 @@ def _stands(
         standing=data.get("standing"),
     )
     ok = np.ones(len(subjects.units), dtype=bool)
-    verdict = award.condition.evaluate(ctx) if award.condition is not None else None
+    # cascade checked the scheme's names once: no check per period and award.
+    verdict = award.condition._verdict(ctx) if award.condition is not None else None
     if verdict is not None:
         ok &= verdict.passed
-    for title in award.requires:
-        held = np.zeros(len(subjects.units), dtype=bool)
-        for t in scheme._expand((title,)):
-            if t in subjects.titles:
-                held |= subjects.held(t, period)
+    for held in _prerequisites_held(scheme, award, subjects, period).values():
         ok &= held
     return ok, verdict
+
+
+def _prerequisites_held(
+    scheme: AwardScheme, award: Award, subjects: History, period: int
+) -> dict[str, BoolArray]:
+    """Each title ``award`` requires -> where it (or a title equivalent to it) is held in
+    ``period``: the one prerequisite rule of allocation, re-examination and cascade.
+
+    A title is looked up among the titles ``subjects`` know (held or declared); an
+    equivalent title of the other level is not a title of these units, so it is skipped.
+    """
+    known = set(subjects.known_titles)
+    n = len(subjects.units)
+    out: dict[str, BoolArray] = {}
+    for title in award.requires:
+        held = np.zeros(n, dtype=bool)
+        for t in sorted(scheme._expand((title,))):
+            if t in known:
+                held |= subjects.held(t, period)
+        out[title] = held
+    return out
 
 
 # -- amounts -----------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import numpy as np
 
 from ._checks import iterable
 from ._checks import records as _records
-from ._names import DECLARE, check_ids, listing, nfc, one_id, unknown
+from ._names import DECLARE, check_ids, listing, nfc, one_id, title_name, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError
 from .types import AnyArray, BoolArray, IntArray
 
@@ -43,14 +43,7 @@ def _declared(value: object) -> frozenset[str]:
     items = (value,) if isinstance(value, str) else value
     if not isinstance(items, Iterable):
         raise DataTypeError(f"declared= is a list of title names, e.g. ['CSTĐ_BO'] (got {value!r})")
-    out = []
-    for t in items:
-        if not isinstance(t, str) or not t.strip():
-            raise DataTypeError(f"declared titles are names, e.g. 'CSTĐ_BO' (got {t!r})")
-        if t != t.strip():
-            raise DataError(f"declared title {t!r} has leading or trailing spaces; strip them")
-        out.append(nfc(t))
-    return frozenset(out)
+    return frozenset(title_name(t, "declared titles") for t in items)
 
 
 def _levels(value: Iterable[str]) -> tuple[str, ...]:
@@ -854,6 +847,24 @@ class History:
             f"History({len(self.units)} units, periods {self.first}-{self.last}; "
             f"titles: {titles}; facts: {facts}{coll})"
         )
+
+    def _with_revocations(self, revocations: Sequence[Revocation]) -> History:
+        """The same history with ``revocations`` (of grants it records) added; only the
+        revoked grids of their titles are copied (cascade withdraws fallen awards)."""
+        out = object.__new__(History)
+        for slot in History.__slots__:
+            setattr(out, slot, getattr(self, slot))
+        out.revocations = (*self.revocations, *revocations)
+        revoked = dict(self._revoked)
+        for r in revocations:
+            if r.title not in revoked or not revoked[r.title].flags.writeable:
+                base = revoked.get(r.title)
+                revoked[r.title] = base.copy() if base is not None else self._nowhere().copy()
+            revoked[r.title][r.period - self.first, self.index(r.unit)] = True
+        for arr in revoked.values():
+            _readonly(arr)
+        out._revoked = revoked
+        return out
 
 
 def _listed(value: object) -> tuple[object, ...]:

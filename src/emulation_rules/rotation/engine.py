@@ -148,18 +148,20 @@ class _Engine:
 
     def barred(
         self, state: _State, p: int, members: frozenset[str], u: str, lead: bool = True
-    ) -> str | None:
-        """Why ``u`` may not hold the role in ``p`` (None: it may)."""
+    ) -> tuple[str, str] | None:
+        """Why ``u`` may not hold the role in ``p``, as (kind, text) with kind "member",
+        "eligibility" or "cooldown" (None: it may). The kind, not the text, says what an
+        override sets aside."""
         if u not in members:
-            return words.not_member(p)
+            return "member", words.not_member(p)
         why = self.ineligible(p, members).get(u)
         if why is not None:
-            return why
+            return "eligibility", why
         k = self.rot.cooldown
         if k and lead:
             last = _last_led_before(state.records[u].led, p)
             if last is not None and last[0] >= p - k:
-                return words.in_cooldown(last[0], last[1], u, k)
+                return "cooldown", words.in_cooldown(last[0], last[1], u, k)
         return None
 
     # -- who holds a role -------------------------------------------------------------
@@ -186,7 +188,7 @@ class _Engine:
                 if why is None:
                     ok.append(u)
                 else:
-                    skipped.append((u, why))
+                    skipped.append((u, why[1]))
             if len(ok) == 1:
                 texts = cands.deputy_why if deputy else cands.why
                 return _Pick(ok[0], texts[ok[0]], tuple(skipped))
@@ -219,7 +221,7 @@ class _Engine:
                 why = self.barred(state, p, members, d)
                 if why is None:
                     return _Pick(d, words.deputy_succeeds(p), ())
-                notes.append((d, words.deputy_cannot_succeed(p, why)))
+                notes.append((d, words.deputy_cannot_succeed(p, why[1])))
         pick = self.first_allowed(cands, state, p, members, exclude)
         skipped = (*notes, *pick.skipped)
         if pick.problem == "nobody":

@@ -68,7 +68,7 @@ def nobody_leads(p: int, skipped: Sequence[tuple[str, str]]) -> str:
     return f"nobody may lead in {p} ({reasons})"
 
 
-def override(reason: str, barred: str | None) -> str:
+def override(reason: str, barred: tuple[str, str] | None) -> str:
     """How an override holder was chosen, and what rule it sets aside."""
     return f"override ({reason}){_overriding(barred)}"
 
@@ -97,16 +97,23 @@ def no_deputy_required(p: int, skipped: Sequence[tuple[str, str]]) -> str:
     )
 
 
-def _overriding(barred: str | None) -> str:
-    """What an override sets aside: ``; overrides the cooldown (led in 2023, cooldown 1)``."""
+#: What an override sets aside, by the kind of bar (the engine's ``barred``).
+_SET_ASIDE = {
+    "member": "membership",
+    "eligibility": "the eligibility condition",
+    "cooldown": "the cooldown",
+}
+
+
+def _overriding(barred: tuple[str, str] | None) -> str:
+    """What an override sets aside: ``; overrides the cooldown (led in 2023, cooldown 1)``.
+
+    Chosen by the kind of bar, never by the wording of its text.
+    """
     if barred is None:
         return ""
-    what = (
-        "the eligibility condition"
-        if barred.startswith(("not eligible", "fails"))
-        else ("the cooldown")
-    )
-    return f"; overrides {what} ({barred})"
+    kind, text = barred
+    return f"; overrides {_SET_ASIDE[kind]} ({text})"
 
 
 def _overrides_of(periods: Sequence[int]) -> str:
