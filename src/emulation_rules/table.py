@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ._checks import expect, require, scenario_index
+from ._checks import FLOAT_EXACT, expect, past_float, require, scenario_index
 from ._checks import records as _records
 from ._names import check_ids, listing, nfc, one_id, unknown
 from .errors import DataError, DataTypeError
@@ -71,8 +71,8 @@ def _classify_objects(values: Sequence[object]) -> str:
 
 
 _INT64_MIN, _INT64_MAX = int(np.iinfo(np.int64).min), int(np.iinfo(np.int64).max)
-#: Whole numbers up to this convert to float64 exactly.
-_FLOAT_EXACT = 2**53
+#: Whole numbers up to this convert to float64 exactly (the one bound, in _checks).
+_FLOAT_EXACT = FLOAT_EXACT
 
 
 def _biggest(whole: Sequence[int]) -> str:
@@ -87,8 +87,7 @@ def _rounded_ints(seq: object, arr: AnyArray) -> bool:
     with np.errstate(invalid="ignore"):
         if not float(np.nanmax(np.abs(arr), initial=0.0)) >= _FLOAT_EXACT:
             return False
-    items = np.array(seq, dtype=object).ravel().tolist()
-    return any(isinstance(v, int | np.integer) and abs(int(v)) > _FLOAT_EXACT for v in items)
+    return past_float(np.array(seq, dtype=object).ravel().tolist()) is not None
 
 
 def _int_copy(a: Any) -> IntArray:
@@ -100,7 +99,9 @@ def _int_copy(a: Any) -> IntArray:
     whole = arr.dtype.kind in "iu" or arr.size == 0
     if arr.dtype.kind == "f" and arr.size:
         whole = bool(
-            np.isfinite(arr).all() and (arr == np.round(arr)).all() and (abs(arr) < 2**53).all()
+            np.isfinite(arr).all()
+            and (arr == np.round(arr)).all()
+            and (abs(arr) < _FLOAT_EXACT).all()
         )
     if not whole or arr.ndim != 1:
         raise DataTypeError(
@@ -199,7 +200,7 @@ def _pairwise_spec(
                 f"be {n} x {n} (row: the earning unit, column: the opponent), NaN for no result"
             )
             return None
-        if spec.dtype.kind in "iu" and spec.size and int(np.abs(spec).max()) > _FLOAT_EXACT:
+        if past_float(spec) is not None:  # min/max: np.abs wraps at the smallest int64
             problems.add(
                 f"pairwise metric {name!r} holds whole numbers past 2**53 ({_FLOAT_EXACT}), "
                 "which a float would round; rescale the values"
@@ -525,7 +526,6 @@ class ScoreTable:
                 int(v) for v in values if isinstance(v, numbers.Integral) and not _is_missing(v)
             ]
             all_int = what == "number" and len(whole) == len(values)
-            big = max((abs(v) for v in whole), default=0)
             if all_int and not _INT64_MIN <= min(whole) <= max(whole) <= _INT64_MAX:
                 problems.add(
                     f"column {name!r} holds the whole number {_biggest(whole)}, past the int64 "
@@ -535,7 +535,7 @@ class ScoreTable:
                 return None
             if all_int:
                 return _readonly(np.array(whole, dtype=np.int64)), "int"
-            if big > _FLOAT_EXACT:
+            if past_float(whole) is not None:
                 # Mixed with decimals or missing values the column becomes float, where
                 # whole numbers past 2**53 are silently rounded to a neighbour.
                 problems.add(
@@ -887,11 +887,11 @@ class ScoreTable:
             return arr
         if arr.dtype.kind == "i" and arr.size:
             # Whole numbers past 2**53 have no exact float: refuse rather than round them.
-            lo, hi = int(arr.min()), int(arr.max())
-            if max(-lo, hi) > _FLOAT_EXACT:
+            worst = past_float(arr)
+            if worst is not None:
                 who = f" (needed by {needed_by})" if needed_by else ""
                 raise DataError(
-                    f"column {key!r}{who} holds the whole number {lo if -lo > hi else hi}, "
+                    f"column {key!r}{who} holds the whole number {worst}, "
                     f"past 2**53 ({_FLOAT_EXACT}), the largest that converts to a float "
                     "exactly; rescale the column, or rank on it without a resolution "
                     "(integer keys are compared exactly)"
