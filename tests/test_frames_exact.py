@@ -241,3 +241,26 @@ def test_padded_title_names_row_and_column(bad: str) -> None:
     )
     with pytest.raises(DataError, match=r"row 1 of column 'titles'"):
         History.from_dataframe(lists)
+
+
+# -- 6. found by the misuse module ----------------------------------------------------
+
+
+def test_complex_column_is_refused_not_truncated() -> None:
+    df = pd.DataFrame({"unit": ["A", "B"], "period": [2023, 2023], "f": [1 + 2j, 3 + 0j]})
+    with pytest.raises(DataError, match="fact 'f'"):
+        History.from_dataframe(df)
+
+
+def test_fact_mixing_numbers_and_texts_is_refused() -> None:
+    df = pd.DataFrame({"unit": ["A", "B"], "period": [2023, 2023], "f": [1, "x"]})
+    with pytest.raises(DataError, match="mixes numbers and texts"):
+        History.from_dataframe(df)
+
+
+@pytest.mark.parametrize("ids", [None, 5, 1.5])
+def test_lot_draw_refuses_what_is_not_a_list_of_ids(ids: object) -> None:
+    from emulation_rules import Lot
+
+    with pytest.raises(DataTypeError, match=r"Lot\.draw"):
+        Lot(seed=1).draw(ids)  # type: ignore[arg-type]

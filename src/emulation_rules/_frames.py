@@ -81,7 +81,11 @@ def _pandas_columns(df: Any) -> dict[str, Any]:
                 out[str(c)] = whole_column(str(c), s.to_numpy())
             else:
                 out[str(c)] = whole_column(str(c), s.tolist())
-        elif pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        elif (
+            pd.api.types.is_numeric_dtype(s.dtype)
+            and not pd.api.types.is_bool_dtype(s.dtype)
+            and not pd.api.types.is_complex_dtype(s.dtype)  # as floats: imaginary parts lost
+        ):
             out[str(c)] = s.to_numpy(dtype=float, na_value=np.nan)
         else:
             out[str(c)] = [None if _missing(v) else v for v in s.tolist()]
@@ -433,7 +437,16 @@ def _fact(name: str, values: Any, scale: Ordinal | None, problems: list[str]) ->
         return None
     if all(isinstance(v, bool | np.bool_ | numbers.Real) for v in present):
         return np.array([np.nan if _missing(v) else float(v) for v in items], dtype=np.float64)
-    bad = next(v for v in present if not isinstance(v, bool | np.bool_ | numbers.Real | str))
+    bad = next(
+        (v for v in present if not isinstance(v, bool | np.bool_ | numbers.Real | str)), None
+    )
+    if bad is None:  # numbers and texts in one column
+        bad = next(v for v in present if isinstance(v, str))
+        problems.append(
+            f"fact {name!r} mixes numbers and texts (e.g. {bad!r}); a fact column holds one "
+            "kind: numbers or flags, texts, or levels of a scale declared with ordinals={...}"
+        )
+        return None
     problems.append(
         f"fact {name!r} holds {bad!r}; facts are numbers or flags, texts, or levels of a scale "
         "declared with ordinals={...}"
