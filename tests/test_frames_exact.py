@@ -264,3 +264,35 @@ def test_lot_draw_refuses_what_is_not_a_list_of_ids(ids: object) -> None:
 
     with pytest.raises(DataTypeError, match=r"Lot\.draw"):
         Lot(seed=1).draw(ids)  # type: ignore[arg-type]
+
+
+# -- 1b. ScoreTable.from_dataframe reads columns as History.from_dataframe does ------
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars", "arrow"])
+def test_score_table_refuses_uint64_past_int64_naming_the_column(kind: str) -> None:
+    from emulation_rules import ScoreTable
+
+    data = {"unit": ["A", "B"], "y": [BIG_U, 1]}
+    df = _frames(data, {"y": "uint64"})[["pandas", "polars", "arrow"].index(kind)]
+    with pytest.raises(DataError, match=rf"column 'y'.*{BIG_U}"):
+        ScoreTable.from_dataframe(df, unit="unit")
+
+
+@given(
+    st.lists(st.integers(-(2**63), 2**63 - 1) | st.none(), min_size=1, max_size=5),
+    st.sampled_from(["pandas", "polars", "arrow"]),
+)
+def test_score_table_nullable_ints_exact_or_refused(values: list[int | None], kind: str) -> None:
+    from emulation_rules import ScoreTable
+
+    data = {"unit": [f"u{i}" for i in range(len(values))], "y": values}
+    df = _frames(data, {"y": "Int64"})[["pandas", "polars", "arrow"].index(kind)]
+    present = [v for v in values if v is not None]
+    if len(present) < len(values) and any(abs(v) > FLOAT_EXACT for v in present):
+        with pytest.raises(DataError, match="'y'"):
+            ScoreTable.from_dataframe(df, unit="unit")
+        return
+    got = ScoreTable.from_dataframe(df, unit="unit")["y"].tolist()
+    for v, g in zip(values, got, strict=True):
+        assert np.isnan(g) if v is None else int(g) == v

@@ -752,13 +752,15 @@ class ScoreTable:
             The column of unit ids. For pandas, the index is used when
             ``unit`` is not given and the index is not a plain 0..N-1 range.
         """
+        from ._frames import columns_of
+
         module = type(df).__module__.split(".")[0]
         if module == "pandas":
             return cls._from_pandas(df, unit)
-        if module == "polars":
-            return cls._from_columns({c: df.get_column(c).to_list() for c in df.columns}, unit)
-        if module == "pyarrow":
-            return cls._from_columns({c: df.column(c).to_pylist() for c in df.column_names}, unit)
+        if module == "polars" or (module == "pyarrow" and hasattr(df, "column_names")):
+            # The column reader History.from_dataframe uses: whole numbers exactly (no
+            # float detour for nullable integers, no wrap of uint64), whole columns at once.
+            return cls._from_columns(columns_of(df, "ScoreTable.from_dataframe"), unit)
         raise DataTypeError(
             f"from_dataframe takes a pandas or polars DataFrame or a pyarrow Table "
             f"(got {type(df).__module__}.{type(df).__name__})"
@@ -772,6 +774,8 @@ class ScoreTable:
     def _from_pandas(cls, df: Any, unit: str | None) -> ScoreTable:
         import pandas as pd
 
+        from ._frames import whole_column
+
         cols: dict[str, Any] = {}
         for c in df.columns:
             s = df[c]
@@ -780,14 +784,15 @@ class ScoreTable:
             elif pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
                 if pd.api.types.is_float_dtype(s.dtype):
                     cols[str(c)] = s.to_numpy(dtype=float, na_value=np.nan)
-                elif isinstance(s.dtype, np.dtype) and not s.isna().any():
-                    # The column's own integer dtype: a uint64 past int64 is refused by
-                    # the table, never wrapped by a cast here.
-                    cols[str(c)] = s.to_numpy()
+                elif not pd.api.types.is_integer_dtype(s.dtype):
+                    cols[str(c)] = s.to_numpy()  # e.g. complex: judged (refused) by the table
                 else:
-                    # Nullable integers as Python ints (None where missing): converted
-                    # exactly, or refused past what a float column holds.
-                    cols[str(c)] = [None if v is pd.NA else int(v) for v in s.tolist()]
+                    # As History.from_dataframe reads them: the column's own integer
+                    # dtype (a uint64 past int64 refused, never wrapped), or nullable
+                    # integers as Python ints (None where missing), never through float.
+                    cols[str(c)] = whole_column(
+                        str(c), s.to_numpy() if isinstance(s.dtype, np.dtype) else s.tolist()
+                    )
             else:
                 cols[str(c)] = [None if v is pd.NA else v for v in s.tolist()]
         if unit is None and "unit" not in cols:
