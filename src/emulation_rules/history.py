@@ -656,7 +656,12 @@ class History:
         after Unicode NFC normalisation are one unit, as in
         :meth:`from_records`. ``member_of=`` names the column of each row's
         collective, found in ``collectives=`` (their history, data frame or
-        records). Columns are read once and placed with array indexing.
+        records). Columns are read once and placed with array indexing, by
+        the reader :meth:`ScoreTable.from_dataframe` uses: integers exactly
+        (an unsigned integer past int64, or a whole number past 2**53 that
+        would become a float, is refused naming the column), a float id
+        such as ``1.0`` is refused as in :meth:`from_records`, and
+        ``periods=`` is two whole numbers.
 
         Examples
         --------
