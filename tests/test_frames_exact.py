@@ -296,3 +296,45 @@ def test_score_table_nullable_ints_exact_or_refused(values: list[int | None], ki
     got = ScoreTable.from_dataframe(df, unit="unit")["y"].tolist()
     for v, g in zip(values, got, strict=True):
         assert np.isnan(g) if v is None else int(g) == v
+
+
+# -- 4b. ids are factorised by type too: True is not unit 1 ---------------------------
+
+
+def test_true_is_not_merged_into_unit_one() -> None:
+    df = pd.DataFrame({"unit": [1, True], "period": [2023, 2023]})
+    with pytest.raises(DataError, match="row 1 is True"):
+        History.from_dataframe(df)
+    df = pd.DataFrame({"unit": ["A", "B"], "period": [2023, 2023], "m": [1, True]})
+    coll = History.from_records([{"unit": "1", "period": 2023}])
+    with pytest.raises(DataError, match="row 1 of column 'm' is True"):
+        History.from_dataframe(df, member_of="m", collectives=coll)
+
+
+@pytest.mark.parametrize("kw", [{}, {"title": "t"}])
+def test_unhashable_titles_are_refused(kw: dict[str, str]) -> None:
+    col = "t" if kw else "titles"
+    df = pd.DataFrame({"unit": ["A"], "period": [2023], col: [[["x"]] if not kw else ["x"]]})
+    with pytest.raises(DataTypeError, match=f"title column '{col}'"):
+        History.from_dataframe(df, **kw)
+
+
+@given(
+    st.lists(
+        st.one_of(st.integers(-3, 3), st.booleans(), st.sampled_from(["1", "a"])),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_unit_ids_are_read_as_from_records_reads_them(ids: list[object]) -> None:
+    n = len(ids)
+    periods = [2023 + k for k in range(n)]  # one record per row: no repeated cells
+    df = pd.DataFrame({"unit": pd.Series(ids, dtype=object), "period": periods})
+    records = [{"unit": u, "period": p} for u, p in zip(ids, periods, strict=True)]
+    try:
+        expected = History.from_records(records).units
+    except DataError:
+        with pytest.raises(DataError):
+            History.from_dataframe(df)
+        return
+    assert History.from_dataframe(df).units == expected

@@ -125,6 +125,11 @@ def _missing(v: object) -> bool:
     return type(v).__name__ in ("NAType", "NaTType")
 
 
+def _key(v: object) -> tuple[type, object]:
+    """The key a raw id is factorised under: its type too, so True is not 1, nor 1.0."""
+    return type(v), v
+
+
 def _rows(rows: Sequence[int] | AnyArray) -> str:
     return listing([int(r) for r in rows], _ROWS)
 
@@ -182,10 +187,10 @@ def build(
     # -- units: factorised once (one hash lookup per row), each distinct id checked once.
     raw_units = cols[unit]
     raw_units = raw_units.tolist() if isinstance(raw_units, np.ndarray) else list(raw_units)
-    first_row: dict[object, int] = {}
+    first_row: dict[tuple[type, object], int] = {}
     try:
         for k, v in enumerate(raw_units):
-            first_row.setdefault(v, k)
+            first_row.setdefault(_key(v), k)
     except TypeError:
         raise DataTypeError(
             f"the unit column {unit!r} holds unhashable values (lists?); give one id per row"
@@ -193,7 +198,7 @@ def build(
     ids: list[str] = []
     id_code: dict[str, int] = {}
     raw_code: dict[object, int] = {}
-    for v, k in first_row.items():
+    for (_, v), k in first_row.items():
         # The same rules as from_records and ScoreTable: texts or whole numbers, no
         # float (1.0 is not unit "1"), no None, no spaces around.
         text, bad = one_id(v, "unit", f"row {k}")
@@ -203,7 +208,7 @@ def build(
             problems.append(bad)
             continue
         # Texts equal after NFC are one unit, as in from_records.
-        raw_code[v] = id_code.setdefault(text, len(ids))
+        raw_code[_key(v)] = id_code.setdefault(text, len(ids))
         if id_code[text] == len(ids):
             ids.append(text)
 
@@ -247,7 +252,7 @@ def build(
             f"{int(p_int[rows[0]])}); widen periods= or drop them"
         )
     n_units = len(ids)
-    u_code = np.fromiter((raw_code[v] for v in raw_units), dtype=np.int64, count=n)
+    u_code = np.fromiter((raw_code[_key(v)] for v in raw_units), dtype=np.int64, count=n)
     shape = (last - first + 1, n_units)
     cell = (p_int - first) * n_units + u_code
 
@@ -312,7 +317,14 @@ def build(
         codes: dict[object, int] = {}
         names_t: list[str] = []
         tcol = titles if titles is not None else title
-        for x in dict.fromkeys(flat):
+        try:
+            distinct = list(dict.fromkeys(flat))
+        except TypeError:
+            raise DataTypeError(
+                f"the title column {tcol!r} holds unhashable values (lists in lists?); titles "
+                "are names"
+            ) from None
+        for x in distinct:
             if not isinstance(x, str) or not x.strip() or x != x.strip():
                 # Named here with its row and column, not later by the History constructor.
                 row = int(flat_rows[flat.index(x)])
@@ -366,26 +378,32 @@ def build(
         raw = cols[member_of]
         raw = raw.tolist() if isinstance(raw, np.ndarray) else list(raw)
         where: dict[object, int] = {}
-        for v in dict.fromkeys(raw):
+        try:
+            first_at = {_key(v): k for k, v in reversed(list(enumerate(raw)))}
+        except TypeError:
+            raise DataTypeError(
+                f"the member_of column {member_of!r} holds unhashable values (lists?); give "
+                "one collective id per row"
+            ) from None
+        for (_, v), k in first_at.items():
             if _missing(v):
-                where[v] = -1
+                where[_key(v)] = -1
                 continue
-            k = raw.index(v)
             c, bad = one_id(v, "collective", f"row {k} of column {member_of!r}")
             if bad is None and isinstance(v, str) and c != nfc(v):
                 bad = f"member_of {v!r} at row {k} has leading or trailing spaces; strip them"
             if bad is not None:
                 problems.append(bad)
-                where[v] = -1
+                where[_key(v)] = -1
                 continue
             if c not in cpos:
                 problems.append(
                     f"member_of {v!r} is not a collective of the history; known: "
                     f"{listing(sorted(cpos))}"
                 )
-            where[v] = cpos.get(c, -1)
+            where[_key(v)] = cpos.get(c, -1)
         if not problems:
-            m = np.fromiter((where[v] for v in raw), dtype=np.int64, count=n)
+            m = np.fromiter((where[_key(v)] for v in raw), dtype=np.int64, count=n)
             agree(m, "the collective")
             flat_m = np.full(shape[0] * shape[1], -1, dtype=np.int64)
             flat_m[cell] = m
