@@ -338,3 +338,12 @@ def test_unit_ids_are_read_as_from_records_reads_them(ids: list[object]) -> None
             History.from_dataframe(df)
         return
     assert History.from_dataframe(df).units == expected
+
+
+@pytest.mark.parametrize("p", [1e20, -1e300, 2.0**53 + 2, 2**70, -(2**64)])
+def test_periods_past_exact_range_are_refused_not_wrapped(p: object) -> None:
+    df = pd.DataFrame(
+        {"unit": ["A"], "period": pd.Series([p], dtype=object if isinstance(p, int) else float)}
+    )
+    with pytest.raises(DataError, match="whole-number period"):
+        History.from_dataframe(df)

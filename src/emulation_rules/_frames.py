@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._checks import INT64_MAX, float_exact
+from ._checks import FLOAT_EXACT, INT64_MAX, float_exact
 from ._names import listing, nfc, one_id, unknown
 from .errors import DataError, DataTypeError, RuleTypeError
 from .types import AnyArray, IntArray
@@ -125,6 +125,13 @@ def _missing(v: object) -> bool:
     return type(v).__name__ in ("NAType", "NaTType")
 
 
+def _int64_whole(x: object) -> bool:
+    """Whether ``x`` is a whole number (not a flag) within int64: astype(int64) overflows past."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+        return False
+    return -INT64_MAX - 1 <= int(x) <= INT64_MAX
+
+
 def _key(v: object) -> tuple[type, object]:
     """The key a raw id is factorised under: its type too, so True is not 1, nor 1.0."""
     return type(v), v
@@ -219,11 +226,16 @@ def build(
         p_int = p_arr.astype(np.int64)
         bad_p = np.zeros(n, dtype=bool)
     elif p_arr.dtype.kind == "f":
-        bad_p = ~np.isfinite(p_arr) | (p_arr != np.round(p_arr))
+        # Whole floats (a period column read as float) within 2**53, where they are exact:
+        # past it astype(int64) would wrap.
+        with np.errstate(invalid="ignore"):
+            bad_p = ~(
+                np.isfinite(p_arr) & (p_arr == np.round(p_arr)) & (np.abs(p_arr) <= FLOAT_EXACT)
+            )
         p_int = np.where(bad_p, 0, p_arr).astype(np.int64)
     else:
         ok = np.fromiter(
-            (isinstance(x, numbers.Integral) and not isinstance(x, bool) for x in p_arr),
+            (_int64_whole(x) for x in p_arr),
             dtype=bool,
             count=n,
         )
