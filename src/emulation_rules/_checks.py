@@ -123,3 +123,46 @@ def missing(module: str, feature: str) -> ModuleNotFoundError:
     extra = EXTRAS.get(top)
     how = f"pip install 'emulation_rules[{extra}]'" if extra else f"pip install {top}"
     return ModuleNotFoundError(f"{feature} needs {top}, which is not installed: {how}", name=top)
+
+
+#: Whole numbers up to this magnitude convert to float64 exactly.
+FLOAT_EXACT = 2**53
+INT64_MAX = int(np.iinfo(np.int64).max)
+
+
+def past_float(values: Any) -> int | None:
+    """The whole number of ``values`` farthest past 2**53 in magnitude, or None.
+
+    An integer array is judged by its min and max as Python ints (``np.abs`` of
+    the smallest int64 wraps to itself); other sequences by their integer items.
+    """
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind not in "iu" or not values.size:
+            if values.dtype != object:
+                return None
+            values = values.ravel().tolist()
+        else:
+            lo, hi = int(values.min()), int(values.max())
+            worst = lo if -lo > hi else hi
+            return worst if abs(worst) > FLOAT_EXACT else None
+    # True is an Integral, but a flag here, not a whole number.
+    whole = [int(v) for v in values if isinstance(v, numbers.Integral) and not _flag(v)]
+    if not whole:
+        return None
+    worst = max(whole, key=abs)
+    return worst if abs(worst) > FLOAT_EXACT else None
+
+
+def float_exact(values: Any, what: str) -> str | None:
+    """The problem with ``values`` as floats (a whole number past 2**53), or None."""
+    worst = past_float(values)
+    if worst is None:
+        return None
+    return (
+        f"{what} holds the whole number {worst}, past 2**53 ({FLOAT_EXACT}), the largest "
+        "whole number a float holds exactly: rescale it (e.g. to thousands)"
+    )
+
+
+def _flag(value: object) -> bool:
+    return isinstance(value, bool | np.bool_)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._names import listing, nfc, unknown
+from ._checks import FLOAT_EXACT, INT64_MAX, float_exact
+from ._names import listing, nfc, one_id, unknown
 from .errors import DataError, DataTypeError, RuleTypeError
 from .types import AnyArray, IntArray
 
@@ -33,14 +34,37 @@ def columns_of(df: Any, what: str = "History.from_dataframe") -> dict[str, Any]:
     if module == "pandas":
         return _pandas_columns(df)
     if module == "polars":
-        return {str(c): _polars_column(df.get_column(c)) for c in df.columns}
+        return {str(c): _polars_column(str(c), df.get_column(c)) for c in df.columns}
     if module == "pyarrow" and hasattr(df, "column_names"):
-        return {str(c): _arrow_column(df.column(c)) for c in df.column_names}
+        return {str(c): _arrow_column(str(c), df.column(c)) for c in df.column_names}
     raise DataTypeError(
         f"{what} takes a pandas or polars DataFrame or a pyarrow Table "
         f"(got {type(df).__module__}.{type(df).__name__}); for a list of dicts use "
         "History.from_records"
     )
+
+
+def whole_column(name: str, values: Any) -> Any:
+    """An integer column read exactly: int64 when it fits, else refused naming the column.
+
+    ``values`` is a numpy integer array (no missing values) or a list of Python
+    ints and None (a nullable integer column, never routed through float).
+    """
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind == "u" and values.size and int(values.max()) > INT64_MAX:
+            raise DataError(
+                f"column {name!r} holds the whole number {int(values.max())}, past the int64 "
+                f"limit of 2**63 - 1 ({INT64_MAX}); it cannot be held exactly: rescale the column"
+            )
+        return values.astype(np.int64)
+    out = [None if _missing(v) else int(v) for v in values]
+    big = [v for v in out if v is not None and not -INT64_MAX - 1 <= v <= INT64_MAX]
+    if big:
+        raise DataError(
+            f"column {name!r} holds the whole number {big[0]}, past the int64 limit of "
+            f"2**63 - 1 ({INT64_MAX}); it cannot be held exactly: rescale the column"
+        )
+    return out
 
 
 def _pandas_columns(df: Any) -> dict[str, Any]:
@@ -51,18 +75,27 @@ def _pandas_columns(df: Any) -> dict[str, Any]:
         s = df[c]
         if pd.api.types.is_bool_dtype(s.dtype) and not s.isna().any():
             out[str(c)] = s.to_numpy(dtype=bool)
-        elif pd.api.types.is_integer_dtype(s.dtype) and not s.isna().any():
-            out[str(c)] = s.to_numpy(dtype=np.int64)  # exact: ids and periods stay whole
-        elif pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        elif pd.api.types.is_integer_dtype(s.dtype):
+            # Exact: the column's own dtype, or Python ints and None where missing.
+            if isinstance(s.dtype, np.dtype):
+                out[str(c)] = whole_column(str(c), s.to_numpy())
+            else:
+                out[str(c)] = whole_column(str(c), s.tolist())
+        elif (
+            pd.api.types.is_numeric_dtype(s.dtype)
+            and not pd.api.types.is_bool_dtype(s.dtype)
+            and not pd.api.types.is_complex_dtype(s.dtype)  # as floats: imaginary parts lost
+        ):
             out[str(c)] = s.to_numpy(dtype=float, na_value=np.nan)
         else:
             out[str(c)] = [None if _missing(v) else v for v in s.tolist()]
     return out
 
 
-def _polars_column(s: Any) -> Any:
-    if s.dtype.is_integer() and s.null_count() == 0:
-        return s.to_numpy().astype(np.int64)  # exact: ids and periods stay whole
+def _polars_column(name: str, s: Any) -> Any:
+    if s.dtype.is_integer():
+        # Exact: never through float, never wrapped (see whole_column).
+        return whole_column(name, s.to_numpy() if s.null_count() == 0 else s.to_list())
     if s.dtype.is_numeric():
         return s.cast(float).to_numpy()  # nulls become NaN
     if str(s.dtype) == "Boolean" and s.null_count() == 0:
@@ -70,13 +103,14 @@ def _polars_column(s: Any) -> Any:
     return s.to_list()
 
 
-def _arrow_column(col: Any) -> Any:
+def _arrow_column(name: str, col: Any) -> Any:
     import pyarrow as pa
 
     t = col.type
-    if pa.types.is_integer(t) and col.null_count == 0:
-        return np.asarray(col.to_numpy(), dtype=np.int64)
-    if pa.types.is_integer(t) or pa.types.is_floating(t):
+    if pa.types.is_integer(t):
+        # Exact: never through float, never wrapped (see whole_column).
+        return whole_column(name, col.to_numpy() if col.null_count == 0 else col.to_pylist())
+    if pa.types.is_floating(t):
         return np.asarray(col.cast(pa.float64()).to_numpy(), dtype=float)
     if pa.types.is_boolean(t) and col.null_count == 0:
         return np.asarray(col.to_numpy(), dtype=bool)
@@ -89,6 +123,18 @@ def _missing(v: object) -> bool:
     if isinstance(v, float):
         return math.isnan(v)
     return type(v).__name__ in ("NAType", "NaTType")
+
+
+def _int64_whole(x: object) -> bool:
+    """Whether ``x`` is a whole number (not a flag) within int64: astype(int64) overflows past."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+        return False
+    return -INT64_MAX - 1 <= int(x) <= INT64_MAX
+
+
+def _key(v: object) -> tuple[type, object]:
+    """The key a raw id is factorised under: its type too, so True is not 1, nor 1.0."""
+    return type(v), v
 
 
 def _rows(rows: Sequence[int] | AnyArray) -> str:
@@ -148,10 +194,10 @@ def build(
     # -- units: factorised once (one hash lookup per row), each distinct id checked once.
     raw_units = cols[unit]
     raw_units = raw_units.tolist() if isinstance(raw_units, np.ndarray) else list(raw_units)
-    first_row: dict[object, int] = {}
+    first_row: dict[tuple[type, object], int] = {}
     try:
         for k, v in enumerate(raw_units):
-            first_row.setdefault(v, k)
+            first_row.setdefault(_key(v), k)
     except TypeError:
         raise DataTypeError(
             f"the unit column {unit!r} holds unhashable values (lists?); give one id per row"
@@ -159,24 +205,17 @@ def build(
     ids: list[str] = []
     id_code: dict[str, int] = {}
     raw_code: dict[object, int] = {}
-    for v, k in first_row.items():
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)  # a numeric id column read as floats
-        if isinstance(v, bool | np.bool_) or not isinstance(v, str | numbers.Integral):
-            problems.append(
-                f"unit id at row {k} is {v!r} ({type(v).__name__}); unit ids must be texts "
-                "(or whole numbers): give every row its unit"
-            )
-            continue
-        text = nfc(v).strip() if isinstance(v, str) else str(int(v))
-        if isinstance(v, str) and text != nfc(v):
-            problems.append(f"unit id {v!r} at row {k} has leading or trailing spaces; strip them")
-            continue
-        if not text:
-            problems.append(f"unit id at row {k} is empty; give every row its unit")
+    for (_, v), k in first_row.items():
+        # The same rules as from_records and ScoreTable: texts or whole numbers, no
+        # float (1.0 is not unit "1"), no None, no spaces around.
+        text, bad = one_id(v, "unit", f"row {k}")
+        if bad is None and isinstance(v, str) and text != nfc(v):
+            bad = f"unit id {v!r} at row {k} has leading or trailing spaces; strip them"
+        if bad is not None:
+            problems.append(bad)
             continue
         # Texts equal after NFC are one unit, as in from_records.
-        raw_code[first_row_key(v)] = id_code.setdefault(text, len(ids))
+        raw_code[_key(v)] = id_code.setdefault(text, len(ids))
         if id_code[text] == len(ids):
             ids.append(text)
 
@@ -187,11 +226,16 @@ def build(
         p_int = p_arr.astype(np.int64)
         bad_p = np.zeros(n, dtype=bool)
     elif p_arr.dtype.kind == "f":
-        bad_p = ~np.isfinite(p_arr) | (p_arr != np.round(p_arr))
+        # Whole floats (a period column read as float) within 2**53, where they are exact:
+        # past it astype(int64) would wrap.
+        with np.errstate(invalid="ignore"):
+            bad_p = ~(
+                np.isfinite(p_arr) & (p_arr == np.round(p_arr)) & (np.abs(p_arr) <= FLOAT_EXACT)
+            )
         p_int = np.where(bad_p, 0, p_arr).astype(np.int64)
     else:
         ok = np.fromiter(
-            (isinstance(x, numbers.Integral) and not isinstance(x, bool) for x in p_arr),
+            (_int64_whole(x) for x in p_arr),
             dtype=bool,
             count=n,
         )
@@ -220,7 +264,7 @@ def build(
             f"{int(p_int[rows[0]])}); widen periods= or drop them"
         )
     n_units = len(ids)
-    u_code = np.fromiter((raw_code[first_row_key(v)] for v in raw_units), dtype=np.int64, count=n)
+    u_code = np.fromiter((raw_code[_key(v)] for v in raw_units), dtype=np.int64, count=n)
     shape = (last - first + 1, n_units)
     cell = (p_int - first) * n_units + u_code
 
@@ -276,15 +320,31 @@ def build(
                 lengths[k] = len(got)
                 flat.extend(got)
             title_cells = np.repeat(cell, lengths)
+            flat_rows = np.repeat(np.arange(n), lengths)
         else:
             keep = np.fromiter((not _missing(x) for x in items), dtype=bool, count=n)
             flat = [x for x, ok in zip(items, keep.tolist(), strict=True) if ok]
             title_cells = cell[keep]
+            flat_rows = np.flatnonzero(keep)
         codes: dict[object, int] = {}
         names_t: list[str] = []
-        for x in dict.fromkeys(flat):
-            if not isinstance(x, str) or not x.strip():
-                problems.append(f"a title is {x!r}; titles are names")
+        tcol = titles if titles is not None else title
+        try:
+            distinct = list(dict.fromkeys(flat))
+        except TypeError:
+            raise DataTypeError(
+                f"the title column {tcol!r} holds unhashable values (lists in lists?); titles "
+                "are names"
+            ) from None
+        for x in distinct:
+            if not isinstance(x, str) or not x.strip() or x != x.strip():
+                # Named here with its row and column, not later by the History constructor.
+                row = int(flat_rows[flat.index(x)])
+                what = "has spaces around" if isinstance(x, str) and x.strip() else "is not a name"
+                problems.append(
+                    f"title {x!r} at row {row} of column {tcol!r} {what}; titles are names "
+                    "without spaces around: fix the title"
+                )
                 continue
             key = nfc(x)
             codes[x] = len(names_t) if key not in names_t else names_t.index(key)
@@ -330,19 +390,32 @@ def build(
         raw = cols[member_of]
         raw = raw.tolist() if isinstance(raw, np.ndarray) else list(raw)
         where: dict[object, int] = {}
-        for v in dict.fromkeys(raw):
+        try:
+            first_at = {_key(v): k for k, v in reversed(list(enumerate(raw)))}
+        except TypeError:
+            raise DataTypeError(
+                f"the member_of column {member_of!r} holds unhashable values (lists?); give "
+                "one collective id per row"
+            ) from None
+        for (_, v), k in first_at.items():
             if _missing(v):
-                where[v] = -1
+                where[_key(v)] = -1
                 continue
-            c = nfc(str(v)).strip()
+            c, bad = one_id(v, "collective", f"row {k} of column {member_of!r}")
+            if bad is None and isinstance(v, str) and c != nfc(v):
+                bad = f"member_of {v!r} at row {k} has leading or trailing spaces; strip them"
+            if bad is not None:
+                problems.append(bad)
+                where[_key(v)] = -1
+                continue
             if c not in cpos:
                 problems.append(
                     f"member_of {v!r} is not a collective of the history; known: "
                     f"{listing(sorted(cpos))}"
                 )
-            where[v] = cpos.get(c, -1)
+            where[_key(v)] = cpos.get(c, -1)
         if not problems:
-            m = np.fromiter((where[v] for v in raw), dtype=np.int64, count=n)
+            m = np.fromiter((where[_key(v)] for v in raw), dtype=np.int64, count=n)
             agree(m, "the collective")
             flat_m = np.full(shape[0] * shape[1], -1, dtype=np.int64)
             flat_m[cell] = m
@@ -360,24 +433,15 @@ def build(
     )
 
 
-def first_row_key(v: object) -> object:
-    """The key a raw id is factorised under (float ids read from a numeric column as ints)."""
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    return v
-
-
 def _fact(name: str, values: Any, scale: Ordinal | None, problems: list[str]) -> AnyArray | None:
     """A fact column as float (NaN missing), int16 level codes (-1 missing) or text."""
     if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
         if scale is not None:
             problems.append(f"fact {name!r} holds numbers, not levels of {scale!r}")
             return None
-        if values.dtype.kind in "iu" and values.size and np.abs(values).max() > 2**53:
-            problems.append(
-                f"fact {name!r} holds the whole number {int(np.abs(values).max())} (in "
-                "magnitude), past 2**53, the largest a fact holds exactly: rescale the fact"
-            )
+        bad = float_exact(values, f"fact {name!r}")
+        if bad is not None:
+            problems.append(bad)
             return None
         return values.astype(np.float64)
     items = values.tolist() if isinstance(values, np.ndarray) else list(values)
@@ -397,16 +461,22 @@ def _fact(name: str, values: Any, scale: Ordinal | None, problems: list[str]) ->
         out = np.empty(len(items), dtype=object)
         out[:] = [None if _missing(v) else nfc(v) for v in items]
         return out
-    big = [v for v in present if isinstance(v, numbers.Integral) and abs(int(v)) > 2**53]
-    if big:
-        problems.append(
-            f"fact {name!r} holds the whole number {big[0]}, past 2**53, the largest a fact "
-            "holds exactly: rescale the fact"
-        )
+    bad = float_exact(present, f"fact {name!r}")
+    if bad is not None:
+        problems.append(bad)
         return None
     if all(isinstance(v, bool | np.bool_ | numbers.Real) for v in present):
         return np.array([np.nan if _missing(v) else float(v) for v in items], dtype=np.float64)
-    bad = next(v for v in present if not isinstance(v, bool | np.bool_ | numbers.Real | str))
+    bad = next(
+        (v for v in present if not isinstance(v, bool | np.bool_ | numbers.Real | str)), None
+    )
+    if bad is None:  # numbers and texts in one column
+        bad = next(v for v in present if isinstance(v, str))
+        problems.append(
+            f"fact {name!r} mixes numbers and texts (e.g. {bad!r}); a fact column holds one "
+            "kind: numbers or flags, texts, or levels of a scale declared with ordinals={...}"
+        )
+        return None
     problems.append(
         f"fact {name!r} holds {bad!r}; facts are numbers or flags, texts, or levels of a scale "
         "declared with ordinals={...}"

@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ._checks import iterable
+from ._checks import FLOAT_EXACT, iterable
 from ._checks import records as _records
 from ._names import DECLARE, check_ids, listing, nfc, one_id, title_name, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError
@@ -179,7 +179,7 @@ class History:
         ids, problems = check_ids(_records(units, "History", "unit ids"))
         if problems:
             raise DataError.collect(problems, "the history's units")
-        first, last = (int(periods[0]), int(periods[1]))
+        first, last = period_pair(periods, "History")
         if last < first:
             raise DataError(
                 f"periods run from {first} to {last}; periods must be in increasing order"
@@ -192,7 +192,7 @@ class History:
         self.ordinals = dict(ordinals or {})
         self._granted = {}
         for name, arr in (titles or {}).items():
-            a = _grid(arr, bool, f"title {name!r}")
+            a = _flag_grid(arr, f"title {name!r}")
             if a.shape != shape:
                 raise DataError(f"title {name!r} has shape {a.shape}; expected {shape}")
             if nfc(name) in self._granted:
@@ -218,7 +218,7 @@ class History:
         if (member_of is None) != (collectives is None):
             raise DataError("give member_of and collectives together")
         if member_of is not None:
-            m = np.asarray(member_of, dtype=np.int64)
+            m = _member_grid(member_of)
             if m.shape != shape:
                 raise DataError(f"member_of has shape {m.shape}; expected {shape}")
             assert collectives is not None
@@ -315,7 +315,11 @@ class History:
             raise DataError.collect(problems, "the history records")
         if not rows and periods is None:
             raise DataError("no records and no periods=; give at least one record")
-        first, last = periods if periods is not None else (min(seen_periods), max(seen_periods))
+        first, last = (
+            period_pair(periods, "History.from_records")
+            if periods is not None
+            else (min(seen_periods), max(seen_periods))
+        )
         ids = list(unit_ids)
         index = {u: i for i, u in enumerate(ids)}
         shape = (last - first + 1, len(ids))
@@ -645,7 +649,12 @@ class History:
         after Unicode NFC normalisation are one unit, as in
         :meth:`from_records`. ``member_of=`` names the column of each row's
         collective, found in ``collectives=`` (their history, data frame or
-        records). Columns are read once and placed with array indexing.
+        records). Columns are read once and placed with array indexing, by
+        the reader :meth:`ScoreTable.from_dataframe` uses: integers exactly
+        (an unsigned integer past int64, or a whole number past 2**53 that
+        would become a float, is refused naming the column), a float id
+        such as ``1.0`` is refused as in :meth:`from_records`, and
+        ``periods=`` is two whole numbers.
 
         Examples
         --------
@@ -666,6 +675,14 @@ class History:
         for key, what in ((unit, "unit"), (period, "period")):
             if not isinstance(key, str):
                 raise RuleTypeError(f"{what}= names a column (got {key!r})")
+        for opt, what in ((title, "title"), (titles, "titles"), (member_of, "member_of")):
+            if opt is not None and not isinstance(opt, str):
+                raise RuleTypeError(
+                    f"History.from_dataframe: {what}= names a column (got {opt!r} of type "
+                    f"{type(opt).__name__})"
+                )
+        if periods is not None:
+            periods = period_pair(periods, "History.from_dataframe")
         return build(
             columns_of(df),
             unit=unit,
@@ -909,7 +926,7 @@ def _fact_array(
     for (p, u), v in cells.items():
         if v is None or (isinstance(v, float) and math.isnan(v)):
             continue
-        if isinstance(v, numbers.Integral) and abs(int(v)) > 2**53:
+        if isinstance(v, numbers.Integral) and abs(int(v)) > FLOAT_EXACT:
             # A float fact would round it to a neighbour, and a comparison with it could
             # then go either way.
             problems.append(
@@ -935,3 +952,63 @@ def _grid(values: object, dtype: type | None, what: str) -> AnyArray:
             f"{what} is not a (periods x units) grid of values (got {type(values).__name__}); "
             "give one row per period and one value per unit"
         ) from None
+
+
+def period_pair(periods: object, where: str) -> tuple[int, int]:
+    """``periods`` as ``(first, last)`` whole numbers, or a :class:`DataTypeError`."""
+    ok = (
+        isinstance(periods, Sequence)
+        and not isinstance(periods, str)
+        and len(periods) == 2
+        and all(
+            isinstance(p, numbers.Integral) and not isinstance(p, bool | np.bool_) for p in periods
+        )
+    )
+    if not ok:
+        raise DataTypeError(
+            f"{where}: periods= is (first, last), two whole numbers such as (2020, 2024) "
+            f"(got {periods!r})"
+        )
+    first, last = int(periods[0]), int(periods[1])  # type: ignore[index]
+    return first, last
+
+
+def _flag_grid(values: object, what: str) -> BoolArray:
+    """A new bool grid of ``values``: bools or the numbers 0 and 1, nothing else.
+
+    ``np.array(x, dtype=bool)`` reads "False" and 0.5 as True and None as False:
+    a title granted by a typo. Refuse instead.
+    """
+    a = _grid(values, None, what)
+    if a.dtype.kind == "b":
+        return a
+    if a.dtype.kind in "iuf" and bool(np.isin(a, (0, 1)).all()):
+        return a.astype(bool)
+    if a.size == 0 and a.dtype.kind in "iufO":
+        return a.astype(bool)
+    raise DataTypeError(
+        f"{what} holds {a.dtype} values; a title grid holds True/False (or 0/1) per period and unit"
+    )
+
+
+def _member_grid(values: object) -> IntArray:
+    """A new int64 grid of collective positions: whole numbers within int64, -1 for none."""
+    a = _grid(values, None, "member_of")
+    if a.dtype.kind == "u" and a.size and int(a.max()) > np.iinfo(np.int64).max:
+        raise DataError(
+            f"member_of holds {int(a.max())}, not the position of a collective; give positions "
+            "0..C-1, or -1 for no collective"
+        )
+    if (
+        a.dtype.kind == "f"
+        and a.size
+        and bool((np.isfinite(a) & (a == np.round(a)) & (np.abs(a) < FLOAT_EXACT)).all())
+    ):
+        # Whole floats (a numeric column read as float) are exact positions.
+        return a.astype(np.int64)
+    if a.dtype.kind not in "iu" and not (a.size == 0 and a.dtype.kind in "fO"):
+        raise DataTypeError(
+            f"member_of holds {a.dtype} values (e.g. {a.ravel()[0]!r}); it holds the position "
+            "of each unit's collective, a whole number (-1 for none)"
+        )
+    return a.astype(np.int64)

@@ -34,6 +34,7 @@ import numpy as np
 
 from . import _exact
 from . import _kernels as K
+from ._checks import records as _records
 from ._checks import scenario_index
 from ._names import check_ids, listing, nfc, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
@@ -261,7 +262,7 @@ class Lot:
         """The lot of each unit id (uint64; the smaller ranks first)."""
         if isinstance(unit_ids, str):
             raise DataTypeError(f"draw takes a list of unit ids (got {unit_ids!r})")
-        ids, problems = check_ids(list(unit_ids), where="position")
+        ids, problems = check_ids(_records(unit_ids, "Lot.draw", "unit ids"), where="position")
         if problems:
             raise DataError.collect(problems, "the ids drawn")
         return self._mix(_id_digests(ids))

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ._checks import expect, require, scenario_index
+from ._checks import FLOAT_EXACT, expect, past_float, require, scenario_index
 from ._checks import records as _records
 from ._names import check_ids, listing, nfc, one_id, unknown
 from .errors import DataError, DataTypeError
@@ -81,8 +81,8 @@ def _classify_objects(values: Sequence[object]) -> str:
 
 
 _INT64_MIN, _INT64_MAX = int(np.iinfo(np.int64).min), int(np.iinfo(np.int64).max)
-#: Whole numbers up to this convert to float64 exactly.
-_FLOAT_EXACT = 2**53
+#: Whole numbers up to this convert to float64 exactly (the one bound, in _checks).
+_FLOAT_EXACT = FLOAT_EXACT
 
 
 def _biggest(whole: Sequence[int]) -> str:
@@ -97,8 +97,7 @@ def _rounded_ints(seq: object, arr: AnyArray) -> bool:
     with np.errstate(invalid="ignore"):
         if not float(np.nanmax(np.abs(arr), initial=0.0)) >= _FLOAT_EXACT:
             return False
-    items = np.array(seq, dtype=object).ravel().tolist()
-    return any(isinstance(v, int | np.integer) and abs(int(v)) > _FLOAT_EXACT for v in items)
+    return past_float(np.array(seq, dtype=object).ravel().tolist()) is not None
 
 
 def _int_copy(a: Any) -> IntArray:
@@ -110,7 +109,9 @@ def _int_copy(a: Any) -> IntArray:
     whole = arr.dtype.kind in "iu" or arr.size == 0
     if arr.dtype.kind == "f" and arr.size:
         whole = bool(
-            np.isfinite(arr).all() and (arr == np.round(arr)).all() and (abs(arr) < 2**53).all()
+            np.isfinite(arr).all()
+            and (arr == np.round(arr)).all()
+            and (abs(arr) < _FLOAT_EXACT).all()
         )
     if not whole or arr.ndim != 1:
         raise DataTypeError(
@@ -209,7 +210,7 @@ def _pairwise_spec(
                 f"be {n} x {n} (row: the earning unit, column: the opponent), NaN for no result"
             )
             return None
-        if spec.dtype.kind in "iu" and spec.size and int(np.abs(spec).max()) > _FLOAT_EXACT:
+        if past_float(spec) is not None:  # min/max: np.abs wraps at the smallest int64
             problems.add(
                 f"pairwise metric {name!r} holds whole numbers past 2**53 ({_FLOAT_EXACT}), "
                 "which a float would round; rescale the values"
@@ -535,7 +536,6 @@ class ScoreTable:
                 int(v) for v in values if isinstance(v, numbers.Integral) and not _is_missing(v)
             ]
             all_int = what == "number" and len(whole) == len(values)
-            big = max((abs(v) for v in whole), default=0)
             if all_int and not _INT64_MIN <= min(whole) <= max(whole) <= _INT64_MAX:
                 problems.add(
                     f"column {name!r} holds the whole number {_biggest(whole)}, past the int64 "
@@ -545,7 +545,7 @@ class ScoreTable:
                 return None
             if all_int:
                 return _readonly(np.array(whole, dtype=np.int64)), "int"
-            if big > _FLOAT_EXACT:
+            if past_float(whole) is not None:
                 # Mixed with decimals or missing values the column becomes float, where
                 # whole numbers past 2**53 are silently rounded to a neighbour.
                 problems.add(
@@ -762,13 +762,15 @@ class ScoreTable:
             The column of unit ids. For pandas, the index is used when
             ``unit`` is not given and the index is not a plain 0..N-1 range.
         """
+        from ._frames import columns_of
+
         module = type(df).__module__.split(".")[0]
         if module == "pandas":
             return cls._from_pandas(df, unit)
-        if module == "polars":
-            return cls._from_columns({c: df.get_column(c).to_list() for c in df.columns}, unit)
-        if module == "pyarrow":
-            return cls._from_columns({c: df.column(c).to_pylist() for c in df.column_names}, unit)
+        if module == "polars" or (module == "pyarrow" and hasattr(df, "column_names")):
+            # The column reader History.from_dataframe uses: whole numbers exactly (no
+            # float detour for nullable integers, no wrap of uint64), whole columns at once.
+            return cls._from_columns(columns_of(df, "ScoreTable.from_dataframe"), unit)
         raise DataTypeError(
             f"from_dataframe takes a pandas or polars DataFrame or a pyarrow Table "
             f"(got {type(df).__module__}.{type(df).__name__})"
@@ -782,6 +784,8 @@ class ScoreTable:
     def _from_pandas(cls, df: Any, unit: str | None) -> ScoreTable:
         import pandas as pd
 
+        from ._frames import whole_column
+
         cols: dict[str, Any] = {}
         for c in df.columns:
             s = df[c]
@@ -790,14 +794,15 @@ class ScoreTable:
             elif pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
                 if pd.api.types.is_float_dtype(s.dtype):
                     cols[str(c)] = s.to_numpy(dtype=float, na_value=np.nan)
-                elif isinstance(s.dtype, np.dtype) and not s.isna().any():
-                    # The column's own integer dtype: a uint64 past int64 is refused by
-                    # the table, never wrapped by a cast here.
-                    cols[str(c)] = s.to_numpy()
+                elif not pd.api.types.is_integer_dtype(s.dtype):
+                    cols[str(c)] = s.to_numpy()  # e.g. complex: judged (refused) by the table
                 else:
-                    # Nullable integers as Python ints (None where missing): converted
-                    # exactly, or refused past what a float column holds.
-                    cols[str(c)] = [None if v is pd.NA else int(v) for v in s.tolist()]
+                    # As History.from_dataframe reads them: the column's own integer
+                    # dtype (a uint64 past int64 refused, never wrapped), or nullable
+                    # integers as Python ints (None where missing), never through float.
+                    cols[str(c)] = whole_column(
+                        str(c), s.to_numpy() if isinstance(s.dtype, np.dtype) else s.tolist()
+                    )
             else:
                 cols[str(c)] = [None if v is pd.NA else v for v in s.tolist()]
         if unit is None and "unit" not in cols:
@@ -897,11 +902,11 @@ class ScoreTable:
             return arr
         if arr.dtype.kind == "i" and arr.size:
             # Whole numbers past 2**53 have no exact float: refuse rather than round them.
-            lo, hi = int(arr.min()), int(arr.max())
-            if max(-lo, hi) > _FLOAT_EXACT:
+            worst = past_float(arr)
+            if worst is not None:
                 who = f" (needed by {needed_by})" if needed_by else ""
                 raise DataError(
-                    f"column {key!r}{who} holds the whole number {lo if -lo > hi else hi}, "
+                    f"column {key!r}{who} holds the whole number {worst}, "
                     f"past 2**53 ({_FLOAT_EXACT}), the largest that converts to a float "
                     "exactly; rescale the column, or rank on it without a resolution "
                     "(integer keys are compared exactly)"
