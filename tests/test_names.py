@@ -391,7 +391,7 @@ class TestIds:
             ScoreTable.from_matches([("A", "B", 1, 0)], units=["A", "B", NFC, NFD, "A"])
 
     def test_none_title_is_refused(self) -> None:
-        with pytest.raises(DataError, match="title None"):
+        with pytest.raises(DataError, match=r"record 0, titles=: title names are texts.*got None"):
             History.from_records([{"unit": "A", "period": P, "titles": ["X", None]}])
 
     @given(
@@ -472,7 +472,7 @@ def test_closest_is_a_choice_and_prefers_a_folded_match(choices: list[str], name
 
 
 def test_a_title_with_spaces_around_is_refused_not_a_second_title() -> None:
-    with pytest.raises(DataError, match="'LĐTT ' with leading or trailing spaces"):
+    with pytest.raises(DataError, match="record 1, titles=: the title name 'LĐTT ' has leading"):
         History.from_records(
             [
                 {"unit": "A", "period": P, "titles": ["LĐTT"]},

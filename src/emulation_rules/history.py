@@ -192,14 +192,13 @@ class History:
         self.ordinals = dict(ordinals or {})
         self._granted = {}
         for name, arr in (titles or {}).items():
-            a = _flag_grid(arr, f"title {name!r}")
+            key = title_name(name, "History(titles=)")
+            a = _flag_grid(arr, f"title {key!r}")
             if a.shape != shape:
-                raise DataError(f"title {name!r} has shape {a.shape}; expected {shape}")
-            if nfc(name) in self._granted:
-                raise DataError(f"title {name!r} is given twice (after Unicode NFC normalisation)")
-            if not isinstance(name, str) or not name.strip() or name != name.strip():
-                raise DataError(f"title {name!r} is not a name without spaces around; fix it")
-            self._granted[nfc(name)] = _readonly(a.copy())
+                raise DataError(f"title {key!r} has shape {a.shape}; expected {shape}")
+            if key in self._granted:
+                raise DataError(f"title {key!r} is given twice (after Unicode NFC normalisation)")
+            self._granted[key] = _readonly(a.copy())
         self._facts = {}
         for name, arr in (facts or {}).items():
             a = _grid(arr, None, f"fact {name!r}")
@@ -300,17 +299,12 @@ class History:
                     problems.append(bad)
                 else:
                     unit_ids.setdefault(uid, None)
-            problems.extend(
-                f"record {k} lists the title {t!r}; titles are names, e.g. 'LĐTT'"
-                for t in _listed(r.get(titles))
-                if not isinstance(t, str) or not t.strip()
-            )
             # "LĐTT " would be a second title beside "LĐTT", held by nobody a rule asks about.
-            problems.extend(
-                f"record {k} lists the title {t!r} with leading or trailing spaces; strip them"
-                for t in _listed(r.get(titles))
-                if isinstance(t, str) and t.strip() and t != t.strip()
-            )
+            for t in _listed(r.get(titles)):
+                try:
+                    title_name(t, f"record {k}, {titles}=")
+                except (DataError, DataTypeError) as exc:
+                    problems.append(str(exc))
         if problems:
             raise DataError.collect(problems, "the history records")
         if not rows and periods is None:
