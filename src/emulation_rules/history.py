@@ -561,10 +561,16 @@ class History:
             arr = titles[key].copy() if key in titles else np.zeros(shape, dtype=bool)
             arr[p] |= m
             titles[key] = _readonly(arr)
+        return self._replace(_granted=titles)
+
+    def _replace(self, **slots: Any) -> History:
+        """A copy of this history with ``slots`` set to new values (arrays are shared:
+        they are read-only)."""
         out = object.__new__(History)
         for slot in History.__slots__:
-            setattr(out, slot, getattr(self, slot))
-        out._granted = titles
+            setattr(out, slot, slots.pop(slot) if slot in slots else getattr(self, slot))
+        if slots:
+            raise AttributeError(f"History has no slot {sorted(slots)}")  # a typo of ours
         return out
 
     def declare(self, *titles: str) -> History:
@@ -586,29 +592,17 @@ class History:
         >>> h2.held("CSTĐ_BO", 2023)
         array([False])
         """
-        out = object.__new__(History)
-        for slot in History.__slots__:
-            setattr(out, slot, getattr(self, slot))
-        out._declared = self._declared | _declared(titles)
-        return out
+        return self._replace(_declared=self._declared | _declared(titles))
 
     def _redeclared(self, titles: Iterable[str]) -> History:
         """The same history declaring exactly ``titles`` (for internal bookkeeping)."""
-        out = object.__new__(History)
-        for slot in History.__slots__:
-            setattr(out, slot, getattr(self, slot))
-        out._declared = frozenset(titles)
-        return out
+        return self._replace(_declared=frozenset(titles))
 
     def with_collectives(self, collectives: History) -> History:
         """A new history whose collectives are ``collectives`` (same units and periods)."""
         if self.collectives is None or collectives.units != self.collectives.units:
             raise DataError("with_collectives needs the same collectives as the history has")
-        out = object.__new__(History)
-        for slot in History.__slots__:
-            setattr(out, slot, getattr(self, slot))
-        out.collectives = collectives
-        return out
+        return self._replace(collectives=collectives)
 
     @classmethod
     def from_dataframe(
@@ -735,12 +729,7 @@ class History:
             if moved.size
             else np.full(m.shape, -1, dtype=np.int64)
         )
-        out = object.__new__(History)
-        for slot in History.__slots__:
-            setattr(out, slot, getattr(self, slot))
-        out.collectives = coll
-        out._member_of = _readonly(member)
-        return out
+        return self._replace(collectives=coll, _member_of=_readonly(member))
 
     # -- access -----------------------------------------------------------------------
 
@@ -862,10 +851,6 @@ class History:
     def _with_revocations(self, revocations: Sequence[Revocation]) -> History:
         """The same history with ``revocations`` (of grants it records) added; only the
         revoked grids of their titles are copied (cascade withdraws fallen awards)."""
-        out = object.__new__(History)
-        for slot in History.__slots__:
-            setattr(out, slot, getattr(self, slot))
-        out.revocations = (*self.revocations, *revocations)
         revoked = dict(self._revoked)
         for r in revocations:
             if r.title not in revoked or not revoked[r.title].flags.writeable:
@@ -874,8 +859,7 @@ class History:
             revoked[r.title][r.period - self.first, self.index(r.unit)] = True
         for arr in revoked.values():
             _readonly(arr)
-        out._revoked = revoked
-        return out
+        return self._replace(revocations=(*self.revocations, *revocations), _revoked=revoked)
 
 
 def _listed(value: object) -> tuple[object, ...]:
