@@ -347,3 +347,13 @@ def test_periods_past_exact_range_are_refused_not_wrapped(p: object) -> None:
     )
     with pytest.raises(DataError, match="whole-number period"):
         History.from_dataframe(df)
+
+
+def test_from_dataframe_declares_titles_as_from_records_does() -> None:
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"unit": ["A"], "period": [2024], "title": ["LĐTT"]})
+    h = History.from_dataframe(df, title="title", declared=["CSTĐ_BO"])
+    assert h.known_titles == ("CSTĐ_BO", "LĐTT")
+    assert not h.held("CSTĐ_BO", 2024).any()
+    with pytest.raises(DataError, match="leading or trailing spaces"):
+        History.from_dataframe(df, title="title", declared=[" X"])

@@ -618,6 +618,7 @@ class History:
         member_of: str | None = None,
         collectives: History | Any | None = None,
         periods: tuple[int, int] | None = None,
+        declared: Iterable[str] = (),
     ) -> History:
         """A history from a long-format pandas or polars DataFrame or pyarrow Table.
 
@@ -642,7 +643,9 @@ class History:
         (an unsigned integer past int64, or a whole number past 2**53 that
         would become a float, is refused naming the column), a float id
         such as ``1.0`` is refused as in :meth:`from_records`, and
-        ``periods=`` is two whole numbers.
+        ``periods=`` is two whole numbers. ``declared=`` names titles rules
+        may ask about although no row lists them yet, as in
+        :meth:`from_records`.
 
         Examples
         --------
@@ -671,7 +674,7 @@ class History:
                 )
         if periods is not None:
             periods = period_pair(periods, "History.from_dataframe")
-        return build(
+        history = build(
             columns_of(df),
             unit=unit,
             period=period,
@@ -683,6 +686,7 @@ class History:
             collectives=collectives,
             periods=periods,
         )
+        return history.declare(*declared) if declared else history
 
     def _reindexed(self, units: Sequence[str]) -> History:
         """The history read through ``units`` (checked ids): a unit it lacks has no record
