@@ -62,11 +62,7 @@ def iterable(value: object) -> TypeGuard[Iterable[Any]]:
 def records(value: object, where: str, what: str = "records") -> list[Any]:
     """``value`` as a list of its items, refusing what is not a sequence of records
     (a number, a text, a single mapping) with :class:`DataTypeError`."""
-    if (
-        isinstance(value, str | bytes | Mapping)
-        or not isinstance(value, Iterable)
-        or (isinstance(value, np.ndarray) and value.ndim == 0)
-    ):
+    if isinstance(value, str | bytes | Mapping) or not iterable(value):
         raise DataTypeError(
             f"{where} takes a sequence of {what} (got {_shown(value)} of type "
             f"{type(value).__name__})"
