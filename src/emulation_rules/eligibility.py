@@ -73,6 +73,7 @@ from ._names import check_ids, listing, nfc, resolve, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError
 from .history import History
 from .ranking import Standing
+from .reasons import Language, Reason
 from .scoring import Scores
 from .table import ScoreTable, none_mask
 from .types import AnyArray, BoolArray, IntArray
@@ -320,10 +321,16 @@ class Condition:
         _check_names(self, context)
         return self._mask(_Eval(context))[0]
 
-    def _detail_text(self, detail: Any, i: int) -> str:
+    def _reason_values(self, detail: Any, i: int) -> tuple[str, dict[str, Any]]:
+        """The reason code and values of this clause for unit ``i`` (see :mod:`.reasons`)."""
         if detail is None:
-            return ""
-        return _fmt(detail[i])
+            return "condition.value", {}
+        v = detail[i]
+        return "condition.value", {"value": v.item() if isinstance(v, np.generic) else v}
+
+    def _detail_text(self, detail: Any, i: int) -> str:
+        code, values = self._reason_values(detail, i)
+        return Reason(code, rule=repr(self), values=values).render()
 
     def __and__(self, other: Condition) -> Condition:
         return all_of(self, other)
@@ -566,8 +573,9 @@ class _Value(_Comparable):
             raise RuleError(f"compare {self!r} with a finite number (got {value!r})")
         return value
 
-    def shown(self, raw: Any) -> str:
-        return _fmt(raw)
+    def shown(self, raw: Any) -> Any:
+        """The value of one unit as a reason carries it (a plain number or text)."""
+        return raw.item() if isinstance(raw, np.generic) else raw
 
     def label_table(self, ev: _Eval) -> Sequence[str] | None:
         """Names to show for integer codes (an ordinal scale's levels), or None."""
@@ -627,12 +635,14 @@ class _Compare(_Leaf):
         # Keep the raw values; words are made for one unit only when asked.
         return mask, (vals, missing, self.value.label_table(ev))
 
-    def _detail_text(self, detail: Any, i: int) -> str:
+    def _reason_values(self, detail: Any, i: int) -> tuple[str, dict[str, Any]]:
         vals, missing, table = detail
+        t = self.threshold
         if missing[i]:
-            return "missing"
+            return "condition.missing", {"op": self.op, "threshold": t}
         v = vals[i]
-        return str(table[int(v)]) if table is not None else self.value.shown(v)
+        value = str(table[int(v)]) if table is not None else self.value.shown(v)
+        return "condition.compare", {"value": value, "op": self.op, "threshold": t}
 
     def __repr__(self) -> str:
         return f"{self.value!r} {self.op} {self.threshold!r}"
@@ -843,9 +853,9 @@ class _Ever(_Leaf):
         detail = np.where(last >= 0, last + h.first, -1)
         return last >= 0, detail
 
-    def _detail_text(self, detail: Any, i: int) -> str:
+    def _reason_values(self, detail: Any, i: int) -> tuple[str, dict[str, Any]]:
         assert detail is not None
-        return "never" if detail[i] < 0 else f"last in {detail[i]}"
+        return "condition.ever", {"last": None if detail[i] < 0 else int(detail[i])}
 
     def __repr__(self) -> str:
         return _title_repr("ever", self.titles, before=True if self.before else None)
@@ -891,9 +901,9 @@ class _Streak(_Leaf):
             run = np.where(used >= 0, np.minimum(run, p - used), run)
         return run >= self.n, run
 
-    def _detail_text(self, detail: Any, i: int) -> str:
+    def _reason_values(self, detail: Any, i: int) -> tuple[str, dict[str, Any]]:
         assert detail is not None
-        return f"{int(detail[i])} consecutive"
+        return "condition.streak", {"run": int(detail[i]), "needed": self.n}
 
     def __repr__(self) -> str:
         return _title_repr("streak", self.titles, n=self.n, fresh_after=self.fresh_after)
@@ -948,9 +958,13 @@ class _Consecutive(_Leaf):
             count += alive
         return count >= self.n, count
 
-    def _detail_text(self, detail: Any, i: int) -> str:
+    def _reason_values(self, detail: Any, i: int) -> tuple[str, dict[str, Any]]:
         assert detail is not None
-        return f"{int(detail[i])} in a row"
+        return "condition.consecutive", {
+            "run": int(detail[i]),
+            "needed": self.n,
+            "every": self.every,
+        }
 
     def __repr__(self) -> str:
         return f"consecutive({self.title!r}, n={self.n}, every={self.every})"
@@ -1068,15 +1082,14 @@ class _InWindow(_Leaf):
             ok &= np.asarray(length >= self.window.min_length)
         return ok, (count, length)
 
-    def _detail_text(self, detail: Any, i: int) -> str:
+    def _reason_values(self, detail: Any, i: int) -> tuple[str, dict[str, Any]]:
         counts, lengths = detail
-        hits = int(counts[i])
-        length = int(lengths[i]) if np.ndim(lengths) else int(lengths)
-        text = f"{hits} of {length} periods"
-        need = self.window.min_length or 0
-        if length < need:
-            text += f"; the window is shorter than the {need} periods required"
-        return text
+        return "condition.window", {
+            "hits": int(counts[i]),
+            "length": int(lengths[i]) if np.ndim(lengths) else int(lengths),
+            "at_least": self.at_least,
+            "min_length": self.window.min_length,
+        }
 
     def __repr__(self) -> str:
         if self.at_least is None:
@@ -1188,10 +1201,14 @@ class _MemberShare(_Leaf):
         mask = np.asarray(_OPS[self.op](lhs, rhs), dtype=bool) & (size > 0)
         return mask, np.stack([hits, size])
 
-    def _detail_text(self, detail: Any, i: int) -> str:
+    def _reason_values(self, detail: Any, i: int) -> tuple[str, dict[str, Any]]:
         assert detail is not None
-        h, s = int(detail[0, i]), int(detail[1, i])
-        return f"{h} of {s} members" if s else "no members"
+        return "condition.member_share", {
+            "members": int(detail[0, i]),
+            "of": int(detail[1, i]),
+            "op": self.op,
+            "share": self.share,
+        }
 
     def __repr__(self) -> str:
         return f"{self.counts!r} {self.op} {_exact.share_repr(self.share)}"
@@ -1315,9 +1332,14 @@ class _VoteShare(_Leaf):
         )
         return mask & ~(m1 | m2), np.stack([y, d])
 
-    def _detail_text(self, detail: Any, i: int) -> str:
+    def _reason_values(self, detail: Any, i: int) -> tuple[str, dict[str, Any]]:
         assert detail is not None
-        return f"{int(detail[0, i])} of {int(detail[1, i])}"
+        return "condition.vote_share", {
+            "yes": int(detail[0, i]),
+            "of": int(detail[1, i]),
+            "op": self.op,
+            "share": self.share,
+        }
 
     def __repr__(self) -> str:
         return f"vote_share({self.yes!r}, of={self.of!r}) {self.op} {_exact.share_repr(self.share)}"
@@ -1529,73 +1551,65 @@ class Verdict:
             raise unknown("unit", str(unit), self.units, "in this verdict")
         return self._index[key]
 
-    def explain(self, unit: str) -> str:
-        """The whole condition tree for ``unit``, each part marked ✓ or ✗ with its value."""
+    def reason(self, unit: str) -> Reason:
+        """Why ``unit`` passes or fails, as data: the condition tree with each clause's values.
+
+        The root (code ``eligibility.verdict``) has one part, the condition's own reason;
+        composite clauses (``condition.all_of``, ``condition.any_of``, ``condition.not``)
+        hold their parts; every reason carries ``passed`` among its values.
+        """
         i = self._i(unit)
-        lines = [f"{self.units[i]}: {'passes' if self.passed[i] else 'fails'} {self.condition!r}"]
 
-        def walk(node: _NodeResult, depth: int) -> None:
-            mark = "✓" if node.mask[i] else "✗"
-            c = node.condition
-            if node.children:
-                label = {"_AllOf": "all of", "_AnyOf": "any of", "_Not": "not"}[type(c).__name__]
-                lines.append(f"{'  ' * depth}{mark} {label}:")
-                for kid in node.children:
-                    walk(kid, depth + 1)
-            else:
-                value = c._detail_text(node.detail, i)
-                lines.append(f"{'  ' * depth}{mark} {c!r}" + (f": {value}" if value else ""))
-
-        walk(self._root, 1)
-        return "\n".join(lines)
-
-    def why_not(self, unit: str) -> str:
-        """Only the clauses that made ``unit`` fail (or that it passes)."""
-        i = self._i(unit)
-        if self.passed[i]:
-            return f"{self.units[i]} passes {self.condition!r}"
-        lines = [f"{self.units[i]} fails {self.condition!r}:"]
-
-        def walk(node: _NodeResult, depth: int) -> None:
-            c = node.condition
-            if not node.children:
-                value = c._detail_text(node.detail, i)
-                lines.append(f"{'  ' * depth}✗ {c!r}" + (f": {value}" if value else ""))
-            elif isinstance(c, _AllOf):
-                for kid in node.children:
-                    if not kid.mask[i]:
-                        walk(kid, depth)
-            elif isinstance(c, _AnyOf):
-                lines.append(f"{'  ' * depth}✗ none of:")
-                for kid in node.children:
-                    walk(kid, depth + 1)
-            else:
-                kid = node.children[0]
-                value = kid.condition._detail_text(kid.detail, i) if not kid.children else ""
-                lines.append(
-                    f"{'  ' * depth}✗ not {kid.condition!r}"
-                    + (f" (it holds: {value})" if value else " (it holds)")
+        def node(n: _NodeResult) -> Reason:
+            passed = bool(n.mask[i])
+            if n.children:
+                code = _COMPOSITE[type(n.condition).__name__]
+                return Reason(
+                    code,
+                    rule=repr(n.condition),
+                    values={"passed": passed},
+                    parts=tuple(node(k) for k in n.children),
                 )
+            code, values = n.condition._reason_values(n.detail, i)
+            return Reason(code, rule=repr(n.condition), values={"passed": passed, **values})
 
-        walk(self._root, 1)
-        return "\n".join(lines)
+        return Reason(
+            "eligibility.verdict",
+            rule=repr(self.condition),
+            values={"passed": bool(self.passed[i]), "period": self.context.period},
+            units=(self.units[i],),
+            parts=(node(self._root),),
+        )
+
+    def explain(self, unit: str, *, language: Language = "en") -> str:
+        """The whole condition tree for ``unit``, each part marked ✓ or ✗ with its value."""
+        return _render_tree(self.reason(unit), language)
+
+    def why_not(self, unit: str, *, language: Language = "en") -> str:
+        """Only the clauses that made ``unit`` fail (or that it passes)."""
+        return _render_failed(self.reason(unit), language)
 
     def to_dict(self, unit: str) -> dict[str, Any]:
-        """The explanation tree of ``unit`` as plain data."""
-        i = self._i(unit)
+        """The explanation tree of ``unit`` as plain data (each node with its reason code
+        and values, and its value in words)."""
 
-        def node(n: _NodeResult) -> dict[str, Any]:
-            d: dict[str, Any] = {"condition": repr(n.condition), "passed": bool(n.mask[i])}
-            if n.children:
-                d["kind"] = {"_AllOf": "all_of", "_AnyOf": "any_of", "_Not": "not"}[
-                    type(n.condition).__name__
-                ]
-                d["parts"] = [node(k) for k in n.children]
+        def node(r: Reason) -> dict[str, Any]:
+            values = r.to_dict()["values"]
+            d: dict[str, Any] = {
+                "condition": r.rule,
+                "passed": values.pop("passed"),
+                "code": r.code,
+            }
+            if r.code in _COMPOSITE_KIND:
+                d["kind"] = _COMPOSITE_KIND[r.code]
+                d["parts"] = [node(k) for k in r.parts]
             else:
-                d["value"] = n.condition._detail_text(n.detail, i)
+                d["values"] = values
+                d["value"] = r.render()
             return d
 
-        return {"unit": self.units[i], "period": self.context.period, **node(self._root)}
+        root = self.reason(unit)
+        return {"unit": root.units[0], "period": self.context.period, **node(root.parts[0])}
 
     def __repr__(self) -> str:
         return f"<Verdict {int(self.passed.sum())} of {len(self.units)} pass {self.condition!r}>"
@@ -1608,7 +1622,65 @@ def _flatten(node: _NodeResult) -> list[_NodeResult]:
     return out
 
 
-def _fmt(x: Any) -> str:
-    if isinstance(x, float | np.floating):
-        return f"{float(x):g}"
-    return str(x)
+_COMPOSITE = {"_AllOf": "condition.all_of", "_AnyOf": "condition.any_of", "_Not": "condition.not"}
+_COMPOSITE_KIND = {
+    "condition.all_of": "all_of",
+    "condition.any_of": "any_of",
+    "condition.not": "not",
+}
+#: The few words of the failed-clauses layout that are not a reason of their own.
+_WORDS = {
+    "en": {"none_of": "none of:", "not": "not", "holds": "it holds"},
+    "vi": {"none_of": "không đạt điều nào:", "not": "không", "holds": "vẫn đúng"},
+}
+
+
+def _leaf_line(r: Reason, language: Language) -> str:
+    value = r.render(language)
+    return r.rule + (f": {value}" if value else "")
+
+
+def _render_tree(root: Reason, language: Language) -> str:
+    """A verdict's reason as the whole tree, each clause marked ✓ or ✗."""
+    lines = [root.render(language)]
+
+    def walk(r: Reason, depth: int) -> None:
+        mark = "✓" if r.values["passed"] else "✗"
+        if r.code in _COMPOSITE_KIND:
+            lines.append(f"{'  ' * depth}{mark} {r.render(language)}:")
+            for kid in r.parts:
+                walk(kid, depth + 1)
+        else:
+            lines.append(f"{'  ' * depth}{mark} {_leaf_line(r, language)}")
+
+    walk(root.parts[0], 1)
+    return "\n".join(lines)
+
+
+def _render_failed(root: Reason, language: Language) -> str:
+    """A verdict's reason as the clauses that made the unit fail."""
+    if root.values["passed"]:
+        return root.render(language)
+    words = _WORDS[language]
+    lines = [root.render(language) + ":"]
+
+    def walk(r: Reason, depth: int) -> None:
+        pad = "  " * depth
+        if r.code not in _COMPOSITE_KIND:
+            lines.append(f"{pad}✗ {_leaf_line(r, language)}")
+        elif r.code == "condition.all_of":
+            for kid in r.parts:
+                if not kid.values["passed"]:
+                    walk(kid, depth)
+        elif r.code == "condition.any_of":
+            lines.append(f"{pad}✗ {words['none_of']}")
+            for kid in r.parts:
+                walk(kid, depth + 1)
+        else:
+            kid = r.parts[0]
+            value = "" if kid.code in _COMPOSITE_KIND else kid.render(language)
+            held = f" ({words['holds']}: {value})" if value else f" ({words['holds']})"
+            lines.append(f"{pad}✗ {words['not']} {kid.rule}{held}")
+
+    walk(root.parts[0], 1)
+    return "\n".join(lines)

@@ -1,0 +1,533 @@
+"""Reasons as data: why a unit passed, failed, ranked, received or led.
+
+Every decision of the library -- a clause of an eligibility condition, a place
+in a standing, an award or its refusal, a rotation term -- is recorded as a
+:class:`Reason`: a **code** (what kind of reason), the **rule** it concerns (as
+written), the **values** and thresholds involved, and the **units** involved.
+Sentences are rendered from reasons, in English or Vietnamese, never the
+other way round; an application can show the same reason in its own words
+from :meth:`Reason.to_dict`.
+
+Every code is listed in :data:`CODES` and, with its values, in the table of
+``docs/reasons.md``.
+
+Examples
+--------
+>>> r = Reason("condition.streak", rule="streak('LĐTT', n=2)", values={"run": 1, "needed": 2})
+>>> str(r)
+'1 consecutive'
+>>> r.render("vi")
+'1 năm liên tục'
+>>> r.to_dict()
+{'code': 'condition.streak', 'rule': "streak('LĐTT', n=2)", 'values': {'run': 1, 'needed': 2}, 'units': [], 'parts': []}
+>>> Reason.from_dict(r.to_dict()) == r
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+
+from .errors import RuleError, RuleTypeError
+
+__all__ = ["CODES", "Code", "Language", "Reason", "render_all"]
+
+Language = Literal["en", "vi"]
+_LANGUAGES = ("en", "vi")
+
+
+def _plain(x: Any, where: str) -> Any:
+    """``x`` as JSON-ready data: numbers, text, booleans, None, lists and dicts."""
+    if x is None or isinstance(x, bool | str):
+        return x
+    if isinstance(x, np.bool_):
+        return bool(x)
+    if isinstance(x, int | np.integer):
+        return int(x)
+    if isinstance(x, float | np.floating):
+        f = float(x)
+        return int(f) if f.is_integer() and abs(f) < 2**53 else f
+    if isinstance(x, Fraction):
+        return _fraction(x)
+    if isinstance(x, Mapping):
+        return {str(k): _plain(v, f"{where}[{k!r}]") for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_plain(v, f"{where}[{i}]") for i, v in enumerate(x)]
+    raise RuleTypeError(
+        f"reason value {where} must be a number, text, boolean, None, list or mapping "
+        f"(got {type(x).__name__}: {x!r})"
+    )
+
+
+def _fraction(x: Fraction) -> int | float | str:
+    """An exact number: an int, a float that is exactly it, or its decimal/fraction text."""
+    if x.denominator == 1:
+        return int(x.numerator)
+    f = float(x)
+    if Fraction(f) == x:
+        return f
+    return f"{x.numerator}/{x.denominator}"
+
+
+def _values(v: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if v is None:
+        return MappingProxyType({})
+    if not isinstance(v, Mapping):
+        raise RuleTypeError(f"values of a reason must be a mapping (got {v!r})")
+    return MappingProxyType({str(k): _freeze(_plain(x, f"values[{k!r}]")) for k, x in v.items()})
+
+
+def _freeze(x: Any) -> Any:
+    if isinstance(x, list):
+        return tuple(_freeze(v) for v in x)
+    if isinstance(x, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in x.items()})
+    return x
+
+
+def _thaw(x: Any) -> Any:
+    if isinstance(x, tuple):
+        return [_thaw(v) for v in x]
+    if isinstance(x, Mapping):
+        return {k: _thaw(v) for k, v in x.items()}
+    return x
+
+
+def _units(u: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(u, str):
+        return (u,)
+    return tuple(str(x) for x in u)
+
+
+def _parts(parts: Iterable[Reason]) -> tuple[Reason, ...]:
+    out = tuple(parts)
+    for p in out:
+        if not isinstance(p, Reason):
+            raise RuleTypeError(f"the parts of a reason are reasons (got {p!r})")
+    return out
+
+
+def _code(instance: Reason, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in CODES:
+        raise RuleError(f"unknown reason code {value!r}; the codes are listed in CODES")
+
+
+@attrs.frozen(hash=False)
+class Reason:
+    """One reason: a code, the rule it concerns, the values and units involved.
+
+    ``parts`` hold the reasons a reason is made of (the clauses of a condition,
+    the members that were skipped). ``str()`` renders the reason in English;
+    :meth:`render` in any supported language; :meth:`to_dict` gives plain data.
+    """
+
+    code: str = attrs.field(validator=_code)
+    rule: str = ""
+    values: Mapping[str, Any] = attrs.field(factory=dict, converter=_values)
+    units: tuple[str, ...] = attrs.field(default=(), converter=_units)
+    parts: tuple[Reason, ...] = attrs.field(default=(), converter=_parts)
+
+    def render(self, language: Language = "en") -> str:
+        """The reason in words (``"en"`` or ``"vi"``)."""
+        if language not in _LANGUAGES:
+            raise RuleError(f"language must be one of {_LANGUAGES} (got {language!r})")
+        return CODES[self.code].render(self, language)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """A value by name (``default`` when absent)."""
+        return self.values.get(name, default)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The reason as plain dicts, lists, strings and numbers (JSON-ready)."""
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "values": _thaw(self.values),
+            "units": list(self.units),
+            "parts": [p.to_dict() for p in self.parts],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Reason:
+        """The reason :meth:`to_dict` gave."""
+        if not isinstance(data, Mapping) or "code" not in data:
+            raise RuleTypeError(f"a reason is a mapping with a 'code' (got {data!r})")
+        return cls(
+            data["code"],
+            rule=data.get("rule", ""),
+            values=data.get("values") or {},
+            units=data.get("units") or (),
+            parts=tuple(cls.from_dict(p) for p in data.get("parts") or ()),
+        )
+
+
+def render_all(reasons: Iterable[Reason], language: Language = "en") -> tuple[str, ...]:
+    """Each reason in words."""
+    return tuple(r.render(language) for r in reasons)
+
+
+@attrs.frozen
+class Code:
+    """A reason code: what it means, which values it carries, how it is said."""
+
+    code: str
+    meaning: str
+    values: tuple[str, ...]
+    en: Callable[[Reason], str] = attrs.field(repr=False)
+    vi: Callable[[Reason], str] = attrs.field(repr=False)
+
+    def render(self, r: Reason, language: Language) -> str:
+        return (self.en if language == "en" else self.vi)(r)
+
+
+# -- wording helpers -------------------------------------------------------------------
+
+
+def num(x: Any) -> str:
+    """A number as the library prints it: ``5``, ``92.5``, ``0.1``."""
+    if isinstance(x, bool) or x is None:
+        return str(x)
+    if isinstance(x, int):
+        return str(x)
+    if isinstance(x, float):
+        if math.isfinite(x) and x.is_integer() and abs(x) < 2**53:
+            return str(int(x))
+        return f"{x:g}" if abs(x) >= 1e16 or (x != 0 and abs(x) < 1e-4) else repr(x)
+    return str(x)
+
+
+def listing(items: Iterable[str], conj: str = "and") -> str:
+    xs = list(items)
+    if len(xs) <= 1:
+        return "".join(xs)
+    return f"{', '.join(xs[:-1])} {conj} {xs[-1]}"
+
+
+def _vi_list(items: Iterable[str]) -> str:
+    return listing(items, "và")
+
+
+def _r(r: Reason, name: str) -> Any:
+    return r.values.get(name)
+
+
+_codes: dict[str, Code] = {}
+#: Every reason code, with its meaning, values and wording (read-only).
+CODES: Mapping[str, Code] = MappingProxyType(_codes)
+
+
+def _add(code: str, meaning: str, values: tuple[str, ...], en: Any, vi: Any) -> None:
+    _codes[code] = Code(code, meaning, values, en, vi)
+
+
+# -- eligibility -------------------------------------------------------------------------
+
+_add(
+    "eligibility.verdict",
+    "A unit's verdict on a condition; the parts are the condition's clauses.",
+    ("passed",),
+    lambda r: f"{listing(r.units)} {'passes' if _r(r, 'passed') else 'fails'} {r.rule}",
+    lambda r: f"{listing(r.units)} {'đạt' if _r(r, 'passed') else 'không đạt'} {r.rule}",
+)
+_add(
+    "condition.all_of",
+    "All of the parts must hold.",
+    ("passed",),
+    lambda r: "all of",
+    lambda r: "tất cả",
+)
+_add(
+    "condition.any_of",
+    "At least one of the parts must hold.",
+    ("passed",),
+    lambda r: "any of",
+    lambda r: "một trong",
+)
+_add(
+    "condition.not",
+    "The part must not hold.",
+    ("passed",),
+    lambda r: "not",
+    lambda r: "không",
+)
+_add(
+    "condition.value",
+    "A clause with the value it computed (a predicate, a title held); no value: empty.",
+    ("passed", "value"),
+    lambda r: "" if _r(r, "value") is None else num(_r(r, "value")),
+    lambda r: "" if _r(r, "value") is None else num(_r(r, "value")),
+)
+_add(
+    "condition.compare",
+    "A comparison of a unit's value (fact, column, score, rank, vote) with a threshold.",
+    ("passed", "value", "op", "threshold"),
+    lambda r: num(_r(r, "value")),
+    lambda r: num(_r(r, "value")),
+)
+_add(
+    "condition.missing",
+    "A comparison whose value is missing for the unit (a missing value never passes).",
+    ("passed", "op", "threshold"),
+    lambda r: "missing",
+    lambda r: "thiếu số liệu",
+)
+_add(
+    "condition.ever",
+    "The last period the unit held one of the titles (None: never).",
+    ("passed", "last"),
+    lambda r: "never" if _r(r, "last") is None else f"last in {_r(r, 'last')}",
+    lambda r: "chưa từng" if _r(r, "last") is None else f"lần gần nhất năm {_r(r, 'last')}",
+)
+_add(
+    "condition.streak",
+    "Consecutive periods holding the titles up to the assessed one, and the number needed.",
+    ("passed", "run", "needed"),
+    lambda r: f"{_r(r, 'run')} consecutive",
+    lambda r: f"{_r(r, 'run')} năm liên tục",
+)
+_add(
+    "condition.consecutive",
+    "Consecutive awards of a title every few periods, and the number needed.",
+    ("passed", "run", "needed", "every"),
+    lambda r: f"{_r(r, 'run')} in a row",
+    lambda r: f"{_r(r, 'run')} lần liên tiếp",
+)
+
+
+def _window_en(r: Reason) -> str:
+    text = f"{_r(r, 'hits')} of {_r(r, 'length')} periods"
+    need = _r(r, "min_length") or 0
+    if _r(r, "length") < need:
+        text += f"; the window is shorter than the {need} periods required"
+    return text
+
+
+def _window_vi(r: Reason) -> str:
+    text = f"{_r(r, 'hits')} trong {_r(r, 'length')} năm"
+    need = _r(r, "min_length") or 0
+    if _r(r, "length") < need:
+        text += f"; thời gian xét ngắn hơn {need} năm quy định"
+    return text
+
+
+_add(
+    "condition.window",
+    "Periods of a window in which the inner condition held, the window's length, the count "
+    "needed (None: every period) and the shortest window allowed.",
+    ("passed", "hits", "length", "at_least", "min_length"),
+    _window_en,
+    _window_vi,
+)
+_add(
+    "condition.member_share",
+    "Members of a collective meeting a condition, out of all its members, against a share.",
+    ("passed", "members", "of", "op", "share"),
+    lambda r: f"{_r(r, 'members')} of {_r(r, 'of')} members" if _r(r, "of") else "no members",
+    lambda r: (
+        f"{_r(r, 'members')}/{_r(r, 'of')} thành viên" if _r(r, "of") else "không có thành viên"
+    ),
+)
+_add(
+    "condition.vote_share",
+    "Votes in favour out of the votes cast, against a share.",
+    ("passed", "yes", "of", "op", "share"),
+    lambda r: f"{_r(r, 'yes')} of {_r(r, 'of')}",
+    lambda r: f"{_r(r, 'yes')}/{_r(r, 'of')} phiếu",
+)
+
+# -- standings ---------------------------------------------------------------------------
+
+_add(
+    "rank.first",
+    "The unit placed first.",
+    ("position", "rank"),
+    lambda r: f"{_r(r, 'rank')}. {r.units[0]}",
+    lambda r: f"{_r(r, 'rank')}. {r.units[0]}",
+)
+_add(
+    "rank.tied",
+    "Tied with the unit above: no step separated them. Units: the unit, the one above.",
+    ("position", "rank"),
+    lambda r: f"{_r(r, 'rank')}. {r.units[0]}  (tied with {r.units[1]}: no step separated them)",
+    lambda r: (
+        f"{_r(r, 'rank')}. {r.units[0]}  (đồng hạng với {r.units[1]}: không tiêu chí nào phân định)"
+    ),
+)
+
+
+def _step_en(r: Reason) -> str:
+    among = f" among {_r(r, 'among')} tied units" if _r(r, "among") else ""
+    lv = _r(r, "level_on") or ()
+    level = f"; level on {', '.join(lv)}" if lv else ""
+    return (
+        f"{_r(r, 'rank')}. {r.units[0]}  (below {r.units[1]} by {r.rule}{among}: "
+        f"{num(_r(r, 'value'))} vs {num(_r(r, 'above_value'))}{level})"
+    )
+
+
+def _step_vi(r: Reason) -> str:
+    among = f" trong {_r(r, 'among')} đơn vị bằng điểm" if _r(r, "among") else ""
+    lv = _r(r, "level_on") or ()
+    level = f"; bằng nhau ở {', '.join(lv)}" if lv else ""
+    return (
+        f"{_r(r, 'rank')}. {r.units[0]}  (xếp sau {r.units[1]} theo {r.rule}{among}: "
+        f"{num(_r(r, 'value'))} so với {num(_r(r, 'above_value'))}{level})"
+    )
+
+
+_add(
+    "rank.step",
+    "Placed below the unit above by a step of the ranking (the rule), with both values and "
+    "the steps they were level on. Units: the unit, the one above.",
+    ("position", "rank", "step_index", "value", "above_value", "level_on", "among"),
+    _step_en,
+    _step_vi,
+)
+_add(
+    "rank.lots",
+    "Lots drawn to separate ties (values: the lot of each unit).",
+    ("lots",),
+    lambda r: "lots drawn: " + ", ".join(f"{u}={v}" for u, v in (_r(r, "lots") or {}).items()),
+    lambda r: "bốc thăm: " + ", ".join(f"{u}={v}" for u, v in (_r(r, "lots") or {}).items()),
+)
+
+# -- quotas and awards -------------------------------------------------------------------
+
+
+def _quota_en(r: Reason) -> str:
+    if _r(r, "count") is not None:
+        text = f"{_r(r, 'count')}"
+    else:
+        text = (
+            f"{_r(r, 'percent')} % of {_r(r, 'base')} = {_r(r, 'exact')} -> "
+            f"{_r(r, 'rounded')} ({_r(r, 'rounding')})"
+        )
+    if _r(r, "bounded"):
+        text += f", bounded to {_r(r, 'limit')}"
+    return text
+
+
+_ROUNDING_VI = {
+    "floor": "làm tròn xuống",
+    "ceil": "làm tròn lên",
+    "half_up": "làm tròn",
+    "half_even": "làm tròn về số chẵn",
+}
+
+
+def _quota_vi(r: Reason) -> str:
+    if _r(r, "count") is not None:
+        text = f"{_r(r, 'count')}"
+    else:
+        text = (
+            f"{_r(r, 'percent')} % của {_r(r, 'base')} = {_r(r, 'exact')} -> "
+            f"{_r(r, 'rounded')} ({_ROUNDING_VI.get(_r(r, 'rounding'), _r(r, 'rounding'))})"
+        )
+    if _r(r, "bounded"):
+        text += f", giới hạn còn {_r(r, 'limit')}"
+    return text
+
+
+_add(
+    "quota.limit",
+    "How a quota's limit was computed: a fixed count, or a share (percent, exact) of a base "
+    "(exact, as text), rounded, then bounded by the quota's minimum and maximum.",
+    ("count", "percent", "share", "base", "exact", "rounded", "rounding", "limit", "bounded"),
+    _quota_en,
+    _quota_vi,
+)
+
+#: The outcome codes of an award, in the order of :data:`emulation_rules.awards.REASONS`.
+AWARD_CODES = (
+    "award.awarded",
+    "award.failed",
+    "award.prerequisite",
+    "award.excluded",
+    "award.quota",
+    "award.tie_out",
+    "award.tie_in",
+)
+_AWARD_EN = (
+    "awarded",
+    "failed the condition",
+    "prerequisite missing",
+    "excluded by another award",
+    "quota reached",
+    "tied at the cut-off and excluded",
+    "awarded above the quota (tied at the cut-off)",
+)
+_AWARD_VI = (
+    "được khen thưởng",
+    "không đạt điều kiện",
+    "thiếu danh hiệu, hình thức khen thưởng là điều kiện",
+    "đã nhận hình thức khen thưởng khác",
+    "hết chỉ tiêu",
+    "đồng hạng tại ngưỡng chỉ tiêu, không được khen thưởng",
+    "được khen thưởng vượt chỉ tiêu (đồng hạng tại ngưỡng)",
+)
+
+
+def _award(k: int, lang: Language) -> Callable[[Reason], str]:
+    def say(r: Reason) -> str:
+        head = f"{_r(r, 'award')}: {(_AWARD_EN if lang == 'en' else _AWARD_VI)[k]}"
+        if _r(r, "position") is not None:
+            quota = next((p for p in r.parts if p.code == "quota.limit"), None)
+            how = "" if quota is None else quota.render(lang)
+            group = _r(r, "group")
+            if lang == "en":
+                where = f" in {group}" if group else ""
+                head += (
+                    f" (ranked {_r(r, 'position')} of {_r(r, 'candidates')} candidates{where}; "
+                    f"quota {how})"
+                )
+            else:
+                where = f" trong {group}" if group else ""
+                head += (
+                    f" (xếp thứ {_r(r, 'position')}/{_r(r, 'candidates')} đơn vị đủ điều kiện"
+                    f"{where}; chỉ tiêu {how})"
+                )
+        return head
+
+    return say
+
+
+for _k, _c in enumerate(AWARD_CODES):
+    _add(
+        _c,
+        f"The outcome of an award for a unit: {_AWARD_EN[_k]}. Values: the award, the period; "
+        "under a quota the unit's position among the candidates, their number and the group; "
+        "parts: the quota's computation, the failed clauses, the missing prerequisites or the "
+        "excluding awards.",
+        ("award", "period", "position", "candidates", "group"),
+        _award(_k, "en"),
+        _award(_k, "vi"),
+    )
+_add(
+    "award.needs",
+    "The prerequisites an award needs in the period (units: the prerequisite awards).",
+    ("period",),
+    lambda r: f"needs {', '.join(r.units)} in {_r(r, 'period')}",
+    lambda r: f"cần {', '.join(r.units)} năm {_r(r, 'period')}",
+)
+_add(
+    "award.excluded_by",
+    "The awards the unit already receives that exclude this one (units: those awards).",
+    ("period",),
+    lambda r: (
+        f"already receives {', '.join(r.units)} for {_r(r, 'period')} (one achievement, one form)"
+    ),
+    lambda r: (
+        f"đã nhận {', '.join(r.units)} cho năm {_r(r, 'period')} "
+        "(một thành tích chỉ đề nghị một hình thức khen thưởng)"
+    ),
+)
