@@ -51,6 +51,7 @@ from .eligibility import (
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError
 from .history import History, Revocation
 from .ranking import Lot, Ranking, Standing, _Engine
+from .reasons import AWARD_CODES, Language, Reason, render_failed
 from .scoring import Scores
 from .table import ScoreTable, none_mask
 from .types import AnyArray, BoolArray, IntArray
@@ -221,23 +222,34 @@ class Quota:
         k = max(k, self.minimum)
         return min(k, self.maximum) if self.maximum is not None else k
 
-    def describe(self, base: int | float | Fraction) -> str:
+    def describe(self, base: int | float | Fraction, *, language: Language = "en") -> str:
         """The computation of the limit in words, e.g. ``15 % of 33 = 4.95 -> 4 (floor)``."""
-        if self.count is not None:
-            text = f"{self.count}"
-        else:
+        return self.reason(base).render(language)
+
+    def reason(self, base: int | float | Fraction) -> Reason:
+        """The computation of the limit as data (code ``quota.limit``).
+
+        Exact figures are kept as text (``"4.95"``, ``"10/3"``): a rounded
+        ``= 1 -> 0 (floor)`` would contradict itself.
+
+        >>> Quota(share=0.15, of="units").reason(33).values["exact"]
+        '4.95'
+        """
+        values: dict[str, Any] = {"count": self.count, "rounding": self.rounding}
+        if self.count is None:
             assert self.share is not None
             b = _base(base, self)
             exact = self.share * b
-            # Exact figures: a rounded "= 1 -> 0 (floor)" would contradict itself.
-            text = (
-                f"{_pct(self.share)} of {_exact_text(b)} = {_exact_text(exact)} -> "
-                f"{_round(exact, self.rounding)} ({self.rounding})"
+            values.update(
+                percent=_pct(self.share).removesuffix(" %"),
+                share=_exact_text(self.share),
+                base=_exact_text(b),
+                exact=_exact_text(exact),
+                rounded=_round(exact, self.rounding),
             )
-        k = self.limit(base)
-        if self.minimum or self.maximum is not None:
-            text += f", bounded to {k}"
-        return text
+        values["limit"] = self.limit(base)
+        values["bounded"] = bool(self.minimum or self.maximum is not None)
+        return Reason("quota.limit", rule=repr(self), values=values)
 
     def __repr__(self) -> str:
         parts = [] if self.count is None else [str(self.count)]
@@ -1097,7 +1109,51 @@ class Allocation:
         """How many recipients were added above the quota by ties='include'."""
         return int((self._r(award).reasons == TIE_IN).sum())
 
-    def why(self, unit: str, award: str | None = None) -> str:
+    def reason(self, unit: str, award: str) -> Reason:
+        """Why ``unit`` received ``award`` or not, as data (codes ``award.*``).
+
+        Values: the award, the period, and under a quota the unit's position among
+        the candidates, their number and the group; parts: the quota's computation
+        (``quota.limit``), the failed clauses (``eligibility.verdict``), the missing
+        prerequisites (``award.needs``) or the excluding awards (``award.excluded_by``).
+        """
+        expect(unit, str, "unit", "Allocation.reason", expected="a unit id (text)")
+        name = nfc(award) if isinstance(award, str) else award
+        r = self._r(name)
+        key = nfc(unit)
+        if key not in r.units:
+            raise unknown("unit", unit, r.units, f"among the units of {name!r}")
+        return self._reason(r, r.units.index(key))
+
+    def _reason(self, r: _AwardResult, i: int) -> Reason:
+        code = int(r.reasons[i])
+        name = r.award.name
+        values: dict[str, Any] = {"award": name, "period": self.period}
+        parts: list[Reason] = []
+        if code in (AWARDED, TIE_IN, QUOTA, TIE_OUT) and r.award.quota is not None:
+            g = r.group_names[r.group_of[i]]
+            in_group = r.candidates & (r.group_of == r.group_of[i])
+            values.update(position=int(r.position[i]), candidates=int(in_group.sum()), group=g)
+            parts.append(r.award.quota.reason(r.limits[g][1]))
+        if code == FAILED and r.verdict is not None:
+            parts.append(r.verdict.reason(r.units[i]))
+        elif code == PREREQUISITE:
+            parts.append(
+                Reason("award.needs", values={"period": self.period}, units=r.award.requires)
+            )
+        elif code == EXCLUDED:
+            # Only the awards that exclude this one, not everything the unit received.
+            others = [o for o in r.excluders if self._results[o].awarded[i]]
+            parts.append(Reason("award.excluded_by", values={"period": self.period}, units=others))
+        return Reason(
+            AWARD_CODES[code],
+            rule=repr(r.award),
+            values=values,
+            units=(r.units[i],),
+            parts=tuple(parts),
+        )
+
+    def why(self, unit: str, award: str | None = None, *, language: Language = "en") -> str:
         """In words: what ``unit`` received, or why not -- for one award or all of them."""
         expect(unit, str, "unit", "Allocation.why", expected="a unit id (text)")
         names = [nfc(award)] if award is not None else list(self._results)
@@ -1106,26 +1162,14 @@ class Allocation:
             r = self._r(name)
             if nfc(unit) not in r.units:
                 continue
-            i = r.units.index(nfc(unit))
-            code = int(r.reasons[i])
-            head = f"{name}: {REASONS[code]}"
-            if code in (AWARDED, TIE_IN, QUOTA, TIE_OUT) and r.award.quota is not None:
-                g = r.group_names[r.group_of[i]]
-                assert r.award.quota is not None
-                how = r.award.quota.describe(r.limits[g][1])
-                where = f" in {g}" if g else ""
-                head += f" (ranked {r.position[i]} of {int((r.candidates & (r.group_of == r.group_of[i])).sum())} candidates{where}; quota {how})"
-            lines.append(head)
-            if code == FAILED and r.verdict is not None:
-                lines += ["  " + line for line in r.verdict.why_not(r.units[i]).splitlines()[1:]]
-            elif code == PREREQUISITE:
-                lines.append(f"  needs {', '.join(r.award.requires)} in {self.period}")
-            elif code == EXCLUDED:
-                # Only the awards that exclude this one, not everything the unit received.
-                others = [o for o in r.excluders if self._results[o].awarded[i]]
-                lines.append(
-                    f"  already receives {', '.join(others)} for {self.period} (one achievement, one form)"
-                )
+            reason = self._reason(r, r.units.index(nfc(unit)))
+            lines.append(reason.render(language))
+            for part in reason.parts:
+                if part.code == "eligibility.verdict":
+                    failed = render_failed(part, language).splitlines()[1:]
+                    lines += ["  " + line for line in failed]
+                elif part.code != "quota.limit":
+                    lines.append("  " + part.render(language))
         if not lines:
             raise unknown(
                 "unit",

@@ -73,7 +73,7 @@ from ._names import check_ids, listing, nfc, resolve, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError
 from .history import History
 from .ranking import Standing
-from .reasons import Language, Reason
+from .reasons import _COMPOSITE_KIND, Language, Reason, render_failed, render_tree
 from .scoring import Scores
 from .table import ScoreTable, none_mask
 from .types import AnyArray, BoolArray, IntArray
@@ -1583,11 +1583,11 @@ class Verdict:
 
     def explain(self, unit: str, *, language: Language = "en") -> str:
         """The whole condition tree for ``unit``, each part marked ✓ or ✗ with its value."""
-        return _render_tree(self.reason(unit), language)
+        return render_tree(self.reason(unit), language)
 
     def why_not(self, unit: str, *, language: Language = "en") -> str:
         """Only the clauses that made ``unit`` fail (or that it passes)."""
-        return _render_failed(self.reason(unit), language)
+        return render_failed(self.reason(unit), language)
 
     def to_dict(self, unit: str) -> dict[str, Any]:
         """The explanation tree of ``unit`` as plain data (each node with its reason code
@@ -1623,64 +1623,3 @@ def _flatten(node: _NodeResult) -> list[_NodeResult]:
 
 
 _COMPOSITE = {"_AllOf": "condition.all_of", "_AnyOf": "condition.any_of", "_Not": "condition.not"}
-_COMPOSITE_KIND = {
-    "condition.all_of": "all_of",
-    "condition.any_of": "any_of",
-    "condition.not": "not",
-}
-#: The few words of the failed-clauses layout that are not a reason of their own.
-_WORDS = {
-    "en": {"none_of": "none of:", "not": "not", "holds": "it holds"},
-    "vi": {"none_of": "không đạt điều nào:", "not": "không", "holds": "vẫn đúng"},
-}
-
-
-def _leaf_line(r: Reason, language: Language) -> str:
-    value = r.render(language)
-    return r.rule + (f": {value}" if value else "")
-
-
-def _render_tree(root: Reason, language: Language) -> str:
-    """A verdict's reason as the whole tree, each clause marked ✓ or ✗."""
-    lines = [root.render(language)]
-
-    def walk(r: Reason, depth: int) -> None:
-        mark = "✓" if r.values["passed"] else "✗"
-        if r.code in _COMPOSITE_KIND:
-            lines.append(f"{'  ' * depth}{mark} {r.render(language)}:")
-            for kid in r.parts:
-                walk(kid, depth + 1)
-        else:
-            lines.append(f"{'  ' * depth}{mark} {_leaf_line(r, language)}")
-
-    walk(root.parts[0], 1)
-    return "\n".join(lines)
-
-
-def _render_failed(root: Reason, language: Language) -> str:
-    """A verdict's reason as the clauses that made the unit fail."""
-    if root.values["passed"]:
-        return root.render(language)
-    words = _WORDS[language]
-    lines = [root.render(language) + ":"]
-
-    def walk(r: Reason, depth: int) -> None:
-        pad = "  " * depth
-        if r.code not in _COMPOSITE_KIND:
-            lines.append(f"{pad}✗ {_leaf_line(r, language)}")
-        elif r.code == "condition.all_of":
-            for kid in r.parts:
-                if not kid.values["passed"]:
-                    walk(kid, depth)
-        elif r.code == "condition.any_of":
-            lines.append(f"{pad}✗ {words['none_of']}")
-            for kid in r.parts:
-                walk(kid, depth + 1)
-        else:
-            kid = r.parts[0]
-            value = "" if kid.code in _COMPOSITE_KIND else kid.render(language)
-            held = f" ({words['holds']}: {value})" if value else f" ({words['holds']})"
-            lines.append(f"{pad}✗ {words['not']} {kid.rule}{held}")
-
-    walk(root.parts[0], 1)
-    return "\n".join(lines)

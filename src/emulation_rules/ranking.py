@@ -39,6 +39,7 @@ from ._checks import scenario_index
 from ._names import check_ids, listing, nfc, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
 from .explain import Explanation
+from .reasons import Language, Reason
 from .scoring import Scores
 from .table import ScoreTable
 from .types import AnyArray, BoolArray, FloatArray, IntArray
@@ -1381,29 +1382,48 @@ class Cut:
 
 
 class StandingExplanation(Explanation):
-    """Why the standing is in this order: ``str()`` for words, :meth:`to_dict` for data."""
+    """Why the standing is in this order: ``str()`` for words, :meth:`to_dict` for data,
+    :meth:`reasons` for one :class:`~emulation_rules.Reason` per place (and the lots)."""
 
     __slots__ = ()
 
-    def __str__(self) -> str:
-        lines = []
+    def reasons(self) -> tuple[Reason, ...]:
+        """One reason per place, top down (``rank.first``, ``rank.step``, ``rank.tied``),
+        then ``rank.lots`` if lots were drawn."""
+        out = []
         for row in self._data["rows"]:
-            head = f"{row['rank']}. {row['unit']}"
+            base = {"position": row["position"], "rank": row["rank"]}
             if "above" not in row:
-                lines.append(head)
+                out.append(Reason("rank.first", values=base, units=(row["unit"],)))
             elif row.get("tied_with_above"):
-                lines.append(f"{head}  (tied with {row['above']}: no step separated them)")
+                out.append(Reason("rank.tied", values=base, units=(row["unit"], row["above"])))
             else:
-                among = f" among {row['among']} tied units" if row.get("among") else ""
-                level = f"; level on {', '.join(row['level_on'])}" if row["level_on"] else ""
-                lines.append(
-                    f"{head}  (below {row['above']} by {row['step']}{among}: "
-                    f"{row['value']} vs {row['above_value']}{level})"
+                values = {
+                    **base,
+                    "step_index": row["step_index"],
+                    "value": row["value"],
+                    "above_value": row["above_value"],
+                    "level_on": row["level_on"],
+                    "among": row.get("among"),
+                }
+                out.append(
+                    Reason(
+                        "rank.step",
+                        rule=row["step"],
+                        values=values,
+                        units=(row["unit"], row["above"]),
+                    )
                 )
         if self._data["lots"]:
-            drawn = ", ".join(f"{u}={v}" for u, v in self._data["lots"].items())
-            lines.append(f"lots drawn: {drawn}")
-        return "\n".join(lines)
+            out.append(Reason("rank.lots", values={"lots": dict(self._data["lots"])}))
+        return tuple(out)
+
+    def render(self, language: Language = "en") -> str:
+        """The explanation in words (``"en"`` or ``"vi"``)."""
+        return "\n".join(r.render(language) for r in self.reasons())
+
+    def __str__(self) -> str:
+        return self.render("en")
 
     def __repr__(self) -> str:
         return f"<StandingExplanation of {len(self._data['rows'])} units>"

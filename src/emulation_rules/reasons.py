@@ -35,9 +35,10 @@ from typing import Any, Literal
 import attrs
 import numpy as np
 
+from ._names import listing as quoted
 from .errors import RuleError, RuleTypeError
 
-__all__ = ["CODES", "Code", "Language", "Reason", "render_all"]
+__all__ = ["CODES", "Code", "Language", "Reason", "render_all", "render_failed", "render_tree"]
 
 Language = Literal["en", "vi"]
 _LANGUAGES = ("en", "vi")
@@ -202,7 +203,7 @@ def num(x: Any) -> str:
     if isinstance(x, float):
         if math.isfinite(x) and x.is_integer() and abs(x) < 2**53:
             return str(int(x))
-        return f"{x:g}" if abs(x) >= 1e16 or (x != 0 and abs(x) < 1e-4) else repr(x)
+        return repr(x)
     return str(x)
 
 
@@ -344,6 +345,70 @@ _add(
     lambda r: f"{_r(r, 'yes')} of {_r(r, 'of')}",
     lambda r: f"{_r(r, 'yes')}/{_r(r, 'of')} phiếu",
 )
+
+_COMPOSITE_KIND = {
+    "condition.all_of": "all_of",
+    "condition.any_of": "any_of",
+    "condition.not": "not",
+}
+#: The few words of the failed-clauses layout that are not a reason of their own.
+_WORDS = {
+    "en": {"none_of": "none of:", "not": "not", "holds": "it holds"},
+    "vi": {"none_of": "không đạt điều nào:", "not": "không", "holds": "vẫn đúng"},
+}
+
+
+def _leaf_line(r: Reason, language: Language) -> str:
+    value = r.render(language)
+    return r.rule + (f": {value}" if value else "")
+
+
+def render_tree(root: Reason, language: Language) -> str:
+    """A verdict's reason (``eligibility.verdict``) as the whole tree, each clause marked
+    ✓ or ✗ with its value."""
+    lines = [root.render(language)]
+
+    def walk(r: Reason, depth: int) -> None:
+        mark = "✓" if r.values["passed"] else "✗"
+        if r.code in _COMPOSITE_KIND:
+            lines.append(f"{'  ' * depth}{mark} {r.render(language)}:")
+            for kid in r.parts:
+                walk(kid, depth + 1)
+        else:
+            lines.append(f"{'  ' * depth}{mark} {_leaf_line(r, language)}")
+
+    walk(root.parts[0], 1)
+    return "\n".join(lines)
+
+
+def render_failed(root: Reason, language: Language) -> str:
+    """A verdict's reason as the clauses that made the unit fail."""
+    if root.values["passed"]:
+        return root.render(language)
+    words = _WORDS[language]
+    lines = [root.render(language) + ":"]
+
+    def walk(r: Reason, depth: int) -> None:
+        pad = "  " * depth
+        if r.code not in _COMPOSITE_KIND:
+            lines.append(f"{pad}✗ {_leaf_line(r, language)}")
+        elif r.code == "condition.all_of":
+            for kid in r.parts:
+                if not kid.values["passed"]:
+                    walk(kid, depth)
+        elif r.code == "condition.any_of":
+            lines.append(f"{pad}✗ {words['none_of']}")
+            for kid in r.parts:
+                walk(kid, depth + 1)
+        else:
+            kid = r.parts[0]
+            value = "" if kid.code in _COMPOSITE_KIND else kid.render(language)
+            held = f" ({words['holds']}: {value})" if value else f" ({words['holds']})"
+            lines.append(f"{pad}✗ {words['not']} {kid.rule}{held}")
+
+    walk(root.parts[0], 1)
+    return "\n".join(lines)
+
 
 # -- standings ---------------------------------------------------------------------------
 
@@ -530,4 +595,320 @@ _add(
         f"đã nhận {', '.join(r.units)} cho năm {_r(r, 'period')} "
         "(một thành tích chỉ đề nghị một hình thức khen thưởng)"
     ),
+)
+
+# -- rotation ----------------------------------------------------------------------------
+
+
+def _unit(r: Reason) -> str:
+    return r.units[0] if r.units else ""
+
+
+def _part(r: Reason, lang: Language) -> str:
+    return r.parts[0].render(lang) if r.parts else ""
+
+
+_add(
+    "rotation.turn",
+    "The member's turn in a fixed cycle (anchor: the cycle's anchor holder and period).",
+    ("anchor",),
+    lambda r: "anchor of the cycle" if _r(r, "anchor") else "turn in the cycle",
+    lambda r: (
+        "đơn vị mốc của vòng luân phiên" if _r(r, "anchor") else "đến lượt theo vòng luân phiên"
+    ),
+)
+_add(
+    "rotation.next_in_cycle",
+    "The member after the leader's pick in a fixed cycle, as deputy.",
+    (),
+    lambda r: "next in the cycle",
+    lambda r: "kế tiếp trong vòng luân phiên",
+)
+
+
+def _ties_en(r: Reason) -> str:
+    out = ""
+    for t in _r(r, "tie_breaks") or ():
+        side = "ahead" if t["ahead"] else "behind"
+        out += f"; tied with {t['with']} on {', '.join(t['on'])}, {side} on {t['by']}"
+    return out
+
+
+def _ties_vi(r: Reason) -> str:
+    out = ""
+    for t in _r(r, "tie_breaks") or ():
+        side = "hơn" if t["ahead"] else "kém"
+        out += f"; bằng {t['with']} ở {', '.join(t['on'])}, {side} ở {t['by']}"
+    return out
+
+
+def _ranked_en(r: Reason) -> str:
+    votes = _r(r, "votes")
+    extra = "" if votes is None else f"{num(votes)} vote{'' if votes == 1 else 's'}, "
+    where = (
+        f"in the election for {_r(r, 'period')}"
+        if _r(r, "source") == "election"
+        else f"of the standing used for {_r(r, 'period')}"
+    )
+    lot = " after a lot" if _r(r, "lot") else ""
+    return f"{extra}rank {_r(r, 'rank')} {where}{lot}{_ties_en(r)}"
+
+
+def _ranked_vi(r: Reason) -> str:
+    votes = _r(r, "votes")
+    extra = "" if votes is None else f"{num(votes)} phiếu, "
+    where = (
+        f"trong cuộc bầu cho năm {_r(r, 'period')}"
+        if _r(r, "source") == "election"
+        else f"theo bảng xếp hạng dùng cho năm {_r(r, 'period')}"
+    )
+    lot = " sau khi bốc thăm" if _r(r, "lot") else ""
+    return f"{extra}hạng {_r(r, 'rank')} {where}{lot}{_ties_vi(r)}"
+
+
+_add(
+    "rotation.ranked",
+    "The member's rank in the standing (source 'standing') or the election ('election') used "
+    "for the period, its votes, whether a lot placed it, and the later steps that separated "
+    "it from a tied neighbour (tie_breaks: with, on, by, ahead).",
+    ("rank", "period", "source", "votes", "lot", "tie_breaks"),
+    _ranked_en,
+    _ranked_vi,
+)
+_add(
+    "rotation.no_standing",
+    "No standing was given for the period (BestRanked needs one).",
+    ("period",),
+    lambda r: (
+        f"no standing given for {_r(r, 'period')}; BestRanked chooses each period's leader from "
+        f"standings[{_r(r, 'period')}] (usually the standing of the review held in "
+        f"{_r(r, 'period') - 1})"
+    ),
+    lambda r: f"không có bảng xếp hạng cho năm {_r(r, 'period')} (standings[{_r(r, 'period')}])",
+)
+_add(
+    "rotation.no_votes",
+    "No votes were given for the period (Elected needs them).",
+    ("period",),
+    lambda r: f"no votes given for {_r(r, 'period')}; Elected needs votes[{_r(r, 'period')}]",
+    lambda r: f"không có kết quả bỏ phiếu cho năm {_r(r, 'period')} (votes[{_r(r, 'period')}])",
+)
+_add(
+    "rotation.not_member",
+    "The unit is not a member in the period.",
+    ("period",),
+    lambda r: f"not a member in {_r(r, 'period')}",
+    lambda r: f"không là thành viên năm {_r(r, 'period')}",
+)
+
+
+def _not_eligible(lang: Language) -> Callable[[Reason], str]:
+    def say(r: Reason) -> str:
+        lines = render_failed(r.parts[0], lang).splitlines()[1:] if r.parts else []
+        detail = "; ".join(line.strip().removeprefix("✗ ") for line in lines)
+        if lang == "en":
+            return f"not eligible: {detail}" if detail else f"fails {r.rule}"
+        return f"không đủ điều kiện: {detail}" if detail else f"không đạt {r.rule}"
+
+    return say
+
+
+_add(
+    "rotation.not_eligible",
+    "The unit fails the rotation's eligibility condition (the rule); the part is its verdict.",
+    ("period",),
+    _not_eligible("en"),
+    _not_eligible("vi"),
+)
+_add(
+    "rotation.cooldown",
+    "The unit led within the cooldown: last led in a period (under an id), cooldown length.",
+    ("last", "as", "cooldown"),
+    lambda r: (
+        f"led in {_r(r, 'last')}"
+        + (f" as {_r(r, 'as')}" if _r(r, "as") != _unit(r) else "")
+        + f", cooldown {_r(r, 'cooldown')}"
+    ),
+    lambda r: (
+        f"đã làm Cụm trưởng năm {_r(r, 'last')}"
+        + (f" (với tên {_r(r, 'as')})" if _r(r, "as") != _unit(r) else "")
+        + f", thời gian chờ {_r(r, 'cooldown')} năm"
+    ),
+)
+
+
+def _tied_en(r: Reason) -> str:
+    role = "deputy" if _r(r, "role") == "deputy" else "the lead"
+    p = _r(r, "period")
+    return (
+        f"{quoted(r.units)} are tied for {role} in {p} ({_part(r, 'en')}); "
+        f"{_HINTS.get(_r(r, 'hint'), '')} or give an Override for {p}"
+    )
+
+
+#: How to break a tie, by the ``hint`` of a ``rotation.tied`` reason.
+_HINTS = {"lot": "end the ranking with a Lot(seed=...)"}
+
+
+def _tied_vi(r: Reason) -> str:
+    role = "Cụm phó" if _r(r, "role") == "deputy" else "Cụm trưởng"
+    p = _r(r, "period")
+    return (
+        f"{quoted(r.units)} bằng nhau khi xét {role} năm {p} ({_part(r, 'vi')}); "
+        f"cần bốc thăm hoặc quyết định (Override) cho năm {p}"
+    )
+
+
+_add(
+    "rotation.tied",
+    "The data leave the units tied for a role (lead or deputy); the part says how they "
+    "stand; hint: how to break the tie.",
+    ("period", "role", "hint"),
+    _tied_en,
+    _tied_vi,
+)
+_add(
+    "rotation.deputy_gone",
+    "Last period's deputy is not a member any more.",
+    ("period",),
+    lambda r: f"deputy in {_r(r, 'period') - 1}, not a member in {_r(r, 'period')}",
+    lambda r: f"Cụm phó năm {_r(r, 'period') - 1}, không còn là thành viên năm {_r(r, 'period')}",
+)
+_add(
+    "rotation.deputy_succeeds",
+    "Last period's deputy succeeds as leader.",
+    ("period",),
+    lambda r: f"deputy in {_r(r, 'period') - 1}, succeeds",
+    lambda r: f"Cụm phó năm {_r(r, 'period') - 1}, lên làm Cụm trưởng",
+)
+_add(
+    "rotation.deputy_cannot_succeed",
+    "Last period's deputy may not succeed; the part says why.",
+    ("period",),
+    lambda r: f"deputy in {_r(r, 'period') - 1}, cannot succeed: {_part(r, 'en')}",
+    lambda r: f"Cụm phó năm {_r(r, 'period') - 1}, không thể lên Cụm trưởng: {_part(r, 'vi')}",
+)
+_add(
+    "rotation.nobody_leads",
+    "No member may lead in the period; the parts are the members passed over, with why.",
+    ("period",),
+    lambda r: (
+        f"nobody may lead in {_r(r, 'period')} ("
+        + ("; ".join(f"{_unit(s)}: {s.render('en')}" for s in r.parts) or "no candidate")
+        + ")"
+    ),
+    lambda r: (
+        f"không thành viên nào có thể làm Cụm trưởng năm {_r(r, 'period')} ("
+        + ("; ".join(f"{_unit(s)}: {s.render('vi')}" for s in r.parts) or "không có ứng viên")
+        + ")"
+    ),
+)
+_SET_ASIDE = {
+    "en": {
+        "member": "membership",
+        "eligibility": "the eligibility condition",
+        "cooldown": "the cooldown",
+    },
+    "vi": {"member": "tư cách thành viên", "eligibility": "điều kiện", "cooldown": "thời gian chờ"},
+}
+
+
+def _override(lang: Language) -> Callable[[Reason], str]:
+    def say(r: Reason) -> str:
+        kind = _r(r, "sets_aside")
+        if lang == "en":
+            text = f"override ({_r(r, 'reason')})"
+            if kind:
+                text += f"; overrides {_SET_ASIDE['en'][kind]} ({_part(r, 'en')})"
+        else:
+            text = f"quyết định riêng ({_r(r, 'reason')})"
+            if kind:
+                text += f"; không áp dụng {_SET_ASIDE['vi'][kind]} ({_part(r, 'vi')})"
+        return text
+
+    return say
+
+
+_add(
+    "rotation.override",
+    "The holder was set by an Override (reason: the override's own reason); sets_aside: the "
+    "rule it sets aside ('member', 'eligibility', 'cooldown' or None), the part says how.",
+    ("reason", "sets_aside"),
+    _override("en"),
+    _override("vi"),
+)
+_add(
+    "rotation.passed_for_deputy",
+    "The rules' pick was made deputy by an override, so the lead went to the next one; "
+    "the part says how the leader was chosen.",
+    ("deputy",),
+    lambda r: f"{_part(r, 'en')}; {_r(r, 'deputy')} is deputy by override",
+    lambda r: f"{_part(r, 'vi')}; {_r(r, 'deputy')} làm Cụm phó theo quyết định riêng",
+)
+_add(
+    "rotation.lead_went_to",
+    "The deputy when the lead went to another unit than the rules' pick; the part says how "
+    "the deputy was chosen.",
+    ("leader",),
+    lambda r: f"{_part(r, 'en')}; the lead went to {_r(r, 'leader')}",
+    lambda r: f"{_part(r, 'vi')}; Cụm trưởng là {_r(r, 'leader')}",
+)
+_add(
+    "rotation.nobody_deputises",
+    "No other member may deputise.",
+    (),
+    lambda r: "no other member may deputise",
+    lambda r: "không thành viên nào khác có thể làm Cụm phó",
+)
+_add(
+    "rotation.unnamed_deputy",
+    "The vote for the period named only the leader: the units tied with no votes.",
+    ("period",),
+    lambda r: f"the vote for {_r(r, 'period')} names no deputy: {quoted(r.units)} have no votes",
+    lambda r: (
+        f"kết quả bỏ phiếu năm {_r(r, 'period')} không chọn Cụm phó: "
+        f"{quoted(r.units)} không có phiếu"
+    ),
+)
+
+
+def _overrides_of(periods: Any, lang: Language) -> str:
+    ps = sorted(set(periods))
+    if lang == "vi":
+        return "quyết định riêng năm " + ", ".join(map(str, ps))
+    if len(ps) == 1:
+        return f"the override of {ps[0]}"
+    if len(ps) <= 3:
+        return f"the overrides of {', '.join(map(str, ps[:-1]))} and {ps[-1]}"
+    return f"the {len(ps)} overrides from {ps[0]} to {ps[-1]}"
+
+
+def _difference(lang: Language) -> Callable[[Reason], str]:
+    def say(r: Reason) -> str:
+        role = _r(r, "role")
+        earlier = _r(r, "earlier_overrides") or ()
+        base = _r(r, "base") or ("nobody" if lang == "en" else "không có")
+        unit = _r(r, "unit") or ("none" if lang == "en" else "không có")
+        if lang == "en":
+            cause = (
+                f"; the policy alone differs because of {_overrides_of(earlier, 'en')}"
+                if earlier
+                else ""
+            )
+            return f"{role} {unit} instead of {base}: {_part(r, 'en')}{cause}"
+        cause = f"; theo quy tắc thì khác do {_overrides_of(earlier, 'vi')}" if earlier else ""
+        name = "Cụm trưởng" if role == "leader" else "Cụm phó"
+        return f"{name} {unit} thay vì {base}: {_part(r, 'vi')}{cause}"
+
+    return say
+
+
+_add(
+    "rotation.differs",
+    "A role (leader or deputy) whose effective holder differs from the policy's own: the "
+    "unit, the base unit, the part says how the unit was chosen; earlier_overrides: the "
+    "earlier overrides the policy's own play differs by.",
+    ("role", "unit", "base", "earlier_overrides"),
+    _difference("en"),
+    _difference("vi"),
 )

@@ -12,6 +12,7 @@ import attrs
 from .._names import closest, id_keys, listing
 from ..errors import DataError, DataTypeError
 from ..ranking import Standing
+from ..reasons import Reason
 from ..table import ScoreTable
 from .policies import Elected, FixedCycle
 
@@ -24,9 +25,10 @@ class _Cands:
     """The policy's candidates for a period, best first, in groups of equals."""
 
     groups: tuple[tuple[str, ...], ...]
-    why: dict[str, str]
-    deputy_why: dict[str, str]
-    tie_hint: str
+    why: dict[str, Reason]
+    deputy_why: dict[str, Reason]
+    #: How to break a tie among them (see ``rotation.tied``), or None.
+    tie_hint: str | None
     #: Members the data give nothing (no votes): a tie among them is not a decision.
     unnamed: frozenset[str] = frozenset()
 
@@ -34,8 +36,9 @@ class _Cands:
 @attrs.frozen
 class _Pick:
     unit: str | None
-    how: str
-    skipped: tuple[tuple[str, str], ...]
+    how: Reason | None
+    #: The members passed over, each reason naming its unit.
+    skipped: tuple[Reason, ...]
     #: Why nobody was picked: "nobody", "tie" or "data".
     problem: str = ""
     #: The members tied, when ``problem`` is "tie".
@@ -45,10 +48,11 @@ class _Pick:
 def in_turn(order: list[str], p: int, pol: FixedCycle) -> _Cands:
     """A cycle's candidates: every member, in turn from the one whose turn it is."""
     why = {
-        u: "anchor of the cycle" if (p, u) == (pol.period, pol.holder) else "turn in the cycle"
+        u: Reason("rotation.turn", values={"anchor": (p, u) == (pol.period, pol.holder)})
         for u in order
     }
-    return _Cands(tuple((u,) for u in order), why, dict.fromkeys(order, "next in the cycle"), "")
+    nxt = Reason("rotation.next_in_cycle")
+    return _Cands(tuple((u,) for u in order), why, dict.fromkeys(order, nxt), None)
 
 
 def after(cands: _Cands, order: list[str], unit: str) -> _Cands:
@@ -59,14 +63,11 @@ def after(cands: _Cands, order: list[str], unit: str) -> _Cands:
 
 def from_standing(
     standings: Mapping[int, Standing], p: int, members: frozenset[str]
-) -> _Cands | str:
+) -> _Cands | Reason:
     """:class:`BestRanked`'s candidates: the standing given for ``p`` (or why there are none)."""
     s = standings.get(p)
     if s is None:
-        return (
-            f"no standing given for {p}; BestRanked chooses each period's leader from "
-            f"standings[{p}] (usually the standing of the review held in {p - 1})"
-        )
+        return Reason("rotation.no_standing", values={"period": p})
     if not isinstance(s, Standing):
         raise DataTypeError(
             f"standings[{p}] is a Standing (Ranking.rank(...)) (got {type(s).__name__})"
@@ -82,7 +83,7 @@ def from_standing(
             f"standings[{p}] does not rank {listing(missing)}, members in {p}; rank every "
             "member (or give an Override for the period)"
         )
-    return _groups(s, f"of the standing used for {p}", dict.fromkeys(s.units, ""))
+    return _groups(s, p, "standing", dict.fromkeys(s.units))
 
 
 def from_votes(
@@ -90,12 +91,12 @@ def from_votes(
     p: int,
     members: frozenset[str],
     pol: Elected,
-) -> _Cands | str:
+) -> _Cands | Reason:
     """:class:`Elected`'s candidates: the votes cast for ``p``, ranked (or why there are
     none)."""
     cast = votes.get(p)
     if cast is None:
-        return f"no votes given for {p}; Elected needs votes[{p}]"
+        return Reason("rotation.no_votes", values={"period": p})
     if isinstance(cast, ScoreTable):
         table = cast
         outside = sorted(set(table.units) - members)
@@ -113,15 +114,13 @@ def from_votes(
             f"{type(cast).__name__})"
         )
     standing = pol.ranking.rank(table)
-    extra = dict.fromkeys(table.units, "")
+    votes_of: dict[str, float | None] = dict.fromkeys(table.units)
     unnamed: frozenset[str] = frozenset()
     if "votes" in table:
         col = table["votes"]
-        extra = {
-            u: f"{col[i]:g} vote{'' if col[i] == 1 else 's'}, " for i, u in enumerate(table.units)
-        }
+        votes_of = {u: float(col[i]) for i, u in enumerate(table.units)}
         unnamed = frozenset(u for i, u in enumerate(table.units) if col[i] == 0)
-    return attrs.evolve(_groups(standing, f"in the election for {p}", extra), unnamed=unnamed)
+    return attrs.evolve(_groups(standing, p, "election", votes_of), unnamed=unnamed)
 
 
 def _vote_table(cast: Mapping[str, object], p: int, members: frozenset[str]) -> ScoreTable:
@@ -143,7 +142,7 @@ def _vote_table(cast: Mapping[str, object], p: int, members: frozenset[str]) -> 
     return ScoreTable({"unit": order, "votes": [counts.get(u, 0) for u in order]})
 
 
-def _groups(standing: Standing, label: str, extra: dict[str, str]) -> _Cands:
+def _groups(standing: Standing, p: int, source: str, votes: dict[str, float | None]) -> _Cands:
     ranks = standing.ranks("competition").tolist()
     by_rank: dict[int, list[str]] = {}
     for u, r in zip(standing.units, ranks, strict=True):
@@ -152,27 +151,36 @@ def _groups(standing: Standing, label: str, extra: dict[str, str]) -> _Cands:
     # A position the lot decided says so: it was not earned on the keys.
     broken = _tie_breaks(standing)
     why = {
-        u: f"{extra[u]}rank {r} {label}"
-        + (" after a lot" if u in standing.lots else "")
-        + broken[u]
+        u: Reason(
+            "rotation.ranked",
+            values={
+                "rank": int(r),
+                "period": p,
+                "source": source,
+                "votes": votes[u],
+                "lot": u in standing.lots,
+                "tie_breaks": broken[u],
+            },
+            units=(u,),
+        )
         for u, r in zip(standing.units, ranks, strict=True)
     }
-    return _Cands(groups, why, why, "end the ranking with a Lot(seed=...)")
+    return _Cands(groups, why, why, "lot")
 
 
-def _tie_breaks(standing: Standing) -> dict[str, str]:
+def _tie_breaks(standing: Standing) -> dict[str, list[dict[str, object]]]:
     """Per unit, how a later key of the chain placed it against a neighbour it was tied
-    with on the keys before, e.g. ``; tied with A on desc('votes'), ahead on
-    desc('score')``. The first key and a lot are said elsewhere (the votes, "after a lot")."""
+    with on the keys before (``with``, the keys it was level ``on``, the key it was
+    separated ``by``, ``ahead`` or not). The first key and a lot are said elsewhere."""
     order = standing.order_index.tolist()
     decided = standing.deciding_step.tolist()  # decided[q]: between positions q and q + 1
     units = standing.units
-    out = dict.fromkeys(units, "")
+    out: dict[str, list[dict[str, object]]] = {u: [] for u in units}
     for q, k in enumerate(decided):
         if k < 1 or k == standing._lot_step:
             continue
         upper, lower = units[order[q]], units[order[q + 1]]
-        tied = ", ".join(standing.steps[:k])
-        out[upper] += f"; tied with {lower} on {tied}, ahead on {standing.steps[k]}"
-        out[lower] += f"; tied with {upper} on {tied}, behind on {standing.steps[k]}"
+        on, by = list(standing.steps[:k]), standing.steps[k]
+        out[upper].append({"with": lower, "on": on, "by": by, "ahead": True})
+        out[lower].append({"with": upper, "on": on, "by": by, "ahead": False})
     return out

@@ -18,6 +18,7 @@ from ..eligibility import Context
 from ..errors import DataError, DataTypeError
 from ..history import History
 from ..ranking import Standing
+from ..reasons import Reason
 from ..table import ScoreTable
 from . import reasons as words
 from .candidates import _NO_DATA, _Cands, _Pick, after, from_standing, from_votes, in_turn
@@ -79,8 +80,8 @@ class _Engine:
         self.standings = standings
         self.votes = votes
         self.cycle = isinstance(rot.policy, FixedCycle)
-        self._eligible: dict[tuple[int, frozenset[str]], dict[str, str]] = {}
-        self._cands: dict[int, _Cands | str] = {}
+        self._eligible: dict[tuple[int, frozenset[str]], dict[str, Reason]] = {}
+        self._cands: dict[int, _Cands | Reason] = {}
         if rot.eligible is not None and history is None:
             raise DataError(
                 f"eligible={rot.eligible!r} needs the history it is evaluated on: "
@@ -104,7 +105,7 @@ class _Engine:
 
     # -- who is put forward, who is barred -------------------------------------------
 
-    def candidates(self, state: _State, p: int, members: frozenset[str]) -> _Cands | str:
+    def candidates(self, state: _State, p: int, members: frozenset[str]) -> _Cands | Reason:
         """The policy's candidates for ``p`` (or why there are none)."""
         pol = self.rot.policy
         if isinstance(pol, FixedCycle):
@@ -119,7 +120,7 @@ class _Engine:
                 self._cands[p] = from_votes(self.votes, p, members, pol)
         return self._cands[p]
 
-    def ineligible(self, p: int, members: frozenset[str]) -> dict[str, str]:
+    def ineligible(self, p: int, members: frozenset[str]) -> dict[str, Reason]:
         """Member -> why it fails the eligibility condition in ``p`` (only those that fail)."""
         cond = self.rot.eligible
         if cond is None:
@@ -135,25 +136,21 @@ class _Engine:
                     f"eligible={cond!r} is evaluated on the history: give every member at "
                     "least one record"
                 )
-            out: dict[str, str] = {}
+            out: dict[str, Reason] = {}
             for u, ok in zip(verdict.units, verdict.passed.tolist(), strict=True):
                 if u in members and not ok:
-                    detail = "; ".join(
-                        line.strip().removeprefix("✗ ")
-                        for line in verdict.why_not(u).splitlines()[1:]
-                    )
-                    out[u] = words.not_eligible(detail, cond)
+                    out[u] = words.not_eligible(u, p, verdict.reason(u), cond)
             self._eligible[key] = out
         return self._eligible[key]
 
     def barred(
         self, state: _State, p: int, members: frozenset[str], u: str, lead: bool = True
-    ) -> tuple[str, str] | None:
+    ) -> tuple[str, Reason] | None:
         """Why ``u`` may not hold the role in ``p``, as (kind, text) with kind "member",
         "eligibility" or "cooldown" (None: it may). The kind, not the text, says what an
         override sets aside."""
         if u not in members:
-            return "member", words.not_member(p)
+            return "member", words.not_member(u, p)
         why = self.ineligible(p, members).get(u)
         if why is not None:
             return "eligibility", why
@@ -168,7 +165,7 @@ class _Engine:
 
     def first_allowed(
         self,
-        cands: _Cands | str,
+        cands: _Cands | Reason,
         state: _State,
         p: int,
         members: frozenset[str],
@@ -176,9 +173,9 @@ class _Engine:
         deputy: bool = False,
     ) -> _Pick:
         """The best candidate not barred, or why there is none (a tie, no data, nobody)."""
-        if isinstance(cands, str):
+        if isinstance(cands, Reason):
             return _Pick(None, cands, (), _NO_DATA)
-        skipped: list[tuple[str, str]] = []
+        skipped: list[Reason] = []
         for group in cands.groups:
             ok: list[str] = []
             for u in group:
@@ -188,7 +185,7 @@ class _Engine:
                 if why is None:
                     ok.append(u)
                 else:
-                    skipped.append((u, why[1]))
+                    skipped.append(why[1])
             if len(ok) == 1:
                 texts = cands.deputy_why if deputy else cands.why
                 return _Pick(ok[0], texts[ok[0]], tuple(skipped))
@@ -200,11 +197,11 @@ class _Engine:
                     "tie",
                     tuple(ok),
                 )
-        return _Pick(None, "", tuple(skipped), "nobody")
+        return _Pick(None, None, tuple(skipped), "nobody")
 
     def policy_leader(
         self,
-        cands: _Cands | str,
+        cands: _Cands | Reason,
         state: _State,
         p: int,
         members: frozenset[str],
@@ -212,16 +209,16 @@ class _Engine:
     ) -> _Pick:
         """The leader by the rules alone: last period's deputy if it succeeds, else the
         best candidate allowed to lead."""
-        notes: list[tuple[str, str]] = []
+        notes: list[Reason] = []
         d = state.prev[1]
         if self.rot.deputy_succeeds and d is not None and d not in exclude:
             if d not in members:
-                notes.append((d, words.deputy_gone(p)))
+                notes.append(words.deputy_gone(d, p))
             else:
                 why = self.barred(state, p, members, d)
                 if why is None:
-                    return _Pick(d, words.deputy_succeeds(p), ())
-                notes.append((d, words.deputy_cannot_succeed(p, why[1])))
+                    return _Pick(d, words.deputy_succeeds(d, p), ())
+                notes.append(words.deputy_cannot_succeed(d, p, why[1]))
         pick = self.first_allowed(cands, state, p, members, exclude)
         skipped = (*notes, *pick.skipped)
         if pick.problem == "nobody":
@@ -230,7 +227,7 @@ class _Engine:
 
     def decide_leader(
         self,
-        cands: _Cands | str,
+        cands: _Cands | Reason,
         state: _State,
         p: int,
         members: frozenset[str],
@@ -242,12 +239,14 @@ class _Engine:
         if o is not None and o.leader is not None:
             # An override is a decision, so it stands; but it says what rule it sets aside.
             barred = self.barred(state, p, members, o.leader)
-            return _Pick(o.leader, words.override(o.leader_reason, barred), ())
+            return _Pick(o.leader, words.override(o.leader, o.leader_reason, barred), ())
         if o is not None and o.deputy is not None and rule.unit == o.deputy:
             alt = self.policy_leader(cands, state, p, members, frozenset({o.deputy}))
             return _Pick(
                 alt.unit,
-                words.passed_for_deputy(alt.how, o.deputy) if alt.unit else alt.how,
+                words.passed_for_deputy(alt.how, o.deputy)
+                if alt.unit and alt.how is not None
+                else alt.how,
                 alt.skipped,
                 alt.problem,
             )
@@ -255,7 +254,7 @@ class _Engine:
 
     def decide_deputy(
         self,
-        cands: _Cands | str,
+        cands: _Cands | Reason,
         state: _State,
         p: int,
         members: frozenset[str],
@@ -268,12 +267,12 @@ class _Engine:
         (in a cycle: after the cycle's own pick, so an override of the leader moves no
         later turn, even when the deputy succeeds)."""
         if not self.rot.deputy:
-            return _Pick(None, "", ())
+            return _Pick(None, None, ())
         if o is not None and o.deputy is not None:
             barred = self.barred(state, p, members, o.deputy, lead=False)
-            return _Pick(o.deputy, words.override(o.deputy_reason, barred), ())
+            return _Pick(o.deputy, words.override(o.deputy, o.deputy_reason, barred), ())
         exclude = frozenset({leader.unit}) if leader.unit else frozenset()
-        if self.cycle and rule.unit is not None and not isinstance(cands, str):
+        if self.cycle and rule.unit is not None and not isinstance(cands, Reason):
             cands = after(cands, state.circle.order, rule.unit)
         deputy = self.first_allowed(cands, state, p, members, exclude, deputy=True)
         required = self.rot.deputy == "required"
@@ -284,7 +283,7 @@ class _Engine:
         if (
             not required
             and deputy.problem == "tie"
-            and not isinstance(cands, str)
+            and not isinstance(cands, Reason)
             and set(deputy.tied) <= cands.unnamed
         ):
             # A vote that names only the leader decides no deputy: that is not a tie to break.
@@ -293,7 +292,7 @@ class _Engine:
             return _Pick(None, deputy.how, deputy.skipped)
         if deputy.problem and strict:
             raise DataError(words.advice(deputy, p, deputy=True))
-        if deputy.unit is not None and leader.unit != rule.unit:
+        if deputy.unit is not None and deputy.how is not None and leader.unit != rule.unit:
             return _Pick(deputy.unit, words.lead_went_to(deputy.how, leader.unit), ())
         return deputy
 

@@ -11,6 +11,7 @@ import attrs
 
 from .._names import nfc, unknown
 from ..errors import DataError
+from ..reasons import Language, Reason
 from ._checks import _whole
 from .policies import Override
 from .reasons import _roles, _skips
@@ -23,12 +24,14 @@ if TYPE_CHECKING:
 class Term:
     """One period: the effective leader and deputy, the base ones, and why they differ.
 
-    ``how`` / ``deputy_how`` say how the effective holders were chosen,
-    ``base_how`` / ``base_deputy_how`` how the policy alone chose; ``skipped``
-    and ``base_skipped`` list the members passed over for the lead, with the
-    reason. ``reasons`` has one line for every difference between base and
-    effective. ``changes`` are the membership changes in force from this
-    period.
+    The reasons are data (:class:`~emulation_rules.Reason`): ``leader_why`` /
+    ``deputy_why`` say how the effective holders were chosen, ``base_leader_why`` /
+    ``base_deputy_why`` how the policy alone chose; ``skipped_why`` and
+    ``base_skipped_why`` the members passed over for the lead (each reason names
+    its unit); ``why`` one reason for every difference between base and effective
+    (code ``rotation.differs``). ``how``, ``skipped``, ``reasons`` and the like
+    give the same in English words. ``changes`` are the membership changes in
+    force from this period.
     """
 
     period: int
@@ -36,52 +39,99 @@ class Term:
     deputy: str | None
     base_leader: str | None
     base_deputy: str | None
-    how: str
-    deputy_how: str
-    base_how: str
-    base_deputy_how: str
-    skipped: tuple[tuple[str, str], ...]
-    base_skipped: tuple[tuple[str, str], ...]
-    reasons: tuple[str, ...]
+    leader_why: Reason | None
+    deputy_why: Reason | None
+    base_leader_why: Reason | None
+    base_deputy_why: Reason | None
+    skipped_why: tuple[Reason, ...]
+    base_skipped_why: tuple[Reason, ...]
+    why: tuple[Reason, ...]
     changes: tuple[str, ...]
     members: tuple[str, ...]
     overrides: tuple[Override, ...]
 
     @property
+    def how(self) -> str:
+        """How the leader was chosen, in words."""
+        return _said(self.leader_why)
+
+    @property
+    def deputy_how(self) -> str:
+        """How the deputy was chosen (or why there is none), in words."""
+        return _said(self.deputy_why)
+
+    @property
+    def base_how(self) -> str:
+        """How the policy alone chose the leader, in words."""
+        return _said(self.base_leader_why)
+
+    @property
+    def base_deputy_how(self) -> str:
+        """How the policy alone chose the deputy, in words."""
+        return _said(self.base_deputy_why)
+
+    @property
+    def skipped(self) -> tuple[tuple[str, str], ...]:
+        """The members passed over for the lead, ``(unit, why in words)``."""
+        return tuple((r.units[0], str(r)) for r in self.skipped_why)
+
+    @property
+    def base_skipped(self) -> tuple[tuple[str, str], ...]:
+        """The members the policy alone passed over, ``(unit, why in words)``."""
+        return tuple((r.units[0], str(r)) for r in self.base_skipped_why)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """One line for every difference between base and effective, in words."""
+        return tuple(str(r) for r in self.why)
+
+    @property
     def differs(self) -> bool:
         """Whether the effective holders differ from the base ones."""
-        return bool(self.reasons)
+        return bool(self.why)
 
-    def explain(self, *, members: bool = False) -> str:
-        """The period in words (``members=True`` lists the members too)."""
+    def explain(self, *, members: bool = False, language: Language = "en") -> str:
+        """The period in words (``members=True`` lists the members too; ``language``
+        ``"en"`` or ``"vi"``)."""
+        lang = language
+        w = _TERM_WORDS[lang]
         # A role that differs from the base is explained on its own line below.
         shown = _roles(
             self.leader,
             self.deputy,
-            "" if self.leader != self.base_leader else self.how,
-            "" if self.deputy != self.base_deputy else self.deputy_how,
+            "" if self.leader != self.base_leader else _said(self.leader_why, lang),
+            "" if self.deputy != self.base_deputy else _said(self.deputy_why, lang),
+            lang,
         )
         lines = [f"{self.period}: {shown}"]
         if members or self.changes:
-            lines.append(f"  members: {', '.join(self.members)}")
+            lines.append(f"  {w['members']}: {', '.join(self.members)}")
         if self.changes:
-            lines.append(f"  changes: {'; '.join(self.changes)}")
-        if self.skipped and not self.differs:
-            lines.append(f"  skipped: {_skips(self.skipped)}")
+            lines.append(f"  {w['changes']}: {'; '.join(self.changes)}")
+        if self.skipped_why and not self.differs:
+            lines.append(f"  {w['skipped']}: {_skips(self.skipped_why, lang)}")
         if self.differs:
             base = _roles(
-                self.base_leader, self.base_deputy, self.base_how, self.base_deputy_how or "-"
+                self.base_leader,
+                self.base_deputy,
+                _said(self.base_leader_why, lang),
+                _said(self.base_deputy_why, lang) or "-",
+                lang,
             )
-            lines.append(f"  policy alone: {base}")
-            if self.base_skipped:
-                lines.append(f"    skipped: {_skips(self.base_skipped)}")
-            lines.extend(f"  {r}" for r in self.reasons)
-            if self.skipped:
-                lines.append(f"  skipped: {_skips(self.skipped)}")
+            lines.append(f"  {w['alone']}: {base}")
+            if self.base_skipped_why:
+                lines.append(f"    {w['skipped']}: {_skips(self.base_skipped_why, lang)}")
+            lines.extend(f"  {r.render(lang)}" for r in self.why)
+            if self.skipped_why:
+                lines.append(f"  {w['skipped']}: {_skips(self.skipped_why, lang)}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        """The term as plain data."""
+        """The term as plain data: the words, and the reasons as data under ``"why"``."""
+
+        def data(r: Reason | None) -> dict[str, Any] | None:
+            return None if r is None else r.to_dict()
+
         return {
             "period": self.period,
             "leader": self.leader,
@@ -98,7 +148,36 @@ class Term:
             "changes": list(self.changes),
             "members": list(self.members),
             "overrides": [repr(o) for o in self.overrides],
+            "why": {
+                "leader": data(self.leader_why),
+                "deputy": data(self.deputy_why),
+                "base_leader": data(self.base_leader_why),
+                "base_deputy": data(self.base_deputy_why),
+                "skipped": [r.to_dict() for r in self.skipped_why],
+                "base_skipped": [r.to_dict() for r in self.base_skipped_why],
+                "differences": [r.to_dict() for r in self.why],
+            },
         }
+
+
+def _said(r: Reason | None, language: Language = "en") -> str:
+    return "" if r is None else r.render(language)
+
+
+_TERM_WORDS = {
+    "en": {
+        "members": "members",
+        "changes": "changes",
+        "skipped": "skipped",
+        "alone": "policy alone",
+    },
+    "vi": {
+        "members": "thành viên",
+        "changes": "thay đổi",
+        "skipped": "không được xét",
+        "alone": "theo quy tắc",
+    },
+}
 
 
 @attrs.frozen
