@@ -58,6 +58,7 @@ from .ranking import (
     asc,
     desc,
 )
+from .reasons import Reason
 from .rotation import (
     BestRanked,
     ClusterId,
@@ -140,6 +141,7 @@ __all__ = [
     "PiecewiseLinear",
     "Quota",
     "Ranking",
+    "Reason",
     "Record",
     "Rename",
     "Revocation",

@@ -38,7 +38,16 @@ import numpy as np
 from ._names import listing as quoted
 from .errors import RuleError, RuleTypeError
 
-__all__ = ["CODES", "Code", "Language", "Reason", "render_all", "render_failed", "render_tree"]
+__all__ = [
+    "CODES",
+    "Code",
+    "Language",
+    "Reason",
+    "codes_table",
+    "render_all",
+    "render_failed",
+    "render_tree",
+]
 
 Language = Literal["en", "vi"]
 _LANGUAGES = ("en", "vi")
@@ -569,10 +578,7 @@ def _award(k: int, lang: Language) -> Callable[[Reason], str]:
 for _k, _c in enumerate(AWARD_CODES):
     _add(
         _c,
-        f"The outcome of an award for a unit: {_AWARD_EN[_k]}. Values: the award, the period; "
-        "under a quota the unit's position among the candidates, their number and the group; "
-        "parts: the quota's computation, the failed clauses, the missing prerequisites or the "
-        "excluding awards.",
+        f"An award's outcome for a unit: {_AWARD_EN[_k]} (see the award codes above).",
         ("award", "period", "position", "candidates", "group"),
         _award(_k, "en"),
         _award(_k, "vi"),
@@ -912,3 +918,13 @@ _add(
     _difference("en"),
     _difference("vi"),
 )
+
+
+def codes_table() -> str:
+    """The Markdown table of every code, its values and meaning (``docs/reasons.md``)."""
+    rows = ["| code | values | meaning |", "| --- | --- | --- |"]
+    for code in sorted(CODES):
+        c = CODES[code]
+        values = ", ".join(f"`{v}`" for v in c.values) or "—"
+        rows.append(f"| `{code}` | {values} | {c.meaning} |")
+    return "\n".join(rows)

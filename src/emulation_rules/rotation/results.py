@@ -509,8 +509,9 @@ class Schedule:
             ids,
         )
 
-    def explain(self) -> str:
-        """Every term, then the membership moves, in words."""
+    def explain(self, *, language: Language = "en") -> str:
+        """Every term, then the membership moves, in words (the terms in ``language``,
+        ``"en"`` or ``"vi"``; the moves and the header in English)."""
         rot = self.rotation
         name = f"{rot.cluster}: " if rot.cluster else ""
         opts = [repr(rot.policy)]
@@ -525,7 +526,7 @@ class Schedule:
         span = f"{self.first}" if self.first == self.last else f"{self.first}-{self.last}"
         lines = [f"{name}{span}, {', '.join(opts)}"]
         for k, t in enumerate(self.terms):
-            lines.append(t.explain(members=k == 0))
+            lines.append(t.explain(members=k == 0, language=language))
         moves = [m for m in self.moves if self.first <= m.period <= self.last]
         if moves:
             lines.append("membership changes and the turns they moved:")
