@@ -347,3 +347,38 @@ def test_every_code_is_said_in_both_languages() -> None:
         if en and not any(ch.isdigit() for ch in en):
             assert en != vi, code
     assert np.all([c in CODES for c in seen])
+
+
+# -- results as plain data -----------------------------------------------------------------
+
+
+@given(histories(), conditions)
+def test_a_whole_verdict_as_data(h: History, cond: Condition) -> None:
+    v = cond.evaluate(Context(2023, history=h))
+    d = json.loads(json.dumps(v.to_dict()))
+    assert d["passed"] == dict(zip(v.units, v.passed.tolist(), strict=True))
+    assert {u: Reason.from_dict(r) for u, r in d["reasons"].items()} == {
+        u: v.reason(u) for u in v.units
+    }
+
+
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=6))
+def test_standing_allocation_and_scores_as_data(xs: list[int]) -> None:
+    from emulation_rules import Criterion, Linear, Scorecard
+
+    units = [f"u{i}" for i in range(len(xs))]
+    t = ScoreTable({"x": xs}, units=units)
+    scores = Scorecard([Criterion("x", 10, scale=Linear(0, 5))]).score(t)
+    d = json.loads(json.dumps(scores.to_dict()))
+    assert d["fields"]["total"] == scores.total.tolist()
+    s = Ranking(desc("x")).rank(t)
+    d = json.loads(json.dumps(s.to_dict()))
+    assert d["order"] == list(s.order)
+    assert [Reason.from_dict(r) for r in d["reasons"]] == list(s.explain().reasons())
+    scheme = AwardScheme([Award("Top", quota=Quota(1, ties="include"), ranking=Ranking(desc("x")))])
+    alloc = scheme.allocate(Context(2023, table=t))
+    d = json.loads(json.dumps(alloc.to_dict()))
+    assert d["awards"]["Top"]["awarded"] == list(alloc.awarded("Top"))
+    assert d["awards"]["Top"]["limit"] == {"": 1}
+    for u in units:
+        assert Reason.from_dict(d["awards"]["Top"]["reasons"][u]) == alloc.reason(u, "Top")

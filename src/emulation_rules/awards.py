@@ -1179,6 +1179,18 @@ class Allocation:
             )
         return f"{nfc(unit)}, {self.period}:\n" + "\n".join("  " + x for x in lines)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The allocation as plain data: per award, the recipients, the limits, and every
+        unit's reason (:meth:`reason`) as data."""
+        out: dict[str, Any] = {"period": self.period, "awards": {}}
+        for name, r in self._results.items():
+            out["awards"][name] = {
+                "awarded": list(self.awarded(name)),
+                "limit": self.limit(name) if r.award.quota is not None else None,
+                "reasons": {u: self._reason(r, i).to_dict() for i, u in enumerate(r.units)},
+            }
+        return out
+
     def summary(self) -> str:
         """One line per award: how many were eligible, considered and awarded."""
         out = []

@@ -1589,9 +1589,17 @@ class Verdict:
         """Only the clauses that made ``unit`` fail (or that it passes)."""
         return render_failed(self.reason(unit), language)
 
-    def to_dict(self, unit: str) -> dict[str, Any]:
+    def to_dict(self, unit: str | None = None) -> dict[str, Any]:
         """The explanation tree of ``unit`` as plain data (each node with its reason code
-        and values, and its value in words)."""
+        and values, and its value in words); without ``unit``, the whole verdict: who
+        passed, and every unit's reason (:meth:`reason`) as data."""
+        if unit is None:
+            return {
+                "condition": repr(self.condition),
+                "period": self.context.period,
+                "passed": dict(zip(self.units, self.passed.tolist(), strict=True)),
+                "reasons": {u: self.reason(u).to_dict() for u in self.units},
+            }
 
         def node(r: Reason) -> dict[str, Any]:
             values = r.to_dict()["values"]

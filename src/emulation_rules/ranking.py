@@ -1340,6 +1340,28 @@ class Standing:
             {"ranking": repr(self.ranking), "rows": rows, "lots": dict(self.lots)}
         )
 
+    def to_dict(self) -> dict[str, Any]:
+        """The standing as plain data: the order, each unit's rank, the lots, and why each
+        place is where it is (reasons as data, see :meth:`StandingExplanation.reasons`).
+
+        Standings with batch axes: take one scenario first (:meth:`scenario`).
+
+        >>> from emulation_rules import ScoreTable
+        >>> t = ScoreTable({"x": [1, 3, 2]}, units=["A", "B", "C"])
+        >>> d = Ranking(desc("x")).rank(t).to_dict()
+        >>> d["order"], d["rank"], d["reasons"][1]["code"]
+        (['B', 'C', 'A'], {'A': 3, 'B': 1, 'C': 2}, 'rank.step')
+        """
+        self._single("to_dict")
+        return {
+            "ranking": repr(self.ranking),
+            "order": list(self.order),
+            "rank": {u: int(r) for u, r in zip(self.units, self.rank.tolist(), strict=True)},
+            "ties": [list(t) for t in self.ties],
+            "lots": dict(self.lots),
+            "reasons": [r.to_dict() for r in self.explain().reasons()],
+        }
+
     def __repr__(self) -> str:
         if self.batch_shape:
             return f"<Standing of {len(self.units)} units, batch {self.batch_shape}>"

@@ -1041,6 +1041,23 @@ class Scores:
             return ticks / float(round(tpp))
         return ticks * self.scorecard.resolution
 
+    def to_dict(self) -> dict[str, Any]:
+        """The scores as plain data: the units, every field's points (lists, with any
+        batch axes first, as the arrays are) and the scorecard that made them.
+
+        >>> from emulation_rules import Criterion, Linear, Scorecard, ScoreTable
+        >>> t = ScoreTable({"x": [0.5, 1]}, units=["A", "B"])
+        >>> d = Scorecard([Criterion("x", 10, scale=Linear(0, 1))]).score(t).to_dict()
+        >>> d["units"], d["fields"]["total"]
+        (['A', 'B'], [5, 10])
+        """
+        return {
+            "scorecard": repr(self.scorecard),
+            "units": list(self.units),
+            "resolution": self.resolution,
+            "fields": {name: _plain_list(self[name]) for name in self.fields},
+        }
+
     def to_pandas(self, *, scenario: tuple[int, ...] | int | None = None) -> Any:
         """Every field as a column of a pandas DataFrame indexed by unit.
 
@@ -1261,3 +1278,15 @@ class ScoreExplanation(Explanation):
 
     def __repr__(self) -> str:
         return f"<ScoreExplanation of {self._data['unit']!r}: total {_pts(self._data['total'])}>"
+
+
+def _plain_list(a: AnyArray) -> Any:
+    """Points as JSON numbers: whole values as ints, the rest as the floats they are."""
+    out = a.tolist()
+
+    def fix(x: Any) -> Any:
+        if isinstance(x, list):
+            return [fix(v) for v in x]
+        return int(x) if isinstance(x, float) and x.is_integer() and abs(x) < 2**53 else x
+
+    return fix(out)
