@@ -1569,9 +1569,15 @@ class Verdict:
                     rule=repr(n.condition),
                     values={"passed": passed},
                     parts=tuple(node(k) for k in n.children),
+                    source=_source(n.condition),
                 )
             code, values = n.condition._reason_values(n.detail, i)
-            return Reason(code, rule=repr(n.condition), values={"passed": passed, **values})
+            return Reason(
+                code,
+                rule=repr(n.condition),
+                values={"passed": passed, **values},
+                source=_source(n.condition),
+            )
 
         return Reason(
             "eligibility.verdict",
@@ -1608,6 +1614,8 @@ class Verdict:
                 "passed": values.pop("passed"),
                 "code": r.code,
             }
+            if r.source is not None:
+                d["source"] = r.source
             if r.code in _COMPOSITE_KIND:
                 d["kind"] = _COMPOSITE_KIND[r.code]
                 d["parts"] = [node(k) for k in r.parts]
@@ -1621,6 +1629,12 @@ class Verdict:
 
     def __repr__(self) -> str:
         return f"<Verdict {int(self.passed.sum())} of {len(self.units)} pass {self.condition!r}>"
+
+
+def _source(c: Condition) -> str | None:
+    """The citation a condition carries, if any."""
+    source = getattr(c, "source", None)
+    return source if isinstance(source, str) else None
 
 
 def _flatten(node: _NodeResult) -> list[_NodeResult]:

@@ -19,7 +19,7 @@ Examples
 >>> r.render("vi")
 '1 năm liên tục'
 >>> r.to_dict()
-{'code': 'condition.streak', 'rule': "streak('LĐTT', n=2)", 'values': {'run': 1, 'needed': 2}, 'units': [], 'parts': []}
+{'code': 'condition.streak', 'rule': "streak('LĐTT', n=2)", 'values': {'run': 1, 'needed': 2}, 'units': [], 'parts': [], 'source': None}
 >>> Reason.from_dict(r.to_dict()) == r
 True
 """
@@ -143,6 +143,8 @@ class Reason:
     values: Mapping[str, Any] = attrs.field(factory=dict, converter=_values)
     units: tuple[str, ...] = attrs.field(default=(), converter=_units)
     parts: tuple[Reason, ...] = attrs.field(default=(), converter=_parts)
+    #: The instrument and article the rule encodes (e.g. ``"Luật 06/2022/QH15, Điều 24"``).
+    source: str | None = attrs.field(default=None, kw_only=True)
 
     def render(self, language: Language = "en") -> str:
         """The reason in words (``"en"`` or ``"vi"``)."""
@@ -165,6 +167,7 @@ class Reason:
             "values": _thaw(self.values),
             "units": list(self.units),
             "parts": [p.to_dict() for p in self.parts],
+            "source": self.source,
         }
 
     @classmethod
@@ -178,6 +181,7 @@ class Reason:
             values=data.get("values") or {},
             units=data.get("units") or (),
             parts=tuple(cls.from_dict(p) for p in data.get("parts") or ()),
+            source=data.get("source"),
         )
 
 
@@ -369,7 +373,15 @@ _WORDS = {
 
 def _leaf_line(r: Reason, language: Language) -> str:
     value = r.render(language)
-    return r.rule + (f": {value}" if value else "")
+    return r.rule + (f": {value}" if value else "") + _cited(r)
+
+
+def _cited(*reasons: Reason) -> str:
+    """`` [source]`` of the first reason whose rule cites one, for an explanation line."""
+    for r in reasons:
+        if r.source is not None:
+            return f" [{r.source}]"
+    return ""
 
 
 def render_tree(root: Reason, language: Language) -> str:
@@ -380,7 +392,7 @@ def render_tree(root: Reason, language: Language) -> str:
     def walk(r: Reason, depth: int) -> None:
         mark = "✓" if r.values["passed"] else "✗"
         if r.code in _COMPOSITE_KIND:
-            lines.append(f"{'  ' * depth}{mark} {r.render(language)}:")
+            lines.append(f"{'  ' * depth}{mark} {r.render(language)}:{_cited(r)}")
             for kid in r.parts:
                 walk(kid, depth + 1)
         else:
@@ -406,14 +418,14 @@ def render_failed(root: Reason, language: Language) -> str:
                 if not kid.values["passed"]:
                     walk(kid, depth)
         elif r.code == "condition.any_of":
-            lines.append(f"{pad}✗ {words['none_of']}")
+            lines.append(f"{pad}✗ {words['none_of']}{_cited(r)}")
             for kid in r.parts:
                 walk(kid, depth + 1)
         else:
             kid = r.parts[0]
             value = "" if kid.code in _COMPOSITE_KIND else kid.render(language)
             held = f" ({words['holds']}: {value})" if value else f" ({words['holds']})"
-            lines.append(f"{pad}✗ {words['not']} {kid.rule}{held}")
+            lines.append(f"{pad}✗ {words['not']} {kid.rule}{held}{_cited(r, kid)}")
 
     walk(root.parts[0], 1)
     return "\n".join(lines)
