@@ -12,6 +12,13 @@ array([10.  ,  9.33])
 """
 
 from .awards import Allocation, Amount, Award, AwardScheme, Dated, Dependent, Quota, cascade
+from .competition import (
+    Competition,
+    Disagreement,
+    SeasonExplanation,
+    SeasonResult,
+    Verification,
+)
 from .eligibility import (
     Condition,
     Context,
@@ -103,6 +110,7 @@ __all__ = [
     "Bonus",
     "ByRank",
     "ClusterId",
+    "Competition",
     "Condition",
     "Context",
     "Criterion",
@@ -111,6 +119,7 @@ __all__ = [
     "DataTypeError",
     "Dated",
     "Dependent",
+    "Disagreement",
     "Elected",
     "EmulationRulesError",
     "Explanation",
@@ -152,6 +161,8 @@ __all__ = [
     "ScoreTable",
     "Scorecard",
     "Scores",
+    "SeasonExplanation",
+    "SeasonResult",
     "Shift",
     "Standing",
     "StandingExplanation",
@@ -162,6 +173,7 @@ __all__ = [
     "UnknownNameError",
     "Vector",
     "Verdict",
+    "Verification",
     "Window",
     "ZScore",
     "all_in_window",
