@@ -34,7 +34,7 @@ from .history import History, Revocation
 from .judging import Panel, PanelResult
 from .ranking import Ranking, Standing
 from .rotation import BestRanked, ClusterId, Elected, Rename, Rotation, Term
-from .scoring import Group, Scorecard, Scores
+from .scoring import Bonus, Criterion, Group, Penalty, Scorecard, Scores
 from .table import ScoreTable
 
 __all__ = [
@@ -178,6 +178,8 @@ class Competition:
         A :class:`~emulation_rules.Panel` that turns the judges' sheets
         (``run(..., panel_sheets=...)``) into columns of the season's table.
 
+    Notes
+    -----
     Leadership is handed on at the year-end review: the season of period
     ``P`` decides the :class:`~emulation_rules.Term` of ``P + 1`` (for
     :class:`~emulation_rules.BestRanked`, from the standing of ``P``).
@@ -751,13 +753,12 @@ class SeasonResult:
             lines.append(f"  {w['points']}: total {_num(total)} points")
         else:
             lines.append(f"  {w['total']}: {_num(total)} {w['points']}")
-            groups = [it.name for it in self.competition.scorecard.items if isinstance(it, Group)]
-            lines.extend(f"    {g}: {_num(float(self.scores[g][i]))}" for g in groups)
-            for f in ("bonus", "penalty"):
+            parts, extras = _columns(self.competition.scorecard)
+            lines.extend(f"    {g}: {_num(float(self.scores[g][i]))}" for g in parts)
+            for f in extras:
                 v = float(self.scores[f][i])
                 if v:
-                    label = "điểm thưởng" if f == "bonus" else "điểm trừ"
-                    lines.append(f"    {label}: {_num(v)}")
+                    lines.append(f"    {_EXTRA_VI[f]}: {_num(v)}")
         lines.append(f"  {w['place']}: {row['rank']} {w['of']} {len(self.units)}{_why(row, w)}")
         if self.allocation is not None:
             for a in self.allocation.awards:
@@ -820,15 +821,16 @@ class SeasonResult:
     # -- reports ------------------------------------------------------------------------
 
     def rows(self, *, language: Language = "en") -> list[dict[str, Any]]:
-        """One row per unit in standing order: rank, unit, group subtotals, bonus,
-        penalty, total, one yes/no column per award, and the next term's role.
+        """One row per unit in standing order: rank, unit, the points of each top-level
+        criterion and group, bonus and penalty (if the scorecard has them), total, one
+        yes/no column per award, and the next term's role.
 
         The column names are in ``language``; :meth:`to_text`, :meth:`to_markdown`
         and :meth:`to_frame` all show these rows.
         """
         lang = _language(language)
         w = _WORDS[lang]
-        groups = [it.name for it in self.competition.scorecard.items if isinstance(it, Group)]
+        parts, extras = _columns(self.competition.scorecard)
         ranks = self.standing.rank
         pos = {u: k for k, u in enumerate(self.units)}
         masks = {a: self._mask(a) for a in self.awards}
@@ -836,10 +838,10 @@ class SeasonResult:
         for u in self.standing.order:
             i = pos[u]
             row: dict[str, Any] = {w["rank"]: int(ranks[i]), w["unit"]: u}
-            for g in groups:
+            for g in parts:
                 row[g] = float(self.scores[g][i])
-            for f, label in (("bonus", "điểm thưởng"), ("penalty", "điểm trừ")):
-                row[f if lang == "en" else label] = float(self.scores[f][i])
+            for f in extras:
+                row[f if lang == "en" else _EXTRA_VI[f]] = float(self.scores[f][i])
             row[w["total"]] = float(self.scores.total[i])
             for a, m in masks.items():
                 row[a] = bool(m[i])
@@ -1079,6 +1081,20 @@ class SeasonResult:
             return []
         why = "; ".join(x.strip() for x in self.term.explain().splitlines())
         return [Disagreement(role, shown, None, shown, want, why)]
+
+
+_EXTRA_VI = {"bonus": "điểm thưởng", "penalty": "điểm trừ"}
+
+
+def _columns(card: Scorecard) -> tuple[list[str], list[str]]:
+    """The scorecard's top-level criteria and groups, and which of bonus/penalty it has."""
+    parts = [it.name for it in card.items if isinstance(it, Criterion | Group)]
+    extras = [
+        f
+        for f, kind in (("bonus", Bonus), ("penalty", Penalty))
+        if any(isinstance(it, kind) for it in card.items)
+    ]
+    return parts, extras
 
 
 def _why(row: Mapping[str, Any], w: Mapping[str, str]) -> str:
