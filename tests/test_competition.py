@@ -129,6 +129,35 @@ def test_membership_changes_apply_to_tables_history_and_rotation() -> None:
     assert (s23.term.leader, s24.term.leader) == ("B", "C")  # the cycle goes on
 
 
+def test_a_member_that_leaves_keeps_its_record() -> None:
+    rot = er.Rotation(
+        ["A", "B", "C"], er.FixedCycle(2023, "A"), since=2023, changes=[er.Leave("A", 2024)]
+    )
+    comp = _league(rotation=rot)
+    seasons = comp.run_seasons(
+        {2023: _table({"A": 9, "B": 5, "C": 7}), 2024: _table({"B": 5, "C": 7})}
+    )
+    h = seasons[2024].history
+    assert set(h.units) == {"A", "B", "C"}
+    assert h.held(FLAG, 2023)[h.index("A")]
+    assert h.held(FLAG, 2024).tolist() == [False, False, True]
+    # The 2024 season assessed its members only.
+    assert seasons[2024].units == ("B", "C")
+    assert seasons[2024].allocation is not None
+    assert seasons[2024].allocation.history.units == ("B", "C")
+
+
+def test_a_history_that_already_holds_the_period_takes_new_members() -> None:
+    h = er.History.from_records(
+        [{"unit": "A", "period": 2023, "titles": [FLAG]}, {"unit": "B", "period": 2024}]
+    )
+    comp = _league(rotation=None)
+    s = comp.run(2024, _table({"A": 9, "B": 5, "C": 7}), history=h)
+    assert s.awarded(REPEAT) == ("A",)
+    assert s.history.held(FLAG, 2024).tolist() == [True, False, False]
+    assert s.history.units == ("A", "B", "C")
+
+
 def test_votes_and_sheets_without_their_rule_are_refused() -> None:
     comp = _league(rotation=None)
     t = _table({"A": 1, "B": 2, "C": 3})
@@ -193,8 +222,10 @@ def test_run_equals_the_hand_wired_pipeline(
     alloc = scheme.allocate(er.Context(2024, scores=scores, standing=standing))
     np.testing.assert_array_equal(season.scores.total, scores.total)
     assert season.standing.order == standing.order
+    assert season.history.units == alloc.history.units
     for award in ("top", "good"):
         assert season.awarded(award) == alloc.awarded(award)
+        np.testing.assert_array_equal(season.history.held_all(award), alloc.history.held_all(award))
         for u in table.units:
             assert season.allocation is not None
             assert season.allocation.why(u, award) == alloc.why(u, award)

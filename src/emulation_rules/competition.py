@@ -371,7 +371,7 @@ class Competition:
         if self.awards is not None:
             ctx = Context(p, history=hist, scores=scores, standing=standing, units=units)
             allocation = self.awards.allocate(ctx)
-            nxt_history = allocation.history
+            nxt_history = _granted(hist, allocation)
         term = self._term(p, standing, votes, nxt_history, earlier)
         return SeasonResult(
             competition=self,
@@ -490,7 +490,12 @@ class Competition:
                 "and windows); run those seasons first, or append their records"
             )
         if history.last == p - 1:
-            history = History.concat(history, History(units, (p, p)))
+            return History.concat(history, History(units, (p, p)))
+        lacking = [u for u in units if u not in set(history.units)]
+        if lacking:
+            # The history already holds records of the period; members without one join
+            # it with no record (no title, missing facts), as Context reads them.
+            history = history._reindexed([*history.units, *lacking])
         return history
 
     def _term(
@@ -628,6 +633,26 @@ def _rename_units(history: History, renamed: Mapping[str, str]) -> History:
         ],
         declared=history.declared,
     )
+
+
+def _granted(history: History, allocation: Allocation) -> History:
+    """``history`` -- every unit it has, members or not -- with the allocation's titles
+    granted for its period.
+
+    The allocation's own history is read through the season's members only; a unit that
+    left the cluster would lose its record there, and could not be assessed on it if it
+    came back. Titles of collectives live in the allocation's history alone.
+    """
+    if any(a.subject != "units" for a in allocation.scheme.awards):
+        return allocation.history
+    position = {u: i for i, u in enumerate(history.units)}
+    grants = {}
+    for a in allocation.awards:
+        units = allocation._r(a).units
+        mask = np.zeros(len(history.units), dtype=bool)
+        mask[[position[u] for u in units]] = allocation.mask(a)
+        grants[a] = mask
+    return history.with_granted(allocation.period, grants)
 
 
 def _verdict_of(allocation: Allocation, award: str) -> Verdict | None:
