@@ -222,3 +222,29 @@ def test_module_entry_point_reports_errors_in_one_line(files: tuple[Path, Path])
     assert done.returncode == 2
     assert "Invalid value for '--period'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_without_click_the_module_says_which_extra_to_install() -> None:
+    # A machine without the cli extra: click cannot be imported.
+    code = (
+        "import sys; sys.modules['click'] = None\n"
+        "from emulation_rules.__main__ import main\n"
+        "raise SystemExit(main(['demo']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=False
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "error: the emulation-rules command line needs click, which is not installed: "
+        "pip install 'emulation_rules[cli]'"
+    )
+    # The library itself never imports click.
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, emulation_rules; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
+    assert "click" not in {m.split(".")[0] for m in done.stdout.split()}
