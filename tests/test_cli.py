@@ -113,6 +113,15 @@ def test_bad_files_get_one_clear_error(tmp_path: Path) -> None:
         commands.read_published(pub)
 
 
+def test_csv_ids_are_read_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "ids.csv"
+    path.write_text("unit,period,x,note\n007,2024,1.5,\n7,2024,2,late\n", encoding="utf-8")
+    table, period = commands.read_table(path)
+    assert (table.units, period) == (("007", "7"), 2024)
+    assert table["x"].tolist() == [1.5, 2.0]
+    assert table["note"].tolist() == [None, "late"]
+
+
 def test_parquet_data(files: tuple[Path, Path], tmp_path: Path) -> None:
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")

@@ -147,6 +147,26 @@ def test_a_member_that_leaves_keeps_its_record() -> None:
     assert seasons[2024].allocation.history.units == ("B", "C")
 
 
+def test_a_merger_starts_the_new_unit_without_titles_and_keeps_the_old_records() -> None:
+    rot = er.Rotation(
+        ["A", "B", "C"],
+        er.FixedCycle(2023, "A"),
+        since=2023,
+        changes=[er.Merge(["B", "C"], "BC", 2024)],
+    )
+    comp = _league(rotation=rot)
+    seasons = comp.run_seasons(
+        {2023: _table({"A": 1, "B": 9, "C": 7}), 2024: _table({"A": 1, "BC": 9})}
+    )
+    s24 = seasons[2024]
+    assert seasons[2023].awarded(FLAG) == ("B",)
+    assert s24.awarded(FLAG) == ("BC",)
+    assert s24.awarded(REPEAT) == ()  # BC has no record of 2023 (B's flag stays B's)
+    assert s24.history.units == ("A", "B", "C", "BC")
+    assert s24.term is not None
+    assert s24.term.members == ("A", "BC")
+
+
 def test_a_history_that_already_holds_the_period_takes_new_members() -> None:
     h = er.History.from_records(
         [{"unit": "A", "period": 2023, "titles": [FLAG]}, {"unit": "B", "period": 2024}]
@@ -229,6 +249,39 @@ def test_run_equals_the_hand_wired_pipeline(
         for u in table.units:
             assert season.allocation is not None
             assert season.allocation.why(u, award) == alloc.why(u, award)
+
+
+@given(
+    table=score_tables(("x",), units=unit_ids(min_size=2, max_size=8)),
+    k=st.integers(1, 4),
+    data=st.data(),
+)
+def test_verify_finds_exactly_a_planted_swap(
+    table: er.ScoreTable, k: int, data: st.DataObject
+) -> None:
+    ranking = er.Ranking(er.desc("total"), er.Lot(seed=3))
+    comp = er.Competition(
+        "p",
+        scorecard=er.Scorecard([er.Criterion("x", 10, scale=er.Linear(0, 100))]),
+        ranking=ranking,
+        awards=er.AwardScheme([er.Award("prize", quota=er.Quota(k), ranking=ranking)]),
+    )
+    season = comp.run(2024, table)
+    got = list(season.awarded("prize"))
+    # The rules' own result, and any order among units they leave tied, agree.
+    order = list(season.standing.order)
+    assert season.verify({"ranking": order, "awards": {"prize": got[::-1]}}).ok
+    others = [u for u in table.units if u not in got]
+    if not got or not others:
+        return
+    out = data.draw(st.sampled_from(got))
+    into = data.draw(st.sampled_from(others))
+    planted = [into if u == out else u for u in got]
+    v = season.verify({"awards": {"prize": planted}})
+    assert {(d.unit, d.published, d.expected) for d in v.disagreements} == {
+        (into, True, False),
+        (out, False, True),
+    }
 
 
 # -- the Cluster 7 season ---------------------------------------------------------------

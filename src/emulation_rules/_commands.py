@@ -77,6 +77,10 @@ def _cell(text: str) -> Any:
     return x if math.isfinite(x) else s
 
 
+#: Columns read as text as written: ids keep their leading zeros ("007" is not 7).
+TEXT_COLUMNS = ("unit", "titles", "award")
+
+
 def _csv_records(path: Path) -> list[dict[str, Any]]:
     with path.open(newline="", encoding="utf-8-sig") as f:
         reader = csv.DictReader(f)
@@ -89,8 +93,14 @@ def _csv_records(path: Path) -> list[dict[str, Any]]:
         for n, row in enumerate(reader, start=2):
             if None in row:
                 raise DataError(f"{str(path)!r} line {n} has more cells than the header")
-            rows.append({k.strip(): _cell(v or "") for k, v in row.items()})
+            rows.append({k.strip(): _value(k.strip(), v or "") for k, v in row.items()})
         return rows
+
+
+def _value(column: str, text: str) -> Any:
+    if column in TEXT_COLUMNS:
+        return text.strip() or None
+    return _cell(text)
 
 
 def _one_period(rows: list[dict[str, Any]], where: str) -> int | None:
