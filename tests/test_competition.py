@@ -178,6 +178,19 @@ def test_a_history_that_already_holds_the_period_takes_new_members() -> None:
     assert s.history.units == ("A", "B", "C")
 
 
+def test_elected_leaders_follow_each_seasons_votes() -> None:
+    rot = er.Rotation(["A", "B", "C"], er.Elected(), since=2024, cooldown=1)
+    comp = _league(rotation=rot)
+    t = _table({"A": 1, "B": 2, "C": 3})
+    seasons = comp.run_seasons(
+        {2023: t, 2024: t}, votes={2023: {"B": 5, "A": 2, "C": 1}, 2024: {"B": 4, "C": 3, "A": 0}}
+    )
+    # B won both votes; its 2024 term bars it from 2025 (cooldown 1), so C leads.
+    assert {p: s.term.leader for p, s in seasons.items() if s.term} == {2023: "B", 2024: "C"}
+    with pytest.raises(er.DataError, match="not seasons"):
+        comp.run_seasons({2023: t}, votes={2025: {"A": 1}})
+
+
 def test_votes_and_sheets_without_their_rule_are_refused() -> None:
     comp = _league(rotation=None)
     t = _table({"A": 1, "B": 2, "C": 3})
@@ -185,6 +198,11 @@ def test_votes_and_sheets_without_their_rule_are_refused() -> None:
         comp.run(2023, t, votes={"A": 3})
     with pytest.raises(er.DataError, match="no judging"):
         comp.run(2023, t, panel_sheets={"sheets": [[1, 2, 3]]})
+    later = _league()  # its rotation starts in 2024: the 2022 season elects nobody
+    with pytest.raises(er.DataError, match="starts in 2024"):
+        later.run(2022, t, votes={"A": 3})
+    with pytest.raises(er.DataError, match="does not count votes"):
+        later.run(2023, t, votes={"A": 3})
 
 
 def test_judging_adds_the_panel_columns() -> None:

@@ -516,6 +516,11 @@ class Competition:
             return None
         nxt = p + 1
         if nxt < rot.since:
+            if votes is not None:
+                raise DataError(
+                    f"votes= given for the {p} season, but the rotation starts in {rot.since}: "
+                    f"no leader is chosen after {p}; leave votes= out"
+                )
             return None
         standings = None
         elected = None
@@ -742,7 +747,9 @@ class SeasonResult:
         # The allocation's masks are aligned with its own units (the context's): align by id.
         assert self.allocation is not None
         units = self.allocation._r(award).units
-        mask = self.allocation.mask(award)
+        mask: np.ndarray[Any, Any] = self.allocation.mask(award)
+        if units == self.units:
+            return mask
         pos = {u: k for k, u in enumerate(units)}
         return np.array([bool(mask[pos[u]]) if u in pos else False for u in self.units])
 
@@ -914,7 +921,8 @@ class SeasonResult:
 
         out = [self._title(lang), "", line(head), line(["-" * wd for wd in widths])]
         out += [line(c) for c in cells]
-        return "\n".join([*out, "", *self._footer(lang)]) + "\n"
+        footer = self._footer(lang)
+        return "\n".join([*out, "", *footer] if footer else out) + "\n"
 
     def to_markdown(self, *, language: Language = "en") -> str:
         """The season as a Markdown table, then the awards and the next leadership."""
