@@ -123,7 +123,12 @@ _language = click.option(
 @click.version_option(__version__, "--version", prog_name="emulation-rules")
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 def app(debug: bool) -> None:
-    """Competition-rule engines: scoring, ranking, awards, rotation."""
+    """Competition-rule engines: scoring, ranking, awards, rotation.
+
+    RULES is a rule file, or example:cluster7 for the built-in example (write its data
+    files with: emulation-rules demo --write-files DIR). Exit status: 0 ok, 1 when verify
+    finds a disagreement, 2 for an error (one line; --debug shows the traceback).
+    """
 
 
 @app.command()
