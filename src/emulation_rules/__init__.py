@@ -12,6 +12,13 @@ array([10.  ,  9.33])
 """
 
 from .awards import Allocation, Amount, Award, AwardScheme, Dated, Dependent, Quota, cascade
+from .competition import (
+    Competition,
+    Disagreement,
+    SeasonExplanation,
+    SeasonResult,
+    Verification,
+)
 from .eligibility import (
     Condition,
     Context,
@@ -104,6 +111,7 @@ __all__ = [
     "Bonus",
     "ByRank",
     "ClusterId",
+    "Competition",
     "Condition",
     "Context",
     "Criterion",
@@ -112,6 +120,7 @@ __all__ = [
     "DataTypeError",
     "Dated",
     "Dependent",
+    "Disagreement",
     "Elected",
     "EmulationRulesError",
     "Explanation",
@@ -154,6 +163,8 @@ __all__ = [
     "ScoreTable",
     "Scorecard",
     "Scores",
+    "SeasonExplanation",
+    "SeasonResult",
     "Shift",
     "Standing",
     "StandingExplanation",
@@ -164,6 +175,7 @@ __all__ = [
     "UnknownNameError",
     "Vector",
     "Verdict",
+    "Verification",
     "Window",
     "ZScore",
     "all_in_window",

@@ -1,26 +1,28 @@
-"""Command line: ``python -m emulation_rules demo`` runs the worked example end to end."""
+"""``python -m emulation_rules``: the command line (see :mod:`emulation_rules.cli`)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 
-from ._demo import demo_text
-
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    parser = argparse.ArgumentParser(
-        prog="python -m emulation_rules",
-        description="Competition-rule engines: scoring, ranking, awards, rotation.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="score the Cluster 7 worked example and explain the result")
-    args = parser.parse_args(argv)
-    if args.command == "demo":
-        sys.stdout.write(demo_text())
-    return 0
+    """Run the command line; returns the exit status.
+
+    The command line is built on click, which the ``cli`` extra installs; the
+    library itself does not need it, so without it this says what to install.
+    """
+    try:
+        from .cli import main as run
+    except ModuleNotFoundError as exc:
+        if exc.name != "click":
+            raise
+        sys.stderr.write(
+            "error: the emulation-rules command line needs click, which is not installed: "
+            "pip install 'emulation_rules[cli]'\n"
+        )
+        return 2
+    return run(argv)
 
 
 if __name__ == "__main__":

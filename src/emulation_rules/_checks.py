@@ -25,6 +25,8 @@ EXTRAS = {
     "polars": "polars",
     "pyarrow": "arrow",
     "hypothesis": "test",
+    "click": "cli",
+    "rich": "rich",
 }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .eligibility import Context
 from .examples import cluster7
 
 
@@ -12,9 +11,10 @@ def _fmt(x: float) -> str:
 
 def demo_text() -> str:
     """The worked example, scored and explained, as text."""
-    table = cluster7.table()
-    card = cluster7.scorecard()
-    scores = card.score(table)
+    competition = cluster7.competition()
+    season = competition.run(cluster7.YEAR, cluster7.table())
+    card = competition.scorecard
+    scores = season.scores
     groups = [it.name for it in card.items if hasattr(it, "items")]
     lines = [
         f'{cluster7.CLUSTER} — phong trào "{cluster7.MOVEMENT}", {cluster7.YEAR}',
@@ -46,8 +46,8 @@ def demo_text() -> str:
         )
 
     lines += [line(head), line(["-" * w for w in widths]), *(line(r) for r in rows), ""]
-    ranking = cluster7.ranking()
-    standing = ranking.rank(scores)
+    ranking = competition.ranking
+    standing = season.standing
     leader = standing.order[0]
     lines += [
         "Ranking (tie-break chain, illustrative):",
@@ -60,15 +60,16 @@ def demo_text() -> str:
         "",
     ]
     nxt = cluster7.YEAR + 1
-    term = cluster7.rotation().term(nxt, standings={nxt: standing})
+    term = season.term
+    assert term is not None  # the rotation starts with the year after the season
     lines += [
         f"Leader and deputy for {nxt} (illustrative policy: the best-ranked member that did not "
         f"lead in {cluster7.YEAR}; the hand-over itself is public record):",
         term.explain(),
         "",
     ]
-    scheme = cluster7.flags()
-    allocation = scheme.allocate(Context(cluster7.YEAR, scores=scores, standing=standing))
+    allocation = season.allocation
+    assert allocation is not None  # the competition has its flag scheme
     lines += ["Flag proposals (quotas illustrative):", allocation.summary(), ""]
     for unit in standing.order:
         lines.append(allocation.why(unit))

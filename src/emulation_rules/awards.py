@@ -526,6 +526,8 @@ class AwardScheme:
         nobody may hold yet (a prerequisite from another scheme): allocation
         treats them as known, held nowhere until granted.
 
+    Notes
+    -----
     Every title the scheme's rules name (conditions, ``requires=``, quota
     bases, ``equivalent=``) must be known when it is allocated: granted in the
     history, declared (on the history or here), or an award of the scheme;

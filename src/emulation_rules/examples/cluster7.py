@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 from ..awards import Award, AwardScheme, Quota
+from ..competition import Competition
 from ..eligibility import rank
 from ..ranking import Lot, Ranking, asc, desc
 from ..rotation import BestRanked, ClusterId, Override, Rotation
@@ -33,7 +34,16 @@ from ..scales import Linear, MinMax, Target
 from ..scoring import Bonus, Criterion, Group, Penalty, Scorecard
 from ..table import ScoreTable
 
-__all__ = ["CLUSTER", "MEMBERS", "flags", "ranking", "rotation", "scorecard", "table"]
+__all__ = [
+    "CLUSTER",
+    "MEMBERS",
+    "competition",
+    "flags",
+    "ranking",
+    "rotation",
+    "scorecard",
+    "table",
+]
 
 CLUSTER = "Cụm thi đua số 7 - Bộ Công an"
 MOVEMENT = "Vì an ninh Tổ quốc"
@@ -219,4 +229,23 @@ def rotation() -> Rotation:
                 YEAR + 1, leader=NEXT_LEADER, reason=f"handed over at the {YEAR} year-end review"
             )
         ],
+    )
+
+
+def competition() -> Competition:
+    """The cluster's rules wired into one :class:`~emulation_rules.Competition`.
+
+    Examples
+    --------
+    >>> from emulation_rules.examples import cluster7
+    >>> season = cluster7.competition().run(2023, cluster7.table())
+    >>> season.awarded("Cờ thi đua của Chính phủ"), season.term.leader
+    (('Khánh Hòa',), 'Bình Thuận')
+    """
+    return Competition(
+        CLUSTER,
+        scorecard=scorecard(),
+        ranking=ranking(),
+        awards=flags(),
+        rotation=rotation(),
     )
