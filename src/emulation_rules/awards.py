@@ -138,6 +138,9 @@ class Quota:
         ``"chain"`` (an error saying what to choose), ``"include"`` (all of
         them, exceeding the quota, reported), ``"exclude"`` (none of them) or a
         :class:`~emulation_rules.Lot`.
+    source
+        The instrument and article the quota encodes (shown by :meth:`describe`,
+        and so in an allocation's reasons).
 
     Examples
     --------
@@ -149,6 +152,8 @@ class Quota:
     (4, 5)
     >>> Quota(share=0.14, rounding="ceil").limit(50)
     7
+    >>> Quota(share=0.15, of="LĐTT", source="Nghị định 91/2017/NĐ-CP, Điều 9 khoản 3").describe(33)
+    '15 % of 33 = 4.95 -> 4 (floor) [Nghị định 91/2017/NĐ-CP, Điều 9 khoản 3]'
     """
 
     count: int | None = None
@@ -165,8 +170,11 @@ class Quota:
     maximum: int | None = attrs.field(default=None, kw_only=True)
     per: str | None = attrs.field(default=None, kw_only=True)
     ties: Any = attrs.field(default="chain", kw_only=True)
+    source: str | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
+        if self.source is not None and not isinstance(self.source, str):
+            raise RuleTypeError(f"Quota source is a text citation (got {self.source!r})")
         if (self.count is None) == (self.share is None):
             raise RuleError("a Quota is a count (Quota(3)) or a share (Quota(share=0.2, of=...))")
         if self.count is not None:
@@ -237,7 +245,7 @@ class Quota:
         k = self.limit(base)
         if self.minimum or self.maximum is not None:
             text += f", bounded to {k}"
-        return text
+        return f"{text} [{self.source}]" if self.source else text
 
     def __repr__(self) -> str:
         parts = [] if self.count is None else [str(self.count)]
@@ -250,6 +258,7 @@ class Quota:
             ("maximum", None),
             ("per", None),
             ("ties", "chain"),
+            ("source", None),
         ):
             v = getattr(self, name)
             if v != default:
@@ -1097,8 +1106,11 @@ class Allocation:
         """How many recipients were added above the quota by ties='include'."""
         return int((self._r(award).reasons == TIE_IN).sum())
 
-    def why(self, unit: str, award: str | None = None) -> str:
-        """In words: what ``unit`` received, or why not -- for one award or all of them."""
+    def why(self, unit: str, award: str | None = None, *, cite: bool = False) -> str:
+        """In words: what ``unit`` received, or why not -- for one award or all of them.
+
+        ``cite=True`` adds each award's ``source`` (the article it encodes) to its line.
+        """
         expect(unit, str, "unit", "Allocation.why", expected="a unit id (text)")
         names = [nfc(award)] if award is not None else list(self._results)
         lines = []
@@ -1115,6 +1127,8 @@ class Allocation:
                 how = r.award.quota.describe(r.limits[g][1])
                 where = f" in {g}" if g else ""
                 head += f" (ranked {r.position[i]} of {int((r.candidates & (r.group_of == r.group_of[i])).sum())} candidates{where}; quota {how})"
+            if cite and r.award.source:
+                head += f" [{r.award.source}]"
             lines.append(head)
             if code == FAILED and r.verdict is not None:
                 lines += ["  " + line for line in r.verdict.why_not(r.units[i]).splitlines()[1:]]
