@@ -285,13 +285,14 @@ def _collectives(old: bool, armed: bool, p: Params) -> tuple[list[Award], list[t
         top = top & advanced
         top_src = f"{LAW_2003}, Điều 27; {D91} (chọn trong số TTLĐTT, không có kỷ luật) [V-old]"
     out = [Award(excellent, top, subject="collectives", level=2, source=top_src)]
-    if old or p.carry_forward_unverified:
-        src = (
-            f"{LAW_2003}, Điều 28 [V-old]"
-            if old
-            else (f"{L22}, Điều 28 (nội dung 2022 chưa kiểm chứng: áp dụng điều kiện cũ) [U]")
-        )
-        out.append(Award(good, advanced, subject="collectives", level=1, source=src))
+    if not (old or p.carry_forward_unverified):
+        return out, []
+    src = (
+        f"{LAW_2003}, Điều 28 [V-old]"
+        if old
+        else (f"{L22}, Điều 28 (nội dung 2022 chưa kiểm chứng: áp dụng điều kiện cũ) [U]")
+    )
+    out.append(Award(good, advanced, subject="collectives", level=1, source=src))
     return out, [(excellent, good)]
 
 
@@ -340,7 +341,8 @@ def _ministry(old: bool, p: Params, decree: str) -> AwardScheme:
                 + ("" if old else f"; {L22}, Điều 74 nội dung 2022 chưa kiểm chứng [U]"),
             )
         )
-    return _scheme(awards, exclusive=[("CTĐ_BO", "BK_BO_TT")])
+    pairs = [("CTĐ_BO", "BK_BO_TT")] if len(awards) > 2 else []
+    return _scheme(awards, exclusive=pairs)
 
 
 def _national(old: bool, p: Params, decree: str) -> AwardScheme:
