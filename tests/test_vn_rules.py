@@ -500,3 +500,11 @@ def test_quota_source_and_cited_reasons() -> None:
     with pytest.raises(er.RuleTypeError):
         er.Quota(3, source=5)  # type: ignore[arg-type]
     assert Fraction(3, 20) == vn.Params().cstdcs_share
+
+
+def test_every_title_is_in_the_glossary() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "glossary.md").read_text(encoding="utf-8")
+    for code, (vi, en) in vn.TITLES.items():
+        assert f"| `{code}` | {vi} | {en} |" in text, code

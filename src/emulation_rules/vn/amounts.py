@@ -22,8 +22,9 @@ from .regimes import Regime, book
 __all__ = ["BASE_SALARY", "amount"]
 
 #: The base salary (mức lương cơ sở), in đồng, each value in force from its date:
-#: Decree 38/2019/NĐ-CP (1,490,000 from 2019-07-01), Decree 24/2023/NĐ-CP (1,800,000
-#: from 2023-07-01), Decree 73/2024/NĐ-CP (2,340,000 from 2024-07-01).
+#: 1,490,000 from 2019-07-01 (the base of the Decree 91/2017 worked answer), 1,800,000
+#: from 2023-07-01 and 2,340,000 from 2024-07-01 [V] (``docs/sources.md``). Earlier
+#: values are not encoded: a decision before 2019-07-01 is refused.
 BASE_SALARY = Dated(
     {
         date(2019, 7, 1): 1_490_000,
