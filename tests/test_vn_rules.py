@@ -508,3 +508,10 @@ def test_every_title_is_in_the_glossary() -> None:
     text = (Path(__file__).parent.parent / "docs" / "glossary.md").read_text(encoding="utf-8")
     for code, (vi, en) in vn.TITLES.items():
         assert f"| `{code}` | {vi} | {en} |" in text, code
+
+
+def test_vietnamese_wording_covers_every_reason_and_rating() -> None:
+    from emulation_rules.awards import REASONS
+
+    assert set(vn.REASON_WORDS) == set(REASONS.values())
+    assert set(vn.RATING_NAMES) == set(vn.RATING)

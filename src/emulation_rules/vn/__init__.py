@@ -30,7 +30,17 @@ Examples
 from __future__ import annotations
 
 from . import cluster
-from ._text import DISCIPLINE, FACTS, LEVELS, RATING, SCOPE, TITLES, title_name
+from ._text import (
+    DISCIPLINE,
+    FACTS,
+    LEVELS,
+    RATING,
+    RATING_NAMES,
+    REASON_WORDS,
+    SCOPE,
+    TITLES,
+    title_name,
+)
 from .amounts import BASE_SALARY, amount
 from .params import Params
 from .regimes import LAW_2003, LAW_2022, MULTIPLIERS, Regime, book, history, rules
@@ -44,6 +54,8 @@ __all__ = [
     "LEVELS",
     "MULTIPLIERS",
     "RATING",
+    "RATING_NAMES",
+    "REASON_WORDS",
     "SCOPE",
     "TITLES",
     "Params",

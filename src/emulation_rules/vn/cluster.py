@@ -33,7 +33,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -59,6 +59,7 @@ __all__ = [
     "SeasonFacts",
     "cluster7_2023",
     "cluster7_table",
+    "default_scorecard",
     "police_cluster",
 ]
 
@@ -173,7 +174,7 @@ class PoliceCluster:
         )
 
 
-def scorecard(clearance_target: object = 0.75, serious_target: object = 0.90) -> Scorecard:
+def default_scorecard(clearance_target: object = 0.75, serious_target: object = 0.90) -> Scorecard:
     """An illustrative 100-point table in the shape clusters use (no MPS table is public [U]).
 
     The crime-fighting group scores each rate against its target (full points
@@ -239,7 +240,7 @@ def police_cluster(
     serious_target: object = 0.90,
     ministry_flag_share: object = 0.5,
     gov_flags: int = 1,
-    scorecard_: Scorecard | None = None,
+    scorecard: Scorecard | None = None,
     ranking: Ranking | None = None,
     policy: Policy | None = None,
     leader: str | None = None,
@@ -270,10 +271,10 @@ def police_cluster(
         (Cụm 8, 2020: 8 members, 1 Government flag, 3 Ministry flags).
     gov_flags
         Government-flag proposals per cluster. [I] One, the leading unit.
-    scorecard_, ranking
+    scorecard, ranking
         The points table and the tie-break chain of the leading unit (the MPS
         table and its tie-breaks are not public [U]; defaults are the
-        illustrative :func:`scorecard` and total -> votes -> fewer deductions
+        illustrative :func:`default_scorecard` and total -> votes -> fewer deductions
         -> crime-fighting points -> a lot seeded with the cluster and year).
     policy, cooldown, deputy_succeeds
         How next year's leader and deputy are chosen (elected by the members
@@ -366,7 +367,7 @@ def police_cluster(
         members=members,
         clearance_target=c,
         serious_target=s,
-        scorecard=scorecard_ if scorecard_ is not None else scorecard(c, s),
+        scorecard=scorecard if scorecard is not None else default_scorecard(c, s),
         ranking=ranking,
         flags=flags,
         rotation=rotation,
@@ -397,11 +398,3 @@ def cluster7_table() -> ScoreTable:
     from ..examples import cluster7
 
     return cluster7.table()
-
-
-def cluster_rates(facts: SeasonFacts) -> Mapping[str, Fraction]:
-    """The cluster-wide rates of a season, as published."""
-    return {
-        "clearance_rate": facts.clearance_rate,
-        "serious_clearance_rate": facts.serious_clearance_rate,
-    }
