@@ -515,3 +515,16 @@ def test_vietnamese_wording_covers_every_reason_and_rating() -> None:
 
     assert set(vn.REASON_WORDS) == set(REASONS.values())
     assert set(vn.RATING_NAMES) == set(vn.RATING)
+
+
+@pytest.mark.parametrize(("years", "ok"), [(2, False), (3, True), (4.5, True), (5, False)])
+def test_decree_152_long_contribution_branch(years: float, ok: bool) -> None:
+    """Decree 152/2025 Art. 21 [V partial]: Director-General 3 to under 5 years."""
+    p = vn.Params(long_service_orders=True)
+    assert "HCLĐ3_CH" not in vn.rules(at=2026).awards
+    assert "HCLĐ3_CH" not in vn.rules(at=2024, params=p).awards
+    regime = vn.rules(at=2026, params=p)
+    h = vn.history([person("A", 2026, position="tong_cuc_truong", years_in_position=years)])
+    assert passes(regime, "HCLĐ3_CH", h, 2026, "A") is ok
+    lines = vn.book(p).diff(date(2025, 6, 30), date(2025, 7, 1))
+    assert any(line.startswith("national.awards['HCLĐ3_CH']: added") for line in lines)

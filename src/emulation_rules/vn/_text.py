@@ -16,6 +16,7 @@ __all__ = [
     "DISCIPLINE",
     "FACTS",
     "LEVELS",
+    "POSITIONS",
     "RATING",
     "RATING_NAMES",
     "REASON_WORDS",
@@ -57,6 +58,10 @@ TITLES: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "HCLĐ3": ("Huân chương Lao động hạng Ba", "Labour Order, third class"),
         "HCLĐ2": ("Huân chương Lao động hạng Nhì", "Labour Order, second class"),
         "HCLĐ1": ("Huân chương Lao động hạng Nhất", "Labour Order, first class"),
+        "HCLĐ3_CH": (
+            "Huân chương Lao động hạng Ba (quá trình cống hiến)",
+            "Labour Order, third class, for a long contribution",
+        ),
         "HCLĐ3_TT": (
             "Huân chương Lao động hạng Ba (tập thể)",
             "Labour Order, third class, to a collective",
@@ -129,6 +134,16 @@ LEVELS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
     }
 )
 
+
+#: Position code -> (Vietnamese, English), for the long-contribution branch of Decree 152.
+POSITIONS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
+    {
+        "tong_cuc_truong": ("Tổng cục trưởng", "Director-General"),
+        "pho_tong_cuc_truong": ("Phó Tổng cục trưởng", "Deputy Director-General"),
+        "vu_truong": ("Vụ trưởng", "Director"),
+        "pho_vu_truong": ("Phó Vụ trưởng", "Deputy Director"),
+    }
+)
 
 #: Rating code -> (Vietnamese, English).
 RATING_NAMES: MappingProxyType[str, tuple[str, str]] = MappingProxyType(

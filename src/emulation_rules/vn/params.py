@@ -139,6 +139,14 @@ class Params:
     amount_rounding_old: AmountRounding = attrs.field(
         default="nearest_10000", validator=_choice("none", "up_10000", "nearest_10000")
     )
+    #: Add the long-contribution branch of Huân chương Lao động hạng Ba from Decree
+    #: 152/2025 (Art. 21) to the regime in force from 2025-07-01: a position held for a
+    #: band of years -- Tổng cục trưởng 3 to under 5 years, Phó Tổng cục trưởng 5 to under
+    #: 8, Vụ trưởng 6 to under 10, Phó Vụ trưởng 10 to under 15. [V partial] Read from a
+    #: translation; the other positions and classes were not read. It needs the facts
+    #: ``position`` (one of ``vn.POSITIONS``) and ``years_in_position``, which an ordinary
+    #: history does not carry, hence ``False``.
+    long_service_orders: bool = attrs.field(default=False, validator=_flag)
     #: Configuration, not an open point: the column of the context's table (or score)
     #: that orders the candidates where a quota binds (CSTĐCS, the Government flag).
     rank_by: str = attrs.field(default="points")

@@ -34,6 +34,7 @@ from ..eligibility import (
     Condition,
     Window,
     all_in_window,
+    any_of,
     consecutive,
     count_in_window,
     ever,
@@ -345,6 +346,15 @@ def _ministry(old: bool, p: Params, decree: str) -> AwardScheme:
     return _scheme(awards, exclusive=pairs)
 
 
+#: Decree 152/2025 Art. 21 [V partial]: position -> years held, [from, to).
+_LONG_SERVICE = (
+    ("tong_cuc_truong", 3, 5),
+    ("pho_tong_cuc_truong", 5, 8),
+    ("vu_truong", 6, 10),
+    ("pho_vu_truong", 10, 15),
+)
+
+
 def _national(old: bool, p: Params, decree: str) -> AwardScheme:
     vote = _vote(p)
     vote_src = (
@@ -485,7 +495,24 @@ def _national(old: bool, p: Params, decree: str) -> AwardScheme:
                 f">= {p.council_vote_share} ({D91}, Điều 45 khoản 8) [V-old]",
             )
         )
-    return _scheme(awards)
+    exclusive = []
+    if p.long_service_orders and decree == D152:
+        awards.append(
+            Award(
+                "HCLĐ3_CH",
+                any_of(
+                    *(
+                        (fact("position") == pos)
+                        & fact("years_in_position").between(lo, hi, closed="left")
+                        for pos, lo, hi in _LONG_SERVICE
+                    )
+                ),
+                level=7,
+                source=f"{D152}, Điều 21 (quá trình cống hiến) [V một phần]",
+            )
+        )
+        exclusive.append(("HCLĐ3", "HCLĐ3_CH"))
+    return _scheme(awards, exclusive=exclusive)
 
 
 def _regime(kind: Literal["2003", "2022/98", "2022/152"], p: Params) -> Regime:
