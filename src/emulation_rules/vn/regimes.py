@@ -284,7 +284,7 @@ def _collectives(old: bool, armed: bool, p: Params) -> tuple[list[Award], list[t
     if old:
         # The old title was chosen among the advanced collectives, nobody disciplined.
         top = top & advanced
-        top_src = f"{LAW_2003}, Điều 27; {D91} (chọn trong số TTLĐTT, không có kỷ luật) [V-old]"
+        top_src = f"{LAW_2003}; {D91} (chọn trong số TTLĐTT, không có kỷ luật) [V-old]"
     out = [Award(excellent, top, subject="collectives", level=2, source=top_src)]
     if not (old or p.carry_forward_unverified):
         return out, []
