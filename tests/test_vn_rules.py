@@ -528,3 +528,43 @@ def test_decree_152_long_contribution_branch(years: float, ok: bool) -> None:
     assert passes(regime, "HCLĐ3_CH", h, 2026, "A") is ok
     lines = vn.book(p).diff(date(2025, 6, 30), date(2025, 7, 1))
     assert any(line.startswith("national.awards['HCLĐ3_CH']: added") for line in lines)
+
+
+def test_armed_forces_grassroots_year() -> None:
+    """CSTT / ĐVQT (Art. 24(1), 27(2)): the armed forces' variants, CSTĐCS on CSTT."""
+    people = [
+        person(
+            f"cs{i}",
+            2024,
+            rating="HTXSNV" if i == 0 else "HTTNV",
+            team="Đội 1",
+            initiative="co_so" if i == 0 else "none",
+            months=12 if i < 8 else 3,
+        )
+        for i in range(10)
+    ]
+    h = vn.history(
+        people,
+        collectives=[{"unit": "Đội 1", "period": 2024, "rating": "HTXSNV"}],
+        member_of="team",
+    )
+    table = ScoreTable({"unit": [p["unit"] for p in people], "points": list(range(10, 0, -1))})
+    alloc = vn.rules(at=2024).grassroots_armed.allocate(Context(2024, history=h, table=table))
+    assert len(alloc.awarded("CSTT")) == 8
+    assert alloc.awarded("CSTĐCS") == ("cs0",)  # 15 % of 8 = 1.2 -> 1
+    assert alloc.awarded("ĐVQT") == ("Đội 1",)  # 8 of 10 CSTT >= 70 %, one CSTĐCS
+    assert alloc.awarded("ĐVTT") == ()  # one achievement, one form
+
+
+def test_scheme_by_level_and_subject() -> None:
+    regime = vn.rules(at=2024)
+    units = regime.scheme("grassroots", subject="units")
+    assert units.order == ("LĐTT", "CSTĐCS")
+    assert regime.scheme("grassroots", subject="collectives").order == ("TTLĐXS", "TTLĐTT")
+    assert regime.scheme("ministry") is regime.ministry
+    with pytest.raises(UnknownNameError, match="did you mean 'national'"):
+        regime.scheme("nationl")
+    with pytest.raises(RuleError, match="subject"):
+        regime.scheme("national", subject="people")  # type: ignore[arg-type]
+    with pytest.raises(UnknownNameError, match="did you mean 'CSTĐCS'"):
+        regime.award("CSTDCS")
