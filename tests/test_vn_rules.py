@@ -568,3 +568,17 @@ def test_scheme_by_level_and_subject() -> None:
         regime.scheme("national", subject="people")  # type: ignore[arg-type]
     with pytest.raises(UnknownNameError, match="did you mean 'CSTĐCS'"):
         regime.award("CSTDCS")
+
+
+def test_pack_all_is_complete() -> None:
+    import types
+
+    public = {
+        name
+        for name, value in vars(vn).items()
+        if not name.startswith("_")
+        and (not isinstance(value, types.ModuleType) or name == "cluster")
+        and name != "annotations"
+    }
+    assert len(set(vn.__all__)) == len(vn.__all__)
+    assert set(vn.__all__) == public - {"amounts", "params", "regimes"}
