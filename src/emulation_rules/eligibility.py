@@ -57,6 +57,7 @@ Bình fails holds('LĐTT') & (fact('rating') >= 'HTXSNV'):
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 import operator
@@ -289,6 +290,25 @@ class Condition:
     """
 
     precedence: ClassVar[int] = 3  # for reprs: 1 |, 2 &, 3 atoms
+    #: The instrument and article this condition encodes, shown in its explanations;
+    #: set with :meth:`cite`. It does not take part in equality or the repr.
+    source: str | None = None
+
+    def cite(self, source: str) -> Condition:
+        """This condition, citing ``source`` (the article it encodes) in its explanations.
+
+        >>> from emulation_rules import History
+        >>> h = History.from_records([{"unit": "An", "period": 2024, "months": 4}])
+        >>> tenure = (~(fact("months") < 6)).cite("Thông tư 01/2024/TT-BNV")
+        >>> print(tenure.evaluate(Context(2024, history=h)).why_not("An"))
+        An fails ~(fact('months') < 6):
+          ✗ not fact('months') < 6 (it holds: 4) [Thông tư 01/2024/TT-BNV]
+        """
+        if not isinstance(source, str) or not source.strip():
+            raise RuleTypeError(f"cite takes the citation as a non-empty text (got {source!r})")
+        out = copy.copy(self)
+        object.__setattr__(out, "source", source)
+        return out
 
     def evaluate(self, context: Context) -> Verdict:
         """Evaluate for every unit of ``context``; the verdict explains every result."""
@@ -434,7 +454,7 @@ def all_of(*conditions: Condition) -> Condition:
     """
     parts: list[Condition] = []
     for c in _conditions("all_of", conditions):
-        parts.extend(c.parts if isinstance(c, _AllOf) else (c,))
+        parts.extend(c.parts if isinstance(c, _AllOf) and c.source is None else (c,))
     return parts[0] if len(parts) == 1 else _AllOf(tuple(parts))
 
 
@@ -446,7 +466,7 @@ def any_of(*conditions: Condition) -> Condition:
     """
     parts: list[Condition] = []
     for c in _conditions("any_of", conditions):
-        parts.extend(c.parts if isinstance(c, _AnyOf) else (c,))
+        parts.extend(c.parts if isinstance(c, _AnyOf) and c.source is None else (c,))
     return parts[0] if len(parts) == 1 else _AnyOf(tuple(parts))
 
 
@@ -1539,12 +1559,14 @@ class Verdict:
             c = node.condition
             if node.children:
                 label = {"_AllOf": "all of", "_AnyOf": "any of", "_Not": "not"}[type(c).__name__]
-                lines.append(f"{'  ' * depth}{mark} {label}:")
+                lines.append(f"{'  ' * depth}{mark} {label}:{_cited(c)}")
                 for kid in node.children:
                     walk(kid, depth + 1)
             else:
                 value = c._detail_text(node.detail, i)
-                lines.append(f"{'  ' * depth}{mark} {c!r}" + (f": {value}" if value else ""))
+                lines.append(
+                    f"{'  ' * depth}{mark} {c!r}" + (f": {value}" if value else "") + _cited(c)
+                )
 
         walk(self._root, 1)
         return "\n".join(lines)
@@ -1560,13 +1582,13 @@ class Verdict:
             c = node.condition
             if not node.children:
                 value = c._detail_text(node.detail, i)
-                lines.append(f"{'  ' * depth}✗ {c!r}" + (f": {value}" if value else ""))
+                lines.append(f"{'  ' * depth}✗ {c!r}" + (f": {value}" if value else "") + _cited(c))
             elif isinstance(c, _AllOf):
                 for kid in node.children:
                     if not kid.mask[i]:
                         walk(kid, depth)
             elif isinstance(c, _AnyOf):
-                lines.append(f"{'  ' * depth}✗ none of:")
+                lines.append(f"{'  ' * depth}✗ none of:{_cited(c)}")
                 for kid in node.children:
                     walk(kid, depth + 1)
             else:
@@ -1575,6 +1597,7 @@ class Verdict:
                 lines.append(
                     f"{'  ' * depth}✗ not {kid.condition!r}"
                     + (f" (it holds: {value})" if value else " (it holds)")
+                    + _cited(c, kid.condition)
                 )
 
         walk(self._root, 1)
@@ -1586,6 +1609,8 @@ class Verdict:
 
         def node(n: _NodeResult) -> dict[str, Any]:
             d: dict[str, Any] = {"condition": repr(n.condition), "passed": bool(n.mask[i])}
+            if n.condition.source is not None:
+                d["source"] = n.condition.source
             if n.children:
                 d["kind"] = {"_AllOf": "all_of", "_AnyOf": "any_of", "_Not": "not"}[
                     type(n.condition).__name__
@@ -1599,6 +1624,14 @@ class Verdict:
 
     def __repr__(self) -> str:
         return f"<Verdict {int(self.passed.sum())} of {len(self.units)} pass {self.condition!r}>"
+
+
+def _cited(*conditions: Condition) -> str:
+    """`` [source]`` of the first condition that cites one, for an explanation line."""
+    for c in conditions:
+        if c.source is not None:
+            return f" [{c.source}]"
+    return ""
 
 
 def _flatten(node: _NodeResult) -> list[_NodeResult]:

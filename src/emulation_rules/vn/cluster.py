@@ -117,6 +117,14 @@ CLUSTER7_2023 = SeasonFacts(
 )
 
 
+def _targets(clearance: Fraction, serious: Fraction) -> Condition:
+    return (column("clearance_rate") >= float(clearance)).cite(
+        "chỉ tiêu tỷ lệ điều tra khám phá án trật tự xã hội do Quốc hội giao [V]"
+    ) & (column("serious_clearance_rate") >= float(serious)).cite(
+        "chỉ tiêu tỷ lệ khám phá án rất nghiêm trọng, đặc biệt nghiêm trọng [I]"
+    )
+
+
 def _target(value: object, what: str) -> Fraction:
     return _exact.share(value, what)
 
@@ -150,9 +158,7 @@ class PoliceCluster:
     @property
     def targets(self) -> Condition:
         """Both rates at or above their targets (``column`` conditions on the table)."""
-        return (column("clearance_rate") >= float(self.clearance_target)) & (
-            column("serious_clearance_rate") >= float(self.serious_target)
-        )
+        return _targets(self.clearance_target, self.serious_target)
 
     def run(self, table: ScoreTable) -> Season:
         """Score, rank, propose the flags and name next year's leader and deputy."""
@@ -315,7 +321,7 @@ def police_cluster(
         if old
         else "Luật 06/2022/QH15, Điều 26 [V]; tiêu chuẩn do Bộ Công an quy định [U]"
     )
-    meets = (column("clearance_rate") >= float(c)) & (column("serious_clearance_rate") >= float(s))
+    meets = _targets(c, s)
     flags = AwardScheme(
         [
             Award(

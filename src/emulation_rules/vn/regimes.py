@@ -188,7 +188,9 @@ def _vote(p: Params) -> Condition | None:
     if p.council_votes is None:
         return None
     yes, of = p.council_votes
-    return vote_share(yes, of=of) >= p.council_vote_share
+    return (vote_share(yes, of=of) >= p.council_vote_share).cite(
+        f"{D91}, Điều 45 khoản 8 [V-old]; ngưỡng theo {D98}/{D152} [U]"
+    )
 
 
 def _with(c: Condition, extra: Condition | None) -> Condition:
@@ -217,9 +219,14 @@ def _scheme(awards: Iterable[Award], *, exclusive: Iterable[tuple[str, ...]] = (
 def _individuals(old: bool, armed: bool, p: Params, decree: str) -> list[Award]:
     months = 10 if old else 6
     basic = "CSTT" if armed else "LĐTT"
-    ldtt = (fact("rating") >= "HTTNV") & ~(fact("months") < months)
+    tenure = (~(fact("months") < months)).cite(
+        f"{D91} [V-old]" if old else "Thông tư 01/2024/TT-BNV [V]"
+    )
+    ldtt = (fact("rating") >= "HTTNV") & tenure
     if old or p.ldtt_discipline:
-        ldtt = ldtt & ~(fact("discipline") >= "khien_trach")
+        ldtt = ldtt & (~(fact("discipline") >= "khien_trach")).cite(
+            f"{D91} [V-old]" if old else "Params.ldtt_discipline [I]"
+        )
     if old:
         ldtt_src = (
             f"{LAW_2003}; {D91} (dưới 10 tháng không xét; kỷ luật từ khiển trách không xét) [V-old]"
