@@ -582,3 +582,22 @@ def test_pack_all_is_complete() -> None:
     }
     assert len(set(vn.__all__)) == len(vn.__all__)
     assert set(vn.__all__) == public - {"amounts", "params", "regimes"}
+
+
+def test_army_quota_is_a_share_of_total_strength() -> None:
+    """Circular 151/2018/TT-BQP [V-old]: CSTĐCS no more than 10 % of total strength."""
+    army = vn.rules(at=2023, params=vn.Params(armed_cstdcs_quota="army"))
+    q = army.grassroots_armed.award("CSTĐCS").quota
+    assert q is not None
+    assert q.of == "units"
+    assert q.limit(25) == 2
+    # The civil scheme keeps the decree's base.
+    civil = army.grassroots.award("CSTĐCS").quota
+    assert civil is not None
+    assert civil.of == "LĐTT"
+    people = [person(f"s{i:02}", 2023, rating="HTXSNV") for i in range(25)]
+    table = ScoreTable({"unit": [p["unit"] for p in people], "points": list(range(25, 0, -1))})
+    alloc = army.scheme("grassroots_armed", subject="units").allocate(
+        Context(2023, history=vn.history(people), table=table)
+    )
+    assert alloc.awarded("CSTĐCS") == ("s00", "s01")

@@ -94,6 +94,14 @@ class Params:
     #: [V draft] Only a 2025 draft amendment says so; the 2022 text lets an excellent
     #: rating (HTXSNV) stand in for the initiative, hence ``False``.
     cstdcs_initiative_required: bool = attrs.field(default=False, validator=_flag)
+    #: The CSTĐCS quota of the armed forces' scheme (``grassroots_armed``): ``"decree"``
+    #: (the general quota, a share of the CSTT holders) or ``"army"`` (no more than 10 % of
+    #: the unit's total strength, i.e. of all individuals assessed). [V-old] The Army's
+    #: Circular 151/2018/TT-BQP set the 10 %-of-strength base; the police's own base was
+    #: not found [U], and whether the Army's rule survives 2024 is not verified.
+    armed_cstdcs_quota: Literal["decree", "army"] = attrs.field(
+        default="decree", validator=_choice("decree", "army")
+    )
     #: From 2024, also refuse LĐTT to a person disciplined at reprimand or above.
     #: [I] Decree 91/2017 said so explicitly; under the 2022 law a sanction acts through
     #: the rating (a sanctioned official is not rated HTTNV or above), so ``False``.

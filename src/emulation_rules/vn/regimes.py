@@ -254,6 +254,15 @@ def _individuals(old: bool, armed: bool, p: Params, decree: str) -> list[Award]:
             if old
             else "tỷ lệ của Nghị định 91/2017/NĐ-CP, Điều 9 khoản 3 giữ lại [U]",
         )
+    if armed and p.armed_cstdcs_quota == "army":
+        quota = Quota(
+            share=Fraction(1, 10),
+            of="units",
+            rounding=p.quota_rounding,
+            ties=p.quota_ties,
+            source="Thông tư 151/2018/TT-BQP: không quá 10 % tổng quân số [V-old]"
+            + ("" if old else "; áp dụng sau 2024 chưa kiểm chứng [U]"),
+        )
     return [
         Award(basic, ldtt, level=1, source=ldtt_src),
         Award(
