@@ -85,6 +85,7 @@ from .rotation import (
     Shift,
     Term,
 )
+from .rulebook import RuleBook, RuleVersion, Version, VersionChangeWarning
 from .scales import (
     ByRank,
     Linear,
@@ -155,8 +156,10 @@ __all__ = [
     "Rename",
     "Revocation",
     "Rotation",
+    "RuleBook",
     "RuleError",
     "RuleTypeError",
+    "RuleVersion",
     "Scale",
     "Schedule",
     "ScoreExplanation",
@@ -176,6 +179,8 @@ __all__ = [
     "Vector",
     "Verdict",
     "Verification",
+    "Version",
+    "VersionChangeWarning",
     "Window",
     "ZScore",
     "all_in_window",
@@ -198,3 +203,13 @@ __all__ = [
     "streak",
     "vote_share",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The Vietnamese rule pack is imported on first use, so `import emulation_rules`
+    # stays cheap for users who never need it; `from emulation_rules import vn` works too.
+    if name == "vn":
+        import importlib
+
+        return importlib.import_module(".vn", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -139,6 +139,9 @@ class Quota:
         ``"chain"`` (an error saying what to choose), ``"include"`` (all of
         them, exceeding the quota, reported), ``"exclude"`` (none of them) or a
         :class:`~emulation_rules.Lot`.
+    source
+        The instrument and article the quota encodes (shown by :meth:`describe`,
+        and so in an allocation's reasons).
 
     Examples
     --------
@@ -150,6 +153,8 @@ class Quota:
     (4, 5)
     >>> Quota(share=0.14, rounding="ceil").limit(50)
     7
+    >>> Quota(share=0.15, of="LĐTT", source="Nghị định 91/2017/NĐ-CP, Điều 9 khoản 3").describe(33)
+    '15 % of 33 = 4.95 -> 4 (floor) [Nghị định 91/2017/NĐ-CP, Điều 9 khoản 3]'
     """
 
     count: int | None = None
@@ -166,8 +171,11 @@ class Quota:
     maximum: int | None = attrs.field(default=None, kw_only=True)
     per: str | None = attrs.field(default=None, kw_only=True)
     ties: Any = attrs.field(default="chain", kw_only=True)
+    source: str | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
+        if self.source is not None and not isinstance(self.source, str):
+            raise RuleTypeError(f"Quota source is a text citation (got {self.source!r})")
         if (self.count is None) == (self.share is None):
             raise RuleError("a Quota is a count (Quota(3)) or a share (Quota(share=0.2, of=...))")
         if self.count is not None:
@@ -249,7 +257,7 @@ class Quota:
             )
         values["limit"] = self.limit(base)
         values["bounded"] = bool(self.minimum or self.maximum is not None)
-        return Reason("quota.limit", rule=repr(self), values=values)
+        return Reason("quota.limit", rule=repr(self), values=values, source=self.source)
 
     def __repr__(self) -> str:
         parts = [] if self.count is None else [str(self.count)]
@@ -262,6 +270,7 @@ class Quota:
             ("maximum", None),
             ("per", None),
             ("ties", "chain"),
+            ("source", None),
         ):
             v = getattr(self, name)
             if v != default:
@@ -1153,10 +1162,21 @@ class Allocation:
             values=values,
             units=(r.units[i],),
             parts=tuple(parts),
+            source=r.award.source or None,
         )
 
-    def why(self, unit: str, award: str | None = None, *, language: Language = "en") -> str:
-        """In words: what ``unit`` received, or why not -- for one award or all of them."""
+    def why(
+        self,
+        unit: str,
+        award: str | None = None,
+        *,
+        cite: bool = False,
+        language: Language = "en",
+    ) -> str:
+        """In words: what ``unit`` received, or why not -- for one award or all of them.
+
+        ``cite=True`` adds each award's ``source`` (the article it encodes) to its line.
+        """
         expect(unit, str, "unit", "Allocation.why", expected="a unit id (text)")
         names = [nfc(award)] if award is not None else list(self._results)
         lines = []
@@ -1165,7 +1185,8 @@ class Allocation:
             if nfc(unit) not in r.units:
                 continue
             reason = self._reason(r, r.units.index(nfc(unit)))
-            lines.append(reason.render(language))
+            cited = f" [{reason.source}]" if cite and reason.source else ""
+            lines.append(reason.render(language) + cited)
             for part in reason.parts:
                 if part.code == "eligibility.verdict":
                     failed = render_failed(part, language).splitlines()[1:]

@@ -57,6 +57,7 @@ Bình fails holds('LĐTT') & (fact('rating') >= 'HTXSNV'):
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 import operator
@@ -290,6 +291,25 @@ class Condition:
     """
 
     precedence: ClassVar[int] = 3  # for reprs: 1 |, 2 &, 3 atoms
+    #: The instrument and article this condition encodes, shown in its explanations;
+    #: set with :meth:`cite`. It does not take part in equality or the repr.
+    source: str | None = None
+
+    def cite(self, source: str) -> Condition:
+        """This condition, citing ``source`` (the article it encodes) in its explanations.
+
+        >>> from emulation_rules import History
+        >>> h = History.from_records([{"unit": "An", "period": 2024, "months": 4}])
+        >>> tenure = (~(fact("months") < 6)).cite("Thông tư 01/2024/TT-BNV")
+        >>> print(tenure.evaluate(Context(2024, history=h)).why_not("An"))
+        An fails ~(fact('months') < 6):
+          ✗ not fact('months') < 6 (it holds: 4) [Thông tư 01/2024/TT-BNV]
+        """
+        if not isinstance(source, str) or not source.strip():
+            raise RuleTypeError(f"cite takes the citation as a non-empty text (got {source!r})")
+        out = copy.copy(self)
+        object.__setattr__(out, "source", source)
+        return out
 
     def evaluate(self, context: Context) -> Verdict:
         """Evaluate for every unit of ``context``; the verdict explains every result."""
@@ -441,7 +461,7 @@ def all_of(*conditions: Condition) -> Condition:
     """
     parts: list[Condition] = []
     for c in _conditions("all_of", conditions):
-        parts.extend(c.parts if isinstance(c, _AllOf) else (c,))
+        parts.extend(c.parts if isinstance(c, _AllOf) and c.source is None else (c,))
     return parts[0] if len(parts) == 1 else _AllOf(tuple(parts))
 
 
@@ -453,7 +473,7 @@ def any_of(*conditions: Condition) -> Condition:
     """
     parts: list[Condition] = []
     for c in _conditions("any_of", conditions):
-        parts.extend(c.parts if isinstance(c, _AnyOf) else (c,))
+        parts.extend(c.parts if isinstance(c, _AnyOf) and c.source is None else (c,))
     return parts[0] if len(parts) == 1 else _AnyOf(tuple(parts))
 
 
@@ -1633,8 +1653,7 @@ class Verdict:
 
 def _source(c: Condition) -> str | None:
     """The citation a condition carries, if any."""
-    source = getattr(c, "source", None)
-    return source if isinstance(source, str) else None
+    return c.source
 
 
 def _flatten(node: _NodeResult) -> list[_NodeResult]:

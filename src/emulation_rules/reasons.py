@@ -500,7 +500,7 @@ def _quota_en(r: Reason) -> str:
         )
     if _r(r, "bounded"):
         text += f", bounded to {_r(r, 'limit')}"
-    return text
+    return text + _cited(r)
 
 
 _ROUNDING_VI = {
@@ -521,7 +521,7 @@ def _quota_vi(r: Reason) -> str:
         )
     if _r(r, "bounded"):
         text += f", giới hạn còn {_r(r, 'limit')}"
-    return text
+    return text + _cited(r)
 
 
 _add(
