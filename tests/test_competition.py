@@ -338,7 +338,11 @@ def test_explain_walks_every_stage_in_both_languages(season: er.SeasonResult) ->
     assert "Bình Thuận là Cụm trưởng năm 2024" in vi
     data = season.explain("Phú Yên").to_dict()
     json.dumps(data)
-    assert [a["reason"] for a in data["awards"]] == ["failed the condition", "quota reached"]
+    assert [a["code"] for a in data["awards"]] == ["award.failed", "award.quota"]
+    assert [str(er.Reason.from_dict(a["reason"])).split(": ")[1][:20] for a in data["awards"]] == [
+        "failed the condition",
+        "quota reached (ranke",
+    ]
     with pytest.raises(er.UnknownNameError, match="did you mean 'Phú Yên'"):
         season.explain("Phu Yen x")
     with pytest.raises(er.RuleError, match="'en' or 'vi'"):

@@ -26,7 +26,7 @@ import numpy as np
 
 from ._checks import expect, require
 from ._names import check_ids, listing, nfc, unknown
-from .awards import REASONS, Allocation, AwardScheme
+from .awards import Allocation, AwardScheme
 from .eligibility import Context, Verdict
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError
 from .explain import Explanation
@@ -94,18 +94,6 @@ _WORDS: dict[str, dict[str, str]] = {
         "below": "xếp sau {above} theo {step}: {value} so với {above_value}",
         "first": "dẫn đầu",
     },
-}
-
-# The allocation's reason codes (emulation_rules.awards.REASONS) in Vietnamese; the codes
-# and their meaning stay the awards module's.
-_REASONS_VI: dict[int, str] = {
-    0: "được khen thưởng",
-    1: "không đạt điều kiện",
-    2: "thiếu danh hiệu là điều kiện tiên quyết",
-    3: "đã nhận hình thức khen thưởng khác (một thành tích, một hình thức)",
-    4: "hết chỉ tiêu",
-    5: "bằng điểm tại ngưỡng chỉ tiêu, không được xét",
-    6: "bằng điểm tại ngưỡng chỉ tiêu, được xét thêm",
 }
 
 
@@ -810,30 +798,19 @@ class SeasonResult:
 
     def _award_data(self, award: str, unit: str) -> dict[str, Any]:
         assert self.allocation is not None
-        r = self.allocation._r(award)
-        k = r.units.index(unit)
-        code = int(r.reasons[k])
+        reason = self.allocation.reason(unit, award)
         verdict = _verdict_of(self.allocation, award)
         return {
             "award": award,
-            "awarded": bool(r.awarded[k]),
-            "code": code,
-            "reason": REASONS[code],
+            "awarded": reason.code in ("award.awarded", "award.tie_in"),
+            "code": reason.code,
+            "reason": reason.to_dict(),
             "condition": None if verdict is None else verdict.to_dict(unit),
         }
 
     def _award_lines(self, award: str, unit: str, lang: Language) -> list[str]:
         assert self.allocation is not None
-        if lang == "en":
-            return self.allocation.why(unit, award).splitlines()[1:]
-        r = self.allocation._r(award)
-        k = r.units.index(unit)
-        code = int(r.reasons[k])
-        lines = [f"  {award}: {_REASONS_VI[code]}"]
-        verdict = _verdict_of(self.allocation, award)
-        if code == 1 and verdict is not None:
-            lines += ["    " + x.strip() for x in verdict.why_not(unit).splitlines()[1:]]
-        return lines
+        return self.allocation.why(unit, award, language=lang).splitlines()[1:]
 
     def _leadership(self, unit: str, w: Mapping[str, str]) -> str:
         rot = self.competition.rotation
@@ -945,8 +922,9 @@ class SeasonResult:
     def to_dict(self) -> dict[str, Any]:
         """The season as plain data, built from each stage's own explanations.
 
-        This is the seam for the JSON form of results: every part is the
-        stage's ``to_dict()`` (reason codes as the awards module defines them).
+        This is the JSON form of results: every part is the stage's ``to_dict()``,
+        with its reasons as data (:class:`~emulation_rules.Reason`, codes in
+        ``docs/reasons.md``).
         """
         data: dict[str, Any] = {
             "competition": self.competition.name,
@@ -956,20 +934,13 @@ class SeasonResult:
                 u: {f: float(self.scores[f][i]) for f in self.scores.fields}
                 for i, u in enumerate(self.units)
             },
-            "standing": self.standing.explain().to_dict(),
+            "standing": self.standing.to_dict(),
             "awards": {},
             "history": {"first": self.history.first, "last": self.history.last},
             "term": None if self.term is None else self.term.to_dict(),
         }
         if self.allocation is not None:
-            for a in self.allocation.awards:
-                r = self.allocation._r(a)
-                data["awards"][a] = {
-                    "awarded": list(self.allocation.awarded(a)),
-                    "reasons": {
-                        u: REASONS[int(c)] for u, c in zip(r.units, r.reasons.tolist(), strict=True)
-                    },
-                }
+            data["awards"] = self.allocation.to_dict()["awards"]
         return data
 
     def __str__(self) -> str:

@@ -19,7 +19,6 @@ __all__ = [
     "POSITIONS",
     "RATING",
     "RATING_NAMES",
-    "REASON_WORDS",
     "SCOPE",
     "TITLES",
     "title_name",
@@ -152,22 +151,6 @@ RATING_NAMES: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "HTTNV": ("Hoàn thành tốt nhiệm vụ", "completed tasks well"),
         "HTNV": ("Hoàn thành nhiệm vụ", "completed tasks"),
         "KHTNV": ("Không hoàn thành nhiệm vụ", "did not complete tasks"),
-    }
-)
-
-#: The reasons of an allocation (``emulation_rules.awards.REASONS``, keyed by their English
-#: wording) -> Vietnamese wording, for renderers of reports in Vietnamese.
-REASON_WORDS: MappingProxyType[str, str] = MappingProxyType(
-    {
-        "awarded": "được đề nghị khen thưởng",
-        "failed the condition": "không đạt tiêu chuẩn",
-        "prerequisite missing": "chưa có danh hiệu là điều kiện bắt buộc",
-        "excluded by another award": "đã nhận hình thức khác cho cùng thành tích "
-        "(mỗi thành tích chỉ khen một hình thức)",
-        "quota reached": "ngoài tỷ lệ, chỉ tiêu được khen",
-        "tied at the cut-off and excluded": "bằng điểm tại ngưỡng chỉ tiêu, không được chọn",
-        "awarded above the quota (tied at the cut-off)": "được đề nghị vượt chỉ tiêu "
-        "do bằng điểm tại ngưỡng",
     }
 )
 
