@@ -11,6 +11,7 @@ of an emulation cluster to millions of simulated scenarios.
 array([10.  ,  9.33])
 """
 
+from ._json import dump, dumps, load, loads, schema
 from .awards import Allocation, Amount, Award, AwardScheme, Dated, Dependent, Quota, cascade
 from .eligibility import (
     Condition,
@@ -42,6 +43,7 @@ from .errors import (
     OutOfRangeError,
     RuleError,
     RuleTypeError,
+    SerializationError,
     UnknownNameError,
 )
 from .explain import Explanation
@@ -152,6 +154,7 @@ __all__ = [
     "ScoreTable",
     "Scorecard",
     "Scores",
+    "SerializationError",
     "Shift",
     "Standing",
     "StandingExplanation",
@@ -173,13 +176,18 @@ __all__ = [
     "consecutive",
     "count_in_window",
     "desc",
+    "dump",
+    "dumps",
     "ever",
     "fact",
     "holds",
+    "load",
+    "loads",
     "members",
     "no_member",
     "not_",
     "rank",
+    "schema",
     "score",
     "streak",
     "vote_share",

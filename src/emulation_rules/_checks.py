@@ -25,6 +25,7 @@ EXTRAS = {
     "polars": "polars",
     "pyarrow": "arrow",
     "hypothesis": "test",
+    "cattrs": "json",
 }
 
 
