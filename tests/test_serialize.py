@@ -396,7 +396,21 @@ def _with(path: list[Any], value: Any, delete: bool = False) -> str:
             "needs the field(s) 'column'",
         ),
         (_with(["items", 0, "points"], -1), "$.rule.items[0]", "Criterion cannot be built"),
-        (_with(["items", 0, "points"], "ten"), "$.rule.items[0]", "Criterion cannot be built"),
+        (
+            _with(["items", 0, "points"], "ten"),
+            "$.rule.items[0].points",
+            "Criterion points is float (got 'ten')",
+        ),
+        (
+            doc({"type": "Key", "name": "total", "descending": "no"}),
+            "$.rule.descending",
+            "Key descending is bool (got 'no')",
+        ),
+        (
+            doc({"type": "Override", "period": 2024.0, "leader": "A", "reason": "x"}),
+            "$.rule.period",
+            "Override period is int",
+        ),
         (
             _with(["items", 0, "scale", "type"], None, delete=True),
             "$.rule.items[0].scale",

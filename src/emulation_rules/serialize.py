@@ -134,6 +134,41 @@ class _Codec:
     required: frozenset[str]
     encode: Encode
     decode: Decode
+    #: The plain JSON kinds a field may take ("bool", "int", "float", "str", "null"),
+    #: for fields whose annotation says so; other fields are checked by the constructor.
+    kinds: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
+
+
+# Annotations whose values have one plain JSON form: a bool field never takes "yes".
+_KINDS: Final = {"bool": "bool", "int": "int", "float": "float", "str": "str", "None": "null"}
+
+
+def _kinds(annotation: object) -> frozenset[str] | None:
+    """The JSON kinds of a plain annotation (``'int | None'``), or None if not plain."""
+    if not isinstance(annotation, str):
+        return None
+    parts = [p.strip() for p in annotation.split("|")]
+    if not all(p in _KINDS for p in parts):
+        return None
+    return frozenset(_KINDS[p] for p in parts)
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    return "str" if isinstance(value, str) else "other"
+
+
+def _fits(value: Any, kinds: frozenset[str]) -> bool:
+    kind = _kind_of(value)
+    # A whole number is a fine float (JSON writes 10.0 as 10 in many tools).
+    return kind in kinds or (kind == "int" and "float" in kinds)
 
 
 def _key(path: str, name: str) -> str:
@@ -152,6 +187,7 @@ def _attrs_codec(cls: type, tag: str) -> _Codec:
         )
     params = inspect.signature(cls).parameters
     names: dict[str, str] = {}  # JSON key (constructor parameter) -> attribute name
+    kinds: dict[str, frozenset[str]] = {}
     for a in attrs.fields(cls):
         if not a.init:
             continue  # derived from the others at construction
@@ -162,6 +198,9 @@ def _attrs_codec(cls: type, tag: str) -> _Codec:
                 "constructor; give encode=, decode= and fields= to say how it is rebuilt"
             )
         names[key] = a.name
+        plain = _kinds(a.type)
+        if plain is not None:
+            kinds[key] = plain
     for p in params.values():
         if p.name not in names and p.default is p.empty and p.kind is not p.VAR_POSITIONAL:
             raise RuleTypeError(
@@ -193,7 +232,7 @@ def _attrs_codec(cls: type, tag: str) -> _Codec:
             args.extend(more)
         return cls(*args, **kw)
 
-    return _Codec(cls, tag, tuple(names), required, encode, decode)
+    return _Codec(cls, tag, tuple(names), required, encode, decode, kinds)
 
 
 class RuleConverter(cattrs.Converter):
@@ -288,13 +327,16 @@ class RuleConverter(cattrs.Converter):
             codec = _Codec(
                 cls, tag, keys, frozenset(keys if required is None else required), encode, decode
             )
+        self._add(codec)
+
+    def _add(self, codec: _Codec) -> None:
         if "type" in codec.fields:
             raise RuleError(
-                f"register_rule({cls.__qualname__}): 'type' is the tag's key, not a field"
+                f"register_rule({codec.cls.__qualname__}): 'type' is the tag's key, not a field"
             )
-        self._codecs[cls] = self._tags[tag] = codec
-        self.register_unstructure_hook(cls, self._unstructure_hook)
-        self.register_structure_hook(cls, self._structure_hook)
+        self._codecs[codec.cls] = self._tags[codec.tag] = codec
+        self.register_unstructure_hook(codec.cls, self._unstructure_hook)
+        self.register_structure_hook(codec.cls, self._structure_hook)
 
     def register_enum(self, cls: type[enum.Enum], tag: str | None = None) -> None:
         """Allow the members of the enum ``cls``, written as ``{"type": tag, "value": name}``."""
@@ -440,6 +482,11 @@ class RuleConverter(cattrs.Converter):
                     _key(path, k),
                 )
             values[k] = self._read(v, _key(path, k))
+            kinds = codec.kinds.get(k)
+            if kinds is not None and not _fits(values[k], kinds):
+                raise SerializationError(
+                    f"{tag} {k} is {' or '.join(sorted(kinds))} (got {v!r})", _key(path, k)
+                )
         lacking = [k for k in codec.fields if k in codec.required and k not in values]
         if lacking:
             raise SerializationError(
@@ -596,7 +643,7 @@ class RuleConverter(cattrs.Converter):
             defs[tag] = obj(tag, {"value": {"enum": members}}, ["value"])
         for tag in sorted(self._tags):
             codec = self._tags[tag]
-            props = dict.fromkeys(codec.fields, ref)
+            props = {k: _kind_schema(codec.kinds.get(k)) for k in codec.fields}
             defs[tag] = obj(tag, props, [k for k in codec.fields if k in codec.required])
         tags = [*_VALUE_TAGS, *sorted(self._enum_tags), *sorted(self._tags)]
         defs["value"] = {
@@ -623,6 +670,24 @@ class RuleConverter(cattrs.Converter):
             "additionalProperties": False,
             "$defs": dict(sorted(defs.items())),
         }
+
+
+_JSON_KINDS: Final = {
+    "bool": "boolean",
+    "int": "integer",
+    "float": "number",
+    "str": "string",
+    "null": "null",
+}
+
+
+def _kind_schema(kinds: frozenset[str] | None) -> dict[str, Any]:
+    if kinds is None:
+        return {"$ref": "#/$defs/value"}
+    plain = {"type": sorted(_JSON_KINDS[k] for k in kinds)}
+    if "float" in kinds:  # infinities and NaN are written tagged
+        return {"anyOf": [plain, {"$ref": "#/$defs/float"}]}
+    return plain
 
 
 # -- the library's types ----------------------------------------------------------------
@@ -849,13 +914,7 @@ def _register_library(conv: RuleConverter) -> None:
             out["weights"] = dict(p.weights)
         return out
 
-    conv.register_rule(
-        judging.Panel,
-        fields=panel.fields,
-        required=tuple(panel.required),
-        encode=panel_encode,
-        decode=panel.decode,
-    )
+    conv._add(attrs.evolve(panel, encode=panel_encode))
     # Dated keeps its values as sorted pairs but is built from a mapping of date to amount.
     conv.register_rule(
         awards.Dated,
