@@ -626,3 +626,39 @@ def test_core_imports_without_cattrs_and_names_the_extra() -> None:
         env={"PYTHONPATH": str(ROOT / "src")},
     )
     assert "pip install 'emulation_rules[json]'" in out.stdout
+
+
+def test_copies_keep_registrations_and_stay_apart() -> None:
+    conv = RuleConverter()
+    conv.register_rule(Bag, "test.Bag")
+    conv.register_enum(Colour, "test.Colour")
+    twin = conv.copy()
+    assert twin.registered() == conv.registered()
+
+    @attrs.frozen
+    class Only:
+        x: int
+
+    twin.register_rule(Only, "test.Only")
+    assert "test.Only" not in conv.registered()
+    assert er.loads(er.dumps(Bag(Colour.RED), converter=twin), converter=twin) == Bag(Colour.RED)
+
+
+def test_numpy_text_is_written_as_text() -> None:
+    assert json.loads(er.dumps(er.holds("A")))["rule"]["titles"] == ["A"]
+    conv = RuleConverter()
+    conv.register_rule(Bag, "test.Bag")
+    back = er.loads(er.dumps(Bag(np.str_("Huế")), converter=conv), converter=conv)
+    assert back == Bag("Huế")
+    assert type(back.value) is str
+
+
+def test_pathological_json_is_refused_as_data() -> None:
+    deep = doc({"type": "not", "part": None}).replace("null", "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(er.SerializationError, match="nested too deeply"):
+        er.loads(deep)
+    huge = '{"format": "emulation_rules", "schema_version": 1, "rule": 1' + "0" * 5000 + "}"
+    with pytest.raises(er.SerializationError, match=r"^\$: "):
+        er.loads(huge)
+    with pytest.raises(er.SerializationError, match="not UTF-8"):
+        er.loads(b'{"format": "\xff"}')

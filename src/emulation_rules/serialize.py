@@ -346,6 +346,19 @@ class RuleConverter(cattrs.Converter):
         self._enums[cls] = tag
         self._enum_tags[tag] = cls
 
+    def copy(self, *args: Any, **kwargs: Any) -> RuleConverter:
+        """A converter with the same registrations; registering on it leaves this one alone."""
+        if args or kwargs:
+            raise RuleTypeError("RuleConverter.copy() takes no options")
+        out = RuleConverter()
+        for codec in self._codecs.values():
+            if codec.cls not in out._codecs:
+                out._add(codec)
+        for cls, tag in self._enums.items():
+            if cls not in out._enums:
+                out.register_enum(cls, tag)
+        return out
+
     def registered(self) -> Mapping[str, type]:
         """The registered types by tag (read-only)."""
         out: dict[str, type] = {t: c.cls for t, c in self._tags.items()}
@@ -406,6 +419,8 @@ class RuleConverter(cattrs.Converter):
             return {"type": "date", "value": value.isoformat()}
         if t in self._enums:
             return {"type": self._enums[t], "value": value.name}
+        if isinstance(value, np.str_):
+            return str(value)
         if isinstance(value, np.bool_):
             return bool(value)
         if isinstance(value, np.integer):
@@ -989,7 +1004,14 @@ def loads(text: str | bytes, *, converter: RuleConverter | None = None) -> Any:
         ) from exc
     except UnicodeDecodeError as exc:
         raise SerializationError(f"not UTF-8 text: {exc}", "$") from exc
-    return conv.from_document(doc)
+    except RecursionError as exc:
+        raise SerializationError("the JSON is nested too deeply to be a rules file", "$") from exc
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise SerializationError(f"not a JSON value this library reads: {exc}", "$") from exc
+    try:
+        return conv.from_document(doc)
+    except RecursionError as exc:
+        raise SerializationError("the rules are nested too deeply to be read", "$") from exc
 
 
 def dump(obj: Any, path: str | Path, *, converter: RuleConverter | None = None) -> None:
