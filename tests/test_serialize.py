@@ -602,7 +602,14 @@ def test_documents_validate_against_the_schema() -> None:
     validator = jsonschema.Draft202012Validator(er.schema())
     for rule in examples():
         validator.validate(json.loads(er.dumps(rule)))
+    jsonschema.Draft202012Validator.check_schema(er.schema())
     assert not validator.is_valid(json.loads(_with(["items", 0, "weight"], 3)))
+    # Field types come from the annotations: a word outside a Literal, a rule of the wrong kind.
+    target = {"type": "Target", "target": 0.75, "below": "upward"}
+    assert not validator.is_valid(json.loads(_with(["items", 0, "scale"], target)))
+    lot = {"type": "Lot", "seed": 1}
+    assert not validator.is_valid(json.loads(_with(["items", 0, "scale"], lot)))
+    assert validator.is_valid(json.loads(_with(["items", 0, "scale"], {"type": "ZScore"})))
 
 
 # -- the extra is optional ---------------------------------------------------------------

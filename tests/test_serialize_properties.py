@@ -8,6 +8,7 @@ schedules -- or fails with the identical error.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -37,9 +38,19 @@ def text(x: Any) -> str:
     return repr(np.asarray(x).tolist())
 
 
+try:
+    import jsonschema
+
+    SCHEMA: Any = jsonschema.Draft202012Validator(er.schema())
+except ImportError:  # pragma: no cover - jsonschema comes with the test extra
+    SCHEMA = None
+
+
 @given(ert.rules())
 def test_every_rule_round_trips(rule: Any) -> None:
     written = er.dumps(rule)
+    if SCHEMA is not None:
+        SCHEMA.validate(json.loads(written))  # the published schema admits what is written
     back = er.loads(written)
     assert type(back) is type(rule)
     assert back == rule

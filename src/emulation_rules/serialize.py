@@ -59,6 +59,7 @@ import json
 import math
 import operator
 import types
+import typing
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -137,6 +138,8 @@ class _Codec:
     #: The plain JSON kinds a field may take ("bool", "int", "float", "str", "null"),
     #: for fields whose annotation says so; other fields are checked by the constructor.
     kinds: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
+    #: The resolved annotation of each field, for the schema (where it is known).
+    hints: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 # Annotations whose values have one plain JSON form: a bool field never takes "yes".
@@ -232,7 +235,12 @@ def _attrs_codec(cls: type, tag: str) -> _Codec:
             args.extend(more)
         return cls(*args, **kw)
 
-    return _Codec(cls, tag, tuple(names), required, encode, decode, kinds)
+    try:
+        annotations = typing.get_type_hints(cls)
+    except Exception:  # an annotation that does not resolve: the schema says "a value"
+        annotations = {}
+    hints = {key: annotations[attr] for key, attr in names.items() if attr in annotations}
+    return _Codec(cls, tag, tuple(names), required, encode, decode, kinds, hints)
 
 
 class RuleConverter(cattrs.Converter):
@@ -658,7 +666,12 @@ class RuleConverter(cattrs.Converter):
             defs[tag] = obj(tag, {"value": {"enum": members}}, ["value"])
         for tag in sorted(self._tags):
             codec = self._tags[tag]
-            props = {k: _kind_schema(codec.kinds.get(k)) for k in codec.fields}
+            props = {
+                k: self._type_schema(codec.hints[k])
+                if k in codec.hints
+                else _kind_schema(codec.kinds.get(k))
+                for k in codec.fields
+            }
             defs[tag] = obj(tag, props, [k for k in codec.fields if k in codec.required])
         tags = [*_VALUE_TAGS, *sorted(self._enum_tags), *sorted(self._tags)]
         defs["value"] = {
@@ -685,6 +698,45 @@ class RuleConverter(cattrs.Converter):
             "additionalProperties": False,
             "$defs": dict(sorted(defs.items())),
         }
+
+    def _type_schema(self, hint: Any) -> dict[str, Any]:
+        """The JSON Schema of the values a field annotated ``hint`` is written as."""
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        simple = {bool: "boolean", int: "integer", str: "string", type(None): "null"}
+        tagged = {Fraction: "Fraction", Decimal: "Decimal", datetime.datetime: "datetime"}
+        if hint in simple:
+            return {"type": simple[hint]}
+        if hint is float:  # infinities and NaN are written tagged
+            return {"anyOf": [{"type": "number"}, {"$ref": "#/$defs/float"}]}
+        if hint in tagged:
+            return {"$ref": f"#/$defs/{tagged[hint]}"}
+        if hint is datetime.date:
+            return {"$ref": "#/$defs/date"}
+        if origin is typing.Literal:
+            return {"enum": list(args)}
+        if origin is typing.Union or origin is types.UnionType:
+            return {"anyOf": [self._type_schema(a) for a in args]}
+        if origin is tuple and args:
+            if len(args) == 2 and args[1] is Ellipsis:
+                return {"type": "array", "items": self._type_schema(args[0])}
+            items = [self._type_schema(a) for a in args]
+            return {
+                "type": "array",
+                "prefixItems": items,
+                "minItems": len(items),
+                "maxItems": len(items),
+            }
+        if isinstance(hint, type):
+            tags = sorted(
+                [c.tag for c in self._codecs.values() if issubclass(c.cls, hint)]
+                + [t for t, e in self._enum_tags.items() if issubclass(e, hint)]
+            )
+            refs = [{"$ref": f"#/$defs/{t}"} for t in tags]
+            if len(refs) == 1:
+                return refs[0]
+            if refs:
+                return {"anyOf": refs}
+        return {"$ref": "#/$defs/value"}
 
 
 _JSON_KINDS: Final = {
@@ -929,7 +981,8 @@ def _register_library(conv: RuleConverter) -> None:
             out["weights"] = dict(p.weights)
         return out
 
-    conv._add(attrs.evolve(panel, encode=panel_encode))
+    hints = {k: h for k, h in panel.hints.items() if k != "weights"}  # written as a dict
+    conv._add(attrs.evolve(panel, encode=panel_encode, hints=hints))
     # Dated keeps its values as sorted pairs but is built from a mapping of date to amount.
     conv.register_rule(
         awards.Dated,
