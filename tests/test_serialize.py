@@ -669,3 +669,22 @@ def test_pathological_json_is_refused_as_data() -> None:
         er.loads(huge)
     with pytest.raises(er.SerializationError, match="not UTF-8"):
         er.loads(b'{"format": "\xff"}')
+
+
+@attrs.frozen
+class Flag:
+    on: bool
+    weight: float | None = None
+
+
+def test_registered_types_get_their_plain_fields_checked() -> None:
+    conv = RuleConverter()
+    conv.register_rule(Flag, "test.Flag")
+    good = doc({"type": "test.Flag", "on": True, "weight": 2})
+    assert er.loads(good, converter=conv) == Flag(True, 2)
+    with pytest.raises(er.SerializationError, match=r"^\$\.rule\.on: test\.Flag on is bool"):
+        er.loads(doc({"type": "test.Flag", "on": "yes"}), converter=conv)
+    with pytest.raises(er.SerializationError, match=r"^\$\.rule\.weight: .* is float or null"):
+        er.loads(doc({"type": "test.Flag", "on": True, "weight": "2"}), converter=conv)
+    props = conv.schema()["$defs"]["test.Flag"]["properties"]
+    assert props["on"] == {"type": "boolean"}

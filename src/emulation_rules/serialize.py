@@ -143,14 +143,14 @@ class _Codec:
 
 
 # Annotations whose values have one plain JSON form: a bool field never takes "yes".
-_KINDS: Final = {"bool": "bool", "int": "int", "float": "float", "str": "str", "None": "null"}
+_KINDS: Final[dict[Any, str]] = {bool: "bool", int: "int", float: "float", str: "str"}
+_KINDS[type(None)] = "null"
 
 
-def _kinds(annotation: object) -> frozenset[str] | None:
-    """The JSON kinds of a plain annotation (``'int | None'``), or None if not plain."""
-    if not isinstance(annotation, str):
-        return None
-    parts = [p.strip() for p in annotation.split("|")]
+def _kinds(hint: Any) -> frozenset[str] | None:
+    """The JSON kinds of a plain annotation (``int | None``), or None if not plain."""
+    union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+    parts = typing.get_args(hint) if union else (hint,)
     if not all(p in _KINDS for p in parts):
         return None
     return frozenset(_KINDS[p] for p in parts)
@@ -190,7 +190,6 @@ def _attrs_codec(cls: type, tag: str) -> _Codec:
         )
     params = inspect.signature(cls).parameters
     names: dict[str, str] = {}  # JSON key (constructor parameter) -> attribute name
-    kinds: dict[str, frozenset[str]] = {}
     for a in attrs.fields(cls):
         if not a.init:
             continue  # derived from the others at construction
@@ -201,9 +200,6 @@ def _attrs_codec(cls: type, tag: str) -> _Codec:
                 "constructor; give encode=, decode= and fields= to say how it is rebuilt"
             )
         names[key] = a.name
-        plain = _kinds(a.type)
-        if plain is not None:
-            kinds[key] = plain
     for p in params.values():
         if p.name not in names and p.default is p.empty and p.kind is not p.VAR_POSITIONAL:
             raise RuleTypeError(
@@ -240,6 +236,7 @@ def _attrs_codec(cls: type, tag: str) -> _Codec:
     except Exception:  # an annotation that does not resolve: the schema says "a value"
         annotations = {}
     hints = {key: annotations[attr] for key, attr in names.items() if attr in annotations}
+    kinds = {key: k for key, hint in hints.items() if (k := _kinds(hint)) is not None}
     return _Codec(cls, tag, tuple(names), required, encode, decode, kinds, hints)
 
 
