@@ -36,16 +36,18 @@ True
 
 Extending: a frozen attrs class of your own is registered with one line, and
 is then written and read like the library's own (its constructor arguments
-must be its fields):
+must be its fields). Register it on :data:`converter` to make :func:`dumps`
+and :func:`loads` know it everywhere, or on a converter of your own:
 
 >>> import attrs
->>> from emulation_rules.serialize import converter
+>>> from emulation_rules.serialize import RuleConverter
 >>> @attrs.frozen
 ... class Prize:
 ...     award: str
 ...     amount: int
->>> converter.register_rule(Prize, "myapp.Prize")
->>> er.loads(er.dumps(Prize("CSTĐ", 5_000_000)))
+>>> conv = RuleConverter()
+>>> conv.register_rule(Prize, "myapp.Prize")
+>>> er.loads(er.dumps(Prize("CSTĐ", 5_000_000), converter=conv), converter=conv)
 Prize(award='CSTĐ', amount=5000000)
 """
 
