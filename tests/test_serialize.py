@@ -689,3 +689,18 @@ def test_registered_types_get_their_plain_fields_checked() -> None:
         er.loads(doc({"type": "test.Flag", "on": True, "weight": "2"}), converter=conv)
     props = conv.schema()["$defs"]["test.Flag"]["properties"]
     assert props["on"] == {"type": "boolean"}
+
+
+def _tags(data: Any) -> set[str]:
+    if isinstance(data, dict):
+        found = {data["type"]} if isinstance(data.get("type"), str) else set()
+        return found.union(*(_tags(v) for v in data.values()))
+    if isinstance(data, list):
+        return set().union(*(_tags(v) for v in data))
+    return set()
+
+
+def test_worked_examples_cover_every_registered_type() -> None:
+    seen = set().union(*(_tags(json.loads(er.dumps(r))) for r in examples()))
+    missing = sorted(set(RuleConverter().registered()) - seen)
+    assert not missing, f"add a worked example of {missing} to examples() above"

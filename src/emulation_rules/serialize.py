@@ -929,7 +929,9 @@ def _merge_decode(v: Mapping[str, Any]) -> rot_changes.Merge:
                 "absorbed and partners empty"
             )
         parts = _titles(v, "published")
-        if not all(isinstance(p, str) and "+" not in p and "->" not in p for p in parts):
+        if not all(
+            isinstance(p, str) and not any(sep in p for sep in ("+", "->", "→")) for p in parts
+        ):
             raise RuleTypeError(f"published lists unit ids (got {parts!r})")
         text = f"{' + '.join(parts)} -> {v['into']}"
         return rot_changes.Merge.parse(
