@@ -167,6 +167,14 @@ def test_dump_and_load_a_file(tmp_path: Path) -> None:
     assert er.load(str(path)) == card
 
 
+def test_a_byte_order_mark_is_not_content(tmp_path: Path) -> None:
+    path = tmp_path / "notepad.json"
+    path.write_text(er.dumps(er.Lot(3)), encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert er.load(path) == er.Lot(3)
+    assert er.loads("\ufeff" + er.dumps(er.Lot(3))) == er.Lot(3)
+
+
 def test_documents_carry_format_version_and_type_tags() -> None:
     data = json.loads(er.dumps(er.Criterion("rate", 10, scale=er.Target(0.75))))
     assert data["format"] == "emulation_rules"

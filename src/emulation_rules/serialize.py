@@ -1050,14 +1050,19 @@ def loads(text: str | bytes, *, converter: RuleConverter | None = None) -> Any:
     conv = _converter(converter)
     if not isinstance(text, str | bytes | bytearray):
         raise SerializationError(f"loads takes the JSON text (got a {type(text).__name__})", "$")
+    if not isinstance(text, str):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SerializationError(f"not UTF-8 text: {exc}", "$") from exc
+    # Editors on Windows start UTF-8 files with a byte-order mark; it is not content.
+    text = text.removeprefix("\ufeff")
     try:
         doc = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         raise SerializationError(
             f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", "$"
         ) from exc
-    except UnicodeDecodeError as exc:
-        raise SerializationError(f"not UTF-8 text: {exc}", "$") from exc
     except RecursionError as exc:
         raise SerializationError("the JSON is nested too deeply to be a rules file", "$") from exc
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
