@@ -1,4 +1,6 @@
-"""Hypothesis strategies for emulation_rules: unit ids, score tables, scales, scorecards.
+"""Hypothesis strategies for emulation_rules: unit ids, score tables, histories, and every
+rule type -- scales, criteria, scorecards, rankings, conditions, quotas, awards, schemes,
+panels, rotations (:func:`rules` draws any of them).
 
 Use them to property-test code built on this library, the way its own test
 suite does::
@@ -1404,7 +1406,7 @@ def _rotations(
         since=since,
         deputy=deputy,
         deputy_succeeds=bool(deputy) and draw(st.booleans()),
-        cooldown=draw(st.integers(0, max(0, min(n, *(len(current),)) - 2))),
+        cooldown=draw(st.integers(0, max(0, min(n, len(current)) - 2))),
         eligible=None if eligible is None else draw(st.none() | eligible),
         changes=changes,
         overrides=overrides,
