@@ -11,6 +11,7 @@ of an emulation cluster to millions of simulated scenarios.
 array([10.  ,  9.33])
 """
 
+from ._json import dump, dumps, load, loads, schema
 from .awards import Allocation, Amount, Award, AwardScheme, Dated, Dependent, Quota, cascade
 from .competition import (
     Competition,
@@ -49,6 +50,7 @@ from .errors import (
     OutOfRangeError,
     RuleError,
     RuleTypeError,
+    SerializationError,
     UnknownNameError,
 )
 from .explain import Explanation
@@ -168,6 +170,7 @@ __all__ = [
     "Scores",
     "SeasonExplanation",
     "SeasonResult",
+    "SerializationError",
     "Shift",
     "Standing",
     "StandingExplanation",
@@ -192,13 +195,18 @@ __all__ = [
     "consecutive",
     "count_in_window",
     "desc",
+    "dump",
+    "dumps",
     "ever",
     "fact",
     "holds",
+    "load",
+    "loads",
     "members",
     "no_member",
     "not_",
     "rank",
+    "schema",
     "score",
     "streak",
     "vote_share",

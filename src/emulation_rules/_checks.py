@@ -27,6 +27,7 @@ EXTRAS = {
     "hypothesis": "test",
     "click": "cli",
     "rich": "rich",
+    "cattrs": "json",
 }
 
 

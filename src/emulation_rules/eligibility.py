@@ -1326,7 +1326,7 @@ def no_member(condition: Condition) -> Condition:
     return _Members(condition).count() == 0
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False)
 class _VoteShare(_Leaf):
     yes: str
     of: str

@@ -37,6 +37,7 @@ __all__ = [
     "OutOfRangeError",
     "RuleError",
     "RuleTypeError",
+    "SerializationError",
     "UnknownNameError",
 ]
 
@@ -94,6 +95,20 @@ class OutOfRangeError(DataError, IndexError):
     that is also an ``IndexError``, so code that catches ``IndexError`` keeps
     working; the message names the valid range.
     """
+
+
+class SerializationError(DataError):
+    """A rules file (JSON) that cannot be read back into rule objects.
+
+    An unknown type or field, a missing field, a value a rule's constructor
+    refuses, or a file of another format or a newer schema version. The message
+    starts with :attr:`path`, the JSON path of the offending value (``$`` is the
+    whole document, e.g. ``$.rule.items[2].scale.target``).
+    """
+
+    def __init__(self, message: str, path: str = "$") -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
 
 
 class UnknownNameError(EmulationRulesError, KeyError):
