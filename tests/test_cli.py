@@ -46,8 +46,13 @@ def test_evaluate_runs_the_season_from_the_shipped_files(files: tuple[Path, Path
     direct = comp.run(2023, cluster7.table())
     assert text == direct.to_text()
     assert season.standing.order == direct.standing.order
-    data = json.loads(commands.evaluate(comp, files[0], fmt="json")[0])
+    doc = commands.evaluate(comp, files[0], fmt="json")[0]
+    data = er.loads(doc)
+    assert json.loads(doc)["result"]["type"] == "SeasonResult"
     assert data["awards"][MINISTRY]["awarded"] == list(direct.awarded(MINISTRY))
+    # Every award decision carries its reason as data.
+    for unit, reason in data["awards"][MINISTRY]["reasons"].items():
+        assert er.Reason.from_dict(reason) == direct.allocation.reason(unit, MINISTRY)
     csv_text = commands.evaluate(comp, files[0], fmt="csv", language="vi")[0]
     assert csv_text.splitlines()[0].startswith("xếp hạng,đơn vị,")
     assert len(csv_text.splitlines()) == 1 + len(cluster7.MEMBERS)
@@ -184,14 +189,48 @@ def test_errors_are_one_line_unless_debug(
     assert "valid: example:cluster7" in capsys.readouterr().err
 
 
-def test_rule_files_wait_for_the_json_format(tmp_path: Path) -> None:
-    try:
-        import emulation_rules.serialize  # type: ignore[import-not-found, unused-ignore]  # noqa: F401
-    except ImportError:
-        with pytest.raises(er.DataError, match="JSON rule format"):
-            load_rules(str(tmp_path / "rules.json"))
-    else:  # pragma: no cover - once the format lands, the loader is its load()
-        pytest.skip("emulation_rules.serialize exists; its own tests cover load()")
+def test_the_shipped_rule_file_is_the_example(tmp_path: Path) -> None:
+    rules = commands.write_example_files(tmp_path)[2]
+    assert load_rules(str(rules)) == cluster7.competition()
+    # Kept current: the file is exactly what dump writes for the example today.
+    assert rules.read_text(encoding="utf-8") == er.dumps(cluster7.competition()) + "\n"
+
+
+def test_evaluate_from_the_rule_file_equals_the_built_in_example(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    rules = str(commands.write_example_files(tmp_path / "x")[2])
+    code, out, _ = _run("evaluate", rules, str(files[0]))
+    assert code == 0
+    assert out == _run("evaluate", "example:cluster7", str(files[0]))[1]
+    code, out, _ = _run("verify", rules, str(files[0]), str(files[1]))
+    assert code == 1
+
+
+def test_rule_files_that_are_not_competitions_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "lot.json"
+    er.dump(er.Lot(1), path)
+    with pytest.raises(er.DataError, match="holds a Lot, not a Competition"):
+        load_rules(str(path))
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        load_rules(str(tmp_path / "none.json"))
+    (tmp_path / "bad.json").write_text(
+        '{"format": "emulation_rules", "schema_version": 1, "rule": {"type": "Competitoin"}}',
+        encoding="utf-8",
+    )
+    assert main(["evaluate", str(tmp_path / "bad.json"), str(tmp_path / "none.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean 'Competition'" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_schema_command(tmp_path: Path) -> None:
+    code, out, _ = _run("schema")
+    assert code == 0
+    assert json.loads(out) == er.schema()
+    assert "Competition" in json.loads(out)["$defs"]
 
 
 def test_version_and_demo_files(tmp_path: Path) -> None:
@@ -201,7 +240,8 @@ def test_version_and_demo_files(tmp_path: Path) -> None:
     code, out, _ = _run("demo", "--write-files", str(tmp_path / "d"))
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == sorted(commands.EXAMPLE_FILES)
-    assert "emulation-rules evaluate example:cluster7" in out
+    assert "emulation-rules evaluate " in out
+    assert "cluster7.rules.json" in out
 
 
 def test_bench_runs_the_harness(capfd: pytest.CaptureFixture[str]) -> None:

@@ -30,6 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # (results wait for the reason objects; Context holds data). A new public class that is
 # neither here nor registered fails test_every_public_rule_class_is_registered.
 NOT_RULES = {
+    er.Reason,
+    er.SeasonResult,
+    er.Verification,
+    er.Disagreement,
     er.Context,
     er.Cut,
     er.Dependent,
@@ -51,7 +55,34 @@ def doc(rule: Any) -> str:
 
 def examples() -> list[Any]:
     d = er.Dated({datetime.date(2023, 7, 1): 1_800_000, datetime.date(2024, 7, 1): 2_340_000})
+    flag = er.AwardScheme([er.Award("Flag", er.rank() == 1, quota=er.Quota(1))])
     return [
+        er.RuleBook(
+            [
+                er.Version(
+                    er.Quota(share=0.15, of="LĐTT"),
+                    datetime.date(2017, 10, 1),
+                    datetime.date(2023, 12, 31),
+                ),
+                er.Version(
+                    er.Quota(share=0.2, of="LĐTT"),
+                    datetime.date(2024, 1, 1),
+                    instrument="Decree 98/2023/NĐ-CP",
+                    note="new share",
+                ),
+            ],
+            name="CSTĐCS quota",
+        ),
+        er.Competition(
+            "Cluster",
+            scorecard=er.Scorecard([er.Criterion("x", 10, scale=er.Linear(0, 1))]),
+            ranking=er.Ranking(er.desc("total"), er.Lot(1)),
+            members=["A", "B", "C"],
+            cluster=er.ClusterId("MPS", 7),
+            awards=flag,
+            rotation=er.Rotation(["A", "B", "C"], er.FixedCycle(2024, "A"), since=2024),
+            judging=er.Panel("mean"),
+        ),
         er.Linear(0, 1),
         er.Target(0.75, zero_at=0.25),
         er.Steps([(0.5, 0.5), (0.8, 1)], strict=True, otherwise=0.1),

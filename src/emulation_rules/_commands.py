@@ -41,7 +41,7 @@ Format = Literal["text", "markdown", "json", "csv"]
 FORMATS: tuple[str, ...] = ("text", "markdown", "json", "csv")
 
 #: The sample files of the Cluster 7 example shipped with the package.
-EXAMPLE_FILES = ("cluster7-2023.csv", "cluster7-2023-published.csv")
+EXAMPLE_FILES = ("cluster7-2023.csv", "cluster7-2023-published.csv", "cluster7.rules.json")
 
 
 # -- reading files --------------------------------------------------------------------
@@ -281,7 +281,9 @@ def evaluate(
     if fmt == "markdown":
         return season.to_markdown(language=language), season
     if fmt == "json":
-        return json.dumps(season.to_dict(), ensure_ascii=False, indent=2) + "\n", season
+        from ._json import dumps
+
+        return dumps(season) + "\n", season
     rows = season.rows(language=language)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")

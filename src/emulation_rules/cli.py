@@ -45,8 +45,8 @@ def _examples() -> dict[str, Callable[[], Competition]]:
 def load_rules(spec: str) -> Competition:
     """The competition named by ``spec``: ``example:NAME`` or a JSON rule file.
 
-    Rule files are read by ``emulation_rules.serialize.load``; a build without
-    it says so.
+    Rule files are read by :func:`emulation_rules.load` (the ``json`` extra, which the
+    ``cli`` extra installs).
     """
     if spec.startswith("example:"):
         name = spec.removeprefix("example:")
@@ -56,15 +56,14 @@ def load_rules(spec: str) -> Competition:
                 f"unknown example {name!r} (valid: {', '.join('example:' + n for n in found)})"
             )
         return found[name]()
-    try:
-        from . import serialize  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        raise DataError(
-            f"reading the rule file {spec!r} needs the JSON rule format "
-            "(emulation_rules.serialize), which this build does not have; use "
-            "example:cluster7"
-        ) from None
-    rules = serialize.load(spec)
+    from . import _json
+
+    if not Path(spec).is_file():
+        raise FileNotFoundError(
+            f"the rule file {spec!r} does not exist (give a JSON rule file written by "
+            "emulation_rules.dump, or example:cluster7)"
+        )
+    rules = _json.load(spec)
     if not isinstance(rules, Competition):
         raise DataError(
             f"{spec!r} holds a {type(rules).__name__}, not a Competition; the commands run a "
@@ -148,11 +147,12 @@ def demo(write_files: Path | None) -> None:
         click.echo(f"wrote {path}")
     data = write_files / commands.EXAMPLE_FILES[0]
     published = write_files / commands.EXAMPLE_FILES[1]
+    rules = write_files / commands.EXAMPLE_FILES[2]
     click.echo(
         "next:\n"
-        f"  emulation-rules evaluate example:cluster7 {data}\n"
-        f"  emulation-rules explain example:cluster7 {data} --unit 'Bình Thuận'\n"
-        f"  emulation-rules verify example:cluster7 {data} {published}"
+        f"  emulation-rules evaluate {rules} {data}\n"
+        f"  emulation-rules explain {rules} {data} --unit 'Bình Thuận'\n"
+        f"  emulation-rules verify {rules} {data} {published}"
         "   # one award in it is planted wrong"
     )
 
@@ -255,6 +255,17 @@ def verify(
     )
     click.echo(text, nl=False)
     return 0 if result.ok else 1
+
+
+@app.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+def schema(out: Path | None) -> None:
+    """Print the JSON Schema of rule files."""
+    import json
+
+    from ._json import schema as rules_schema
+
+    _emit(json.dumps(rules_schema(), ensure_ascii=False, indent=2) + "\n", out)
 
 
 @app.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

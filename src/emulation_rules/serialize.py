@@ -71,7 +71,17 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
-from . import awards, eligibility, history, judging, ranking, scales, scoring
+from . import (
+    awards,
+    competition,
+    eligibility,
+    history,
+    judging,
+    ranking,
+    rulebook,
+    scales,
+    scoring,
+)
 from ._checks import missing
 from .errors import EmulationRulesError, RuleError, RuleTypeError, SerializationError
 from .rotation import changes as rot_changes
@@ -591,7 +601,11 @@ class RuleConverter(cattrs.Converter):
     # -- documents --------------------------------------------------------------------
 
     def document(self, obj: Any) -> dict[str, Any]:
-        """The whole JSON document for ``obj``: format, schema version and the rule."""
+        """The whole JSON document for ``obj``: format, schema version and the rule (or,
+        for a result, the result's plain data with its reasons, see :func:`dumps`)."""
+        result = _result_data(obj)
+        if result is not None:
+            return {"format": FORMAT, "schema_version": SCHEMA_VERSION, "result": result}
         return {
             "format": FORMAT,
             "schema_version": SCHEMA_VERSION,
@@ -605,6 +619,8 @@ class RuleConverter(cattrs.Converter):
                 f"a rules file is a JSON object with 'format', 'schema_version' and 'rule' (got {type(doc).__name__})",
                 "$",
             )
+        if "result" in doc and "rule" not in doc:
+            return _result_from(doc)
         extra = sorted(set(doc) - {"format", "schema_version", "rule"})
         if extra:
             raise SerializationError(
@@ -960,6 +976,8 @@ LIBRARY_RULES: Final[tuple[type, ...]] = (
     rot_policies.FixedCycle, rot_policies.BestRanked, rot_policies.Elected,
     rot_policies.Override, rot_policies.ClusterId,
     rot_config.Rotation,
+    rulebook.Version, rulebook.RuleBook,
+    competition.Competition,
 )  # fmt: skip
 
 
@@ -994,6 +1012,79 @@ def _register_library(conv: RuleConverter) -> None:
     _register_conditions(conv)
 
 
+# -- results ------------------------------------------------------------------------------
+
+
+def _results() -> dict[type, str]:
+    from .competition import SeasonResult, Verification
+    from .eligibility import Verdict
+    from .ranking import Standing
+    from .rotation import Schedule, Term
+    from .scoring import Scores
+
+    return {
+        Scores: "Scores",
+        Standing: "Standing",
+        Verdict: "Verdict",
+        awards.Allocation: "Allocation",
+        Term: "Term",
+        Schedule: "Schedule",
+        SeasonResult: "SeasonResult",
+        Verification: "Verification",
+    }
+
+
+def _result_data(obj: Any) -> dict[str, Any] | None:
+    """A result as ``{"type": ..., "data": obj.to_dict()}``; None for anything else."""
+    from .reasons import Reason
+
+    if isinstance(obj, Reason):
+        return {"type": "Reason", "data": obj.to_dict()}
+    name = _results().get(type(obj))
+    if name is None:
+        return None
+    return {"type": name, "data": obj.to_dict()}
+
+
+def _result_from(doc: dict[str, Any]) -> Any:
+    """What a result document gives back: a :class:`~emulation_rules.Reason` for a
+    reason, else the result's plain data (a result is a report of one evaluation; it is
+    not rebuilt without its tables)."""
+    from .reasons import Reason
+
+    extra = sorted(set(doc) - {"format", "schema_version", "result"})
+    if extra:
+        raise SerializationError(
+            f"unknown field {extra[0]!r} (a results file has 'format', 'schema_version' and "
+            "'result')",
+            _key("$", extra[0]),
+        )
+    if doc.get("format") != FORMAT:
+        raise SerializationError(
+            f"not an emulation_rules file: 'format' is {doc.get('format')!r}, expected {FORMAT!r}",
+            "$.format",
+        )
+    version = doc.get("schema_version")
+    if type(version) is not int or not 1 <= version <= SCHEMA_VERSION:
+        raise SerializationError(
+            f"schema_version {version!r} is not one this library reads (1 to {SCHEMA_VERSION})",
+            "$.schema_version",
+        )
+    result = doc["result"]
+    known = {*_results().values(), "Reason"}
+    if not isinstance(result, dict) or result.get("type") not in known or "data" not in result:
+        raise SerializationError(
+            f"a result is {{'type': one of {sorted(known)}, 'data': ...}} (got {result!r:.80})",
+            "$.result",
+        )
+    if result["type"] == "Reason":
+        try:
+            return Reason.from_dict(result["data"])
+        except EmulationRulesError as exc:
+            raise SerializationError(str(exc), "$.result.data") from exc
+    return result["data"]
+
+
 # -- the functions ----------------------------------------------------------------------
 
 #: The converter :func:`dumps` and :func:`loads` use; register your own types on it.
@@ -1017,6 +1108,13 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def dumps(obj: Any, *, indent: int | None = 2, converter: RuleConverter | None = None) -> str:
     """``obj`` (a rule object, or tuples/dicts of them) as a JSON rules document.
+
+    A result (``Scores``, ``Standing``, ``Verdict``, ``Allocation``, a rotation
+    ``Term`` or ``Schedule``, a ``SeasonResult``, a ``Verification``) is written as
+    ``{"result": {"type": ..., "data": result.to_dict()}}``: its numbers and its
+    reasons as data (codes, rules, values, units; see ``docs/reasons.md``), for an
+    application to show in its own words. :func:`loads` gives a result's data back
+    as plain data, and a :class:`~emulation_rules.Reason` as a ``Reason``.
 
     >>> import emulation_rules as er
     >>> print(er.dumps(er.Lot(2024)))
