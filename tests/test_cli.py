@@ -297,3 +297,32 @@ def test_without_click_the_module_says_which_extra_to_install() -> None:
         check=True,
     )
     assert "click" not in {m.split(".")[0] for m in done.stdout.split()}
+
+
+def test_seasons_carry_awards_and_leadership_and_report_progress(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    rows = files[0].read_text(encoding="utf-8").splitlines()
+    col = rows[0].split(",").index("period")
+    later = [rows[0]] + [
+        ",".join("2024" if k == col else v for k, v in enumerate(r.split(","))) for r in rows[1:]
+    ]
+    second = tmp_path / "c7-2024.csv"
+    second.write_text("\n".join(later) + "\n", encoding="utf-8")
+    comp = cluster7.competition()
+    calls: list[tuple[int, int, int]] = []
+    text, results = commands.seasons(comp, [second, files[0]], progress=lambda *a: calls.append(a))
+    assert list(results) == [2023, 2024]
+    assert calls == [(2023, 1, 2), (2024, 2, 2)]
+    direct = comp.run_seasons({2023: cluster7.table(), 2024: results[2024].scores.table})
+    assert text == direct[2023].to_text() + "\n" + direct[2024].to_text()
+    # The 2023 flags are in the history the 2024 season starts from.
+    assert results[2024].history.held("Cờ thi đua của Chính phủ", 2023).any()
+    code, out, _ = _run(
+        "seasons", "example:cluster7", str(files[0]), str(second), "--format", "json"
+    )
+    assert code == 0
+    docs = json.loads(out)
+    assert [er.loads(json.dumps(d))["period"] for d in docs] == [2023, 2024]
+    with pytest.raises(er.DataError, match="two data files are for the period 2023"):
+        commands.seasons(comp, [files[0], files[0]])

@@ -14,7 +14,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +33,7 @@ __all__ = [
     "read_history",
     "read_published",
     "read_table",
+    "seasons",
     "verify",
     "write_example_files",
 ]
@@ -284,12 +285,59 @@ def evaluate(
         from ._json import dumps
 
         return dumps(season) + "\n", season
+    return _csv(season, language), season
+
+
+def seasons(
+    competition: Competition,
+    data: list[str | Path] | tuple[str | Path, ...],
+    *,
+    history: str | Path | None = None,
+    fmt: Format = "text",
+    language: Language = "en",
+    progress: Callable[[int, int, int], None] | None = None,
+) -> tuple[str, dict[int, SeasonResult]]:
+    """Run consecutive seasons, one data file each (its period from its ``period``
+    column), each season's awards and leadership feeding the next; format every season.
+
+    ``json`` gives a JSON array of the seasons' result documents (each one readable by
+    :func:`emulation_rules.loads`).
+    """
+    if fmt not in FORMATS:
+        raise UnknownNameError(f"unknown format {fmt!r} (valid: {', '.join(FORMATS)})")
+    if not data:
+        raise DataError("give at least one data file, one per season")
+    tables: dict[int, ScoreTable] = {}
+    for d in data:
+        table, p = read_table(d)
+        if p in tables:
+            raise DataError(f"two data files are for the period {p}; give one file per season")
+        tables[p] = table
+    h = None if history is None else read_history(history)
+    results = competition.run_seasons(tables, history=h, progress=progress)
+    if fmt == "json":
+        from ._json import dumps
+
+        docs = [json.loads(dumps(r)) for r in results.values()]
+        return json.dumps(docs, ensure_ascii=False, indent=2) + "\n", results
+    parts = []
+    for season in results.values():
+        if fmt == "text":
+            parts.append(season.to_text(language=language))
+        elif fmt == "markdown":
+            parts.append(season.to_markdown(language=language))
+        else:
+            parts.append(_csv(season, language))
+    return "\n".join(parts), results
+
+
+def _csv(season: SeasonResult, language: Language) -> str:
     rows = season.rows(language=language)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    return buf.getvalue(), season
+    return buf.getvalue()
 
 
 def explain(

@@ -15,9 +15,10 @@ Errors are one line on stderr (exit status 2) unless ``--debug`` is given.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -255,6 +256,58 @@ def verify(
     )
     click.echo(text, nl=False)
     return 0 if result.ok else 1
+
+
+@app.command()
+@click.argument("rules")
+@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_history
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(commands.FORMATS)),
+    default="text",
+    show_default=True,
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@_language
+def seasons(
+    rules: str,
+    data: tuple[Path, ...],
+    history: Path | None,
+    fmt: commands.Format,
+    out: Path | None,
+    language: Language,
+) -> None:
+    """Run consecutive seasons of RULES, one DATA file each, awards and leadership carried
+    from one season to the next."""
+    competition = load_rules(rules)
+    with _progress(len(data), "seasons") as step:
+        text, _ = commands.seasons(
+            competition, list(data), history=history, fmt=fmt, language=language, progress=step
+        )
+    _emit(text, out)
+
+
+@contextlib.contextmanager
+def _progress(total: int, what: str) -> Iterator[Callable[[int, int, int], None] | None]:
+    """A rich progress bar on stderr when it is a terminal and rich is installed; else
+    nothing (piped runs and logs stay clean)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    try:
+        from rich.progress import Progress
+    except ImportError:
+        yield None
+        return
+    with Progress(transient=True) as bar:
+        task = bar.add_task(what, total=total)
+
+        def step(period: int, done: int, total: int) -> None:
+            bar.update(task, completed=done, description=f"{what}: {period}")
+
+        yield step
 
 
 @app.command()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -540,6 +540,7 @@ class Competition:
         history: History | None = None,
         votes: Mapping[int, Votes] | None = None,
         panel_sheets: Mapping[int, Mapping[str, Any]] | None = None,
+        progress: Callable[[int, int, int], None] | None = None,
     ) -> dict[int, SeasonResult]:
         """Play consecutive seasons, each one's awards and standing feeding the next.
 
@@ -555,6 +556,9 @@ class Competition:
             The record before the first season (optional).
         votes, panel_sheets
             Period to that season's ``votes=`` / ``panel_sheets=`` (see :meth:`run`).
+        progress
+            Called after each season as ``progress(period, done, total)`` (e.g. to move
+            a progress bar on long runs).
 
         Returns
         -------
@@ -596,6 +600,8 @@ class Competition:
             )
             out[p] = result
             h = result.history
+            if progress is not None:
+                progress(p, len(out), len(periods))
         return out
 
 
