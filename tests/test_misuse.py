@@ -422,3 +422,10 @@ def test_misuse_raises_only_library_errors_and_mutates_nothing(name: str, value:
         raise AssertionError(f"{name} with {value!r} raised {type(exc).__name__}: {exc}") from exc
     after = [_fingerprint(w) for w in watched]
     assert after == before, f"{name} changed an input object"
+
+
+def test_all_missing_pairwise_values_are_refused_without_a_numpy_warning() -> None:
+    # Found by the property above: an all-NaN float array made nanmax warn (an error here).
+    t = ScoreTable({"x": [1.0, 2.0, 3.0]}, units=UNITS)
+    with pytest.raises(EmulationRulesError, match="pairwise metric 'p'"):
+        t.with_pairwise(p={"": None, " ": None, "nan": None})

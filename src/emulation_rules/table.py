@@ -94,9 +94,10 @@ def _rounded_ints(seq: object, arr: AnyArray) -> bool:
     """Whether numpy made a float array of a list holding whole numbers past 2**53."""
     if arr.dtype.kind != "f" or not arr.size:
         return False
-    with np.errstate(invalid="ignore"):
-        if not float(np.nanmax(np.abs(arr), initial=0.0)) >= _FLOAT_EXACT:
-            return False
+    # Not nanmax: on all-NaN input it warns even with an initial value.
+    big = np.abs(arr[~np.isnan(arr)])
+    if not big.size or not float(big.max()) >= _FLOAT_EXACT:
+        return False
     return past_float(np.array(seq, dtype=object).ravel().tolist()) is not None
 
 
