@@ -910,8 +910,8 @@ def monte_carlo(
     (array([1, 1, 3]), array([2, 2, 3]))
     >>> print(mc.summary())
     unit  mean rank  5-95 %  P(first)
-    A          1.28     1-2     0.722
-    B          1.72     1-2     0.279
+    A          1.28     1-2     0.716
+    B          1.72     1-2     0.284
     C          3.00     3-3     0.000
     """
     plan = _plan(
