@@ -25,6 +25,10 @@ EXTRAS = {
     "polars": "polars",
     "pyarrow": "arrow",
     "hypothesis": "test",
+    "dask": "dask",
+    "distributed": "dask",
+    "matplotlib": "plot",
+    "rich": "analysis",
 }
 
 

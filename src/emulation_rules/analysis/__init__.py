@@ -13,7 +13,7 @@
 * :func:`entropy_weights`, :func:`critic_weights`, :func:`std_weights` -- objective
   weights from the data.
 * :func:`score_dask`, :func:`top_k` -- scoring and the top k of a score set larger
-  than memory, on Dask (``emulation_rules.analysis.dask``; the ``dask`` extra).
+  than memory, on Dask (the ``dask`` extra).
 * Plots (the ``plot`` extra): :func:`~emulation_rules.analysis.plots.rank_fan`,
   :func:`~emulation_rules.analysis.plots.tornado`,
   :func:`~emulation_rules.analysis.plots.rotation_timeline`.
@@ -29,6 +29,7 @@ from .compare import (
     ws_similarity,
 )
 from .montecarlo import MonteCarloResult, Noise, Sheets, monte_carlo
+from .scale_out import score_dask, top_k
 from .sensitivity import StabilityRadius, WeightRange, stability_radius, top_k_weight_ranges
 from .weights import critic_weights, entropy_weights, objective_weights, std_weights, with_weights
 
@@ -45,9 +46,11 @@ __all__ = [
     "monte_carlo",
     "objective_weights",
     "rank_reversal",
+    "score_dask",
     "spearman",
     "stability_radius",
     "std_weights",
+    "top_k",
     "top_k_overlap",
     "top_k_weight_ranges",
     "weighted_spearman",

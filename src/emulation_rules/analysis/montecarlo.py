@@ -29,7 +29,7 @@ from ..history import History
 from ..judging import Panel
 from ..ranking import Ranking, Standing
 from ..rotation import Rotation
-from ..scales import Linear
+from ..scales import Linear, _UnitValuesError
 from ..scoring import Bonus, Criterion, Group, Penalty, Scorecard, Scores
 from ..table import ScoreTable
 from ..types import FloatArray, IntArray
@@ -688,7 +688,13 @@ def _run_chunk(plan: _Plan, index: int) -> _Counts:
             cols[c] = np.broadcast_to(agg[k], (s, n)) if draw is None else agg[k]
     for crit, m, spread in plan.point_noise:
         x = current(crit.column)
-        f = crit.scale.fraction(x, lower_is_better=crit.lower_is_better)
+        try:
+            f = crit.scale.fraction(x, lower_is_better=crit.lower_is_better)
+        except _UnitValuesError as exc:
+            raise DataError(
+                f"criterion {crit.name!r} (column {crit.column!r}), in the scenarios of chunk "
+                f"{index}: {exc.naming(table.units)}"
+            ) from None
         with np.errstate(invalid="ignore"):
             f = np.clip(f + noise._draw(rng, spread, (s, n)) / m, 0.0, 1.0)
         cols[_fraction_column(crit.name)] = f
