@@ -166,7 +166,15 @@ def objective_weights(
                 "weights from data need every unit's value"
             )
         cols.append(f)
-    w = _METHODS[method](np.stack(cols, axis=1))
+    x = np.stack(cols, axis=1)
+    flat = [c.name for c, f in zip(scorecard.criteria, cols, strict=True) if f.std() == 0]
+    if method == "critic" and flat:
+        raise DataError(
+            f"objective_weights(method='critic'): every unit earns the same fraction of "
+            f"criterion {listing(flat)}, so its correlation with the others is undefined; use "
+            "'entropy' or 'std' (which give it weight 0), or leave it out"
+        )
+    w = _METHODS[method](x)
     return {c.name: float(v) for c, v in zip(scorecard.criteria, w.tolist(), strict=True)}
 
 
@@ -194,6 +202,12 @@ def with_weights(
         from .._names import unknown as unknown_error
 
         raise unknown_error("criterion", unknown[0], sorted(names), "in the scorecard")
+    zero = [k for k, v in weights.items() if not float(v) > 0]
+    if zero:
+        raise RuleError(
+            f"with_weights: criterion {listing(zero)} would get weight {weights[zero[0]]!r}; a "
+            "criterion needs points > 0: leave it out of the scorecard instead"
+        )
     t = sum(c.points for c in scorecard.criteria) if total is None else float(total)
     new = {
         c.name: attrs.evolve(c, points=float(weights[c.name]) * t)
