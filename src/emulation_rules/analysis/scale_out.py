@@ -99,26 +99,37 @@ def _probe(part: Any, card: Scorecard, resolved: list[FloatArray], unit: str) ->
     return None
 
 
-def _score_part(part: Any, card: Scorecard, resolved: list[FloatArray], unit: str) -> Any:
+def _score_part(
+    part: Any,
+    card: Scorecard,
+    resolved: list[FloatArray],
+    unit: str,
+    keep: tuple[str, ...],
+    meta: Any,
+) -> Any:
     pd = require("pandas", "score_dask")
-    fields = card.fields
     if len(part) == 0:
-        return _meta(card, unit)
+        return meta
     table = _table(part, unit)
     token = POPULATION.set(_Replay(resolved))
     try:
         scores = card.score(table)
     finally:
         POPULATION.reset(token)
-    data: dict[str, Any] = {unit: list(table.units)}
-    for f in fields:
-        data[f] = scores[f]
+    # The caller's own id column (and kept columns), as they were: same values, same dtype.
+    data: dict[str, Any] = {unit: part[unit]}
+    for c in keep:
+        data[c] = part[c]
+    for f in card.fields:
+        data[f] = pd.Series(scores[f], index=part.index)
     return pd.DataFrame(data, index=part.index)
 
 
-def _meta(card: Scorecard, unit: str) -> Any:
+def _meta(card: Scorecard, frame_meta: Any, unit: str, keep: tuple[str, ...]) -> Any:
     pd = require("pandas", "score_dask")
-    data: dict[str, Any] = {unit: pd.Series([], dtype=object)}
+    data: dict[str, Any] = {unit: frame_meta[unit]}
+    for c in keep:
+        data[c] = frame_meta[c]
     for f in card.fields:
         data[f] = pd.Series([], dtype=np.float64)
     return pd.DataFrame(data)
@@ -131,7 +142,9 @@ def _frame(ddf: Any, where: str) -> Any:
     return dd
 
 
-def score_dask(scorecard: Scorecard, ddf: Any, *, unit: str = "unit") -> Any:
+def score_dask(
+    scorecard: Scorecard, ddf: Any, *, unit: str = "unit", keep: Sequence[str] = ()
+) -> Any:
     """Score a Dask DataFrame (one row per unit) partition by partition.
 
     The population statistics of relative scales are computed first (one pass
@@ -139,7 +152,9 @@ def score_dask(scorecard: Scorecard, ddf: Any, *, unit: str = "unit") -> Any:
     a lazy Dask DataFrame with the ``unit`` column and one float column per
     field of :class:`~emulation_rules.Scores` (points of each item and group,
     ``base``, ``bonus``, ``penalty``, ``total``), equal to the local scores for
-    any partitioning.
+    any partitioning. ``keep`` names columns of the frame carried along (e.g.
+    the votes a ranking's tie-break reads); a kept column may not share a name
+    with a field.
 
     Raises
     ------
@@ -158,6 +173,18 @@ def score_dask(scorecard: Scorecard, ddf: Any, *, unit: str = "unit") -> Any:
     """
     dd = _frame(ddf, "score_dask")
     expect(scorecard, Scorecard, "scorecard", "score_dask")
+    keep = tuple(keep)
+    for c in (unit, *keep):
+        if c not in ddf.columns:
+            raise DataError(
+                f"score_dask: the DataFrame has no column {c!r} (columns: {list(ddf.columns)})"
+            )
+    clash = [c for c in keep if c in scorecard.fields or c == unit]
+    if clash:
+        raise DataError(
+            f"score_dask: kept column {clash[0]!r} has the name of a field of the scores (or of "
+            "the unit column); rename it in the DataFrame first"
+        )
     ranked = [c.name for c in scorecard.criteria if isinstance(c.scale, ByRank)]
     if ranked:
         raise RuleError(
@@ -180,9 +207,8 @@ def score_dask(scorecard: Scorecard, ddf: Any, *, unit: str = "unit") -> Any:
         if len(kinds) != 1:  # pragma: no cover - every partition takes the same path
             raise DataError(f"score_dask: partitions disagree on the statistic needed ({kinds})")
         resolved.append(_merge(asked[0][0], [p for _, p in asked]))
-    return dd.map_partitions(
-        _score_part, ddf, scorecard, resolved, unit, meta=_meta(scorecard, unit)
-    )
+    meta = _meta(scorecard, ddf._meta, unit, keep)
+    return dd.map_partitions(_score_part, ddf, scorecard, resolved, unit, keep, meta, meta=meta)
 
 
 def _candidates(part: Any, ranking: Ranking, k: int, unit: str) -> Any:

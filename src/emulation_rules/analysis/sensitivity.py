@@ -81,7 +81,9 @@ class StabilityRadius:
         not enough).
     l1
         The smallest total change of the criteria's points (sum of absolute
-        changes) at which they tie, and ``l1_changes`` the changes that reach it.
+        changes) at which they tie, and ``l1_changes`` the changes that reach it;
+        ``inf`` (and no changes) when no weights >= 0 tie them, ``residual``
+        then being the gap left with every weight that helps ``first`` at 0.
     points
         The declared (effective) points of each criterion, for relative changes.
     """
@@ -93,6 +95,7 @@ class StabilityRadius:
     l1: float
     l1_changes: dict[str, float]
     points: dict[str, float]
+    residual: float = 0.0
 
     @property
     def smallest(self) -> tuple[str, float]:
@@ -112,8 +115,16 @@ class StabilityRadius:
                 lines.append(f"  {k}: no change of this criterion alone ties them")
             else:
                 lines.append(f"  {k}: {v:+.4g} points ({v / p:+.1%} of its {p:g})")
-        changes = ", ".join(f"{k} {v:+.4g}" for k, v in self.l1_changes.items())
-        lines.append(f"Smallest total change (L1): {self.l1:.4g} points ({changes}).")
+        if math.isinf(self.l1):
+            lines.append(
+                f"No change of the weights ties them: lowering to 0 every criterion on which "
+                f"{self.first} earns more still leaves it {self.residual:.4g} points ahead "
+                "(what the criteria cannot change: bonus, deductions, and the criteria where "
+                f"{self.second} is not better)."
+            )
+        else:
+            changes = ", ".join(f"{k} {v:+.4g}" for k, v in self.l1_changes.items())
+            lines.append(f"Smallest total change (L1): {self.l1:.4g} points ({changes}).")
         return "\n".join(lines)
 
 
@@ -187,9 +198,13 @@ def stability_radius(
         amount = min(need / eff, cap)
         changes[names[c]] = amount if delta[c] < 0 else -amount
         need -= amount * eff
-    l1 = math.inf if need > 1e-12 * max(1.0, d) else sum(abs(v) for v in changes.values())
+    residual = 0.0
+    if need > 1e-12 * max(1.0, d):
+        l1, changes, residual = math.inf, {}, need
+    else:
+        l1 = sum(abs(v) for v in changes.values())
     return StabilityRadius(
-        first, second, d, per, l1, changes, dict(zip(names, m.tolist(), strict=True))
+        first, second, d, per, l1, changes, dict(zip(names, m.tolist(), strict=True)), residual
     )
 
 

@@ -63,12 +63,12 @@ def _matrix(x: object, where: str) -> FloatArray:
     return m
 
 
-def _normalised(v: FloatArray, where: str) -> FloatArray:
+def _normalised(v: FloatArray, where: str, why: str = "every column is constant") -> FloatArray:
     total = v.sum()
     if not total > 0:
         raise DataError(
-            f"{where}: no criterion separates the units (every column is constant), so no "
-            "criterion can be weighted by the data"
+            f"{where}: no criterion carries information of its own ({why}), so no criterion "
+            "can be weighted by the data"
         )
     out: FloatArray = v / total
     return out
@@ -93,7 +93,9 @@ def entropy_weights(x: object) -> FloatArray:
     with np.errstate(divide="ignore", invalid="ignore"):
         plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
     e = -plogp.sum(axis=0) / np.log(m.shape[0])
-    return _normalised(np.clip(1.0 - e, 0.0, None), "entropy_weights")
+    # A constant column has entropy 1 exactly; its float value may miss by an ulp.
+    d = np.where((m == m[0]).all(axis=0), 0.0, np.clip(1.0 - e, 0.0, None))
+    return _normalised(d, "entropy_weights")
 
 
 def std_weights(x: object) -> FloatArray:
@@ -127,7 +129,14 @@ def critic_weights(x: object) -> FloatArray:
     if m.shape[1] == 1:
         return np.ones(1)
     r = np.corrcoef(m, rowvar=False)
-    return _normalised(s * (1.0 - r).sum(axis=0), "critic_weights")
+    # Columns that are exact multiples of each other have correlation 1, which the float
+    # computation may miss by an ulp: their 1 - r would be float noise, not information.
+    r = np.where(np.abs(1.0 - r) < 1e-12, 1.0, r)
+    return _normalised(
+        s * (1.0 - r).sum(axis=0),
+        "critic_weights",
+        "every column repeats the others: their correlation is 1",
+    )
 
 
 _METHODS = {"entropy": entropy_weights, "critic": critic_weights, "std": std_weights}
