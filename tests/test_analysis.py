@@ -418,3 +418,18 @@ class TestObjectiveWeights:
         w = {k: v for k, v in w.items() if v > 0} | {"clearance_rate": 0.05}
         card = with_weights(cluster7.scorecard(), w)
         assert card.criteria[0].points == pytest.approx(5.0)
+
+
+class TestProgress:
+    def test_callable_sees_every_chunk(self) -> None:
+        card, t, r = small()
+        seen: list[tuple[int, int]] = []
+        monte_carlo(card, t, r, Noise(points=1.0), scenarios=50, chunk=20,
+                    progress=lambda done, total: seen.append((done, total)))  # fmt: skip
+        assert seen == [(1, 3), (2, 3), (3, 3)]
+
+    def test_rich_bar(self) -> None:
+        pytest.importorskip("rich")
+        card, t, r = small()
+        a = monte_carlo(card, t, r, Noise(points=1.0), scenarios=50, chunk=20, progress=True)
+        assert a == monte_carlo(card, t, r, Noise(points=1.0), scenarios=50, chunk=20)

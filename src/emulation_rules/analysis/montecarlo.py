@@ -121,7 +121,8 @@ class Noise:
     columns
         Noise on raw columns of the table, in the column's own units, by
         column name (before the scales: relative scales see the noisy
-        population). Ranking keys read from the table see it too.
+        population). Ranking keys read from the table see it too. Columns
+        are drawn in the order of their names.
     distribution
         ``"uniform"`` (default) or ``"normal"``, for ``points``, ``columns``
         and ``judges``.
