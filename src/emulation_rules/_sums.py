@@ -37,9 +37,11 @@ from .types import FloatArray
 __all__ = ["exact_sum", "merge_partials", "sum_partials"]
 
 
-def _levels(rows: FloatArray, m: FloatArray, k: int) -> list[FloatArray]:
-    """Exact per-row sums of each extracted level of ``rows`` (finite, 2-D, max|row| = m)."""
-    r = rows
+def _levels(r: FloatArray, m: FloatArray, k: int) -> list[FloatArray]:
+    """Exact per-row sums of each extracted level of ``r`` (finite, 2-D, max|row| = m).
+
+    ``r`` is a scratch copy: it is overwritten with the remainders.
+    """
     out: list[FloatArray] = []
     q = np.empty_like(r)
     while True:
@@ -50,12 +52,13 @@ def _levels(rows: FloatArray, m: FloatArray, k: int) -> list[FloatArray]:
         np.add(sigma, r, out=q)
         np.subtract(q, sigma, out=q)
         out.append(q.sum(axis=1))
-        r = r - q
-        m = np.max(np.abs(r), axis=1, initial=0.0)
+        np.subtract(r, q, out=r)  # exact: the remainders
+        np.abs(r, out=q)
+        m = q.max(axis=1, initial=0.0)
 
 
-#: Rows per block: a block of temporaries stays in cache.
-_BLOCK = 1 << 15
+#: Values per block: a block of temporaries stays in cache.
+_BLOCK = 1 << 14
 
 #: Values at least this large are summed in a band of their own, divided by 2**64
 #: (exactly: they are far from the subnormals), so that sigma stays a finite float.
@@ -63,29 +66,34 @@ _HUGE = 2.0**900
 _HUGE_SCALE = 2.0**64
 
 
-def _block(blk: FloatArray, k: int) -> tuple[list[FloatArray], list[FloatArray]]:
+def _block(blk: FloatArray) -> tuple[list[FloatArray], list[FloatArray]]:
     """The levels of a block of rows: (face-value band, band scaled by 2**-64)."""
-    m = np.fmax.reduce(np.abs(blk), axis=1, initial=0.0)  # NaN skipped
-    if np.isnan(blk.sum(axis=1)).any():
-        blk = np.where(np.isnan(blk), 0.0, blk)
+    k = max(1, math.ceil(math.log2(max(blk.shape[1], 1)))) + 1
+    r = np.abs(blk)
+    m = r.max(axis=1, initial=0.0)  # NaN if the row holds one
+    np.copyto(r, blk)
+    nan = np.isnan(m)
+    if nan.any():
+        r[np.isnan(r)] = 0.0
+        m = np.abs(r).max(axis=1, initial=0.0)
     inf = ~np.isfinite(m)
+    special = None
     if inf.any():
         # An infinity decides its row (+inf, -inf, or NaN for both, as nansum says):
         # the row's finite values are dropped, its infinities kept as they are.
-        special = np.where(np.isfinite(blk), 0.0, blk)
-        blk = np.where(inf[:, None], 0.0, blk)
+        special = np.where(np.isfinite(r), 0.0, r).sum(axis=1)
+        r[inf] = 0.0
         m = np.where(inf, 0.0, m)
-    huge_rows = m >= _HUGE
-    if huge_rows.any():
-        huge = np.abs(blk) >= _HUGE
-        low = np.where(huge, 0.0, blk)
-        high = np.where(huge, blk / _HUGE_SCALE, 0.0)
-        lo = _levels(low, np.max(np.abs(low), axis=1, initial=0.0), k)
-        hi = _levels(high, np.max(np.abs(high), axis=1, initial=0.0), k)
+    if (m >= _HUGE).any():
+        huge = np.abs(r) >= _HUGE
+        high = np.where(huge, r / _HUGE_SCALE, 0.0)
+        r[huge] = 0.0
+        lo = _levels(r, np.abs(r).max(axis=1, initial=0.0), k)
+        hi = _levels(high, np.abs(high).max(axis=1, initial=0.0), k)
     else:
-        lo, hi = _levels(blk, m, k), []
-    if inf.any():
-        lo.append(np.sum(special, axis=1))
+        lo, hi = _levels(r, m, k), []
+    if special is not None:
+        lo.append(special)
     return lo, hi
 
 
@@ -105,17 +113,27 @@ def sum_partials(x: FloatArray) -> FloatArray:
     x = np.asarray(x, dtype=np.float64)
     batch, n = x.shape[:-1], x.shape[-1]
     rows = x.reshape(math.prod(batch), n)
-    k = max(1, math.ceil(math.log2(max(n, 1)))) + 1
-    step = max(1, _BLOCK // max(n, 1))
+    # Blocks of whole rows when rows are short, blocks of one row's pieces when long:
+    # a long row's pieces each give their own partials, and those add up exactly too.
+    width = min(max(n, 1), _BLOCK)
+    height = max(1, _BLOCK // width)
+    per_rows: list[tuple[int, list[FloatArray], list[FloatArray]]] = []
     with np.errstate(over="ignore", invalid="ignore"):
-        blocks = [_block(rows[a : a + step], k) for a in range(0, rows.shape[0], step)]
-    width = max([1, *(max(len(lo), len(hi)) for lo, hi in blocks)])
-    out = np.zeros((rows.shape[0], 2, width))
-    for j, bands in enumerate(blocks):
-        for b, levels in enumerate(bands):
-            for c, lev in enumerate(levels):
-                out[j * step : j * step + lev.shape[0], b, c] = lev
-    return out.reshape(*batch, 2, width)
+        for a in range(0, rows.shape[0], height):
+            lo_all: list[FloatArray] = []
+            hi_all: list[FloatArray] = []
+            for b in range(0, n, width):
+                lo, hi = _block(rows[a : a + height, b : b + width])
+                lo_all += lo
+                hi_all += hi
+            per_rows.append((a, lo_all, hi_all))
+    levels = max([1, *(max(len(lo), len(hi)) for _, lo, hi in per_rows)])
+    out = np.zeros((rows.shape[0], 2, levels))
+    for a, lo, hi in per_rows:
+        for band, parts in ((0, lo), (1, hi)):
+            for c, lev in enumerate(parts):
+                out[a : a + lev.shape[0], band, c] = lev
+    return out.reshape(*batch, 2, levels)
 
 
 def _exact(values: list[float]) -> Fraction:

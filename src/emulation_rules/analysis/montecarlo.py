@@ -960,18 +960,35 @@ def monte_carlo(
     )
 
 
+def _run_chunks(plan: _Plan, indices: Sequence[int]) -> _Counts:
+    """Chunks run one after the other on one worker, their counts added up there."""
+    total = _run_chunk(plan, indices[0])
+    for i in indices[1:]:
+        total = total + _run_chunk(plan, i)
+    return total
+
+
 def _run_dask(plan: _Plan, client: Any, report: Callable[[int], None]) -> _Counts:
     distributed = require("distributed", "monte_carlo(client=...)")
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    # A few tasks per worker, each a run of consecutive chunks summed on the worker: the
+    # N x N rank counts cross the network once per task, not once per chunk. Integer
+    # counts add up exactly in any order, so the grouping never changes the result.
+    tasks = min(plan.n_chunks, 2 * workers)
+    groups = [list(g) for g in np.array_split(np.arange(plan.n_chunks), tasks) if len(g)]
     scattered = client.scatter(plan, broadcast=True)
-    futures = client.map(_run_chunk, [scattered] * plan.n_chunks, range(plan.n_chunks), pure=False)
-    parts: dict[int, _Counts] = {}
-    index = {f.key: i for i, f in enumerate(futures)}
-    for done, fut in enumerate(distributed.as_completed(futures), start=1):
-        parts[index[fut.key]] = fut.result()
+    futures = client.map(
+        _run_chunks, [scattered] * len(groups), [[int(i) for i in g] for g in groups], pure=False
+    )
+    sizes = {f.key: len(g) for f, g in zip(futures, groups, strict=True)}
+    total: _Counts | None = None
+    done = 0
+    for fut in distributed.as_completed(futures):
+        part = fut.result()
+        total = part if total is None else total + part
+        done += sizes[fut.key]
         report(done)
-    total = parts[0]
-    for i in range(1, plan.n_chunks):
-        total = total + parts[i]
+    assert total is not None
     return total
 
 
