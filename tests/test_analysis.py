@@ -378,6 +378,13 @@ class TestObjectiveWeights:
         assert critic_weights(LINEAR) == pytest.approx([0.25, 0.25857023, 0.49142977])
         assert critic_weights(NONLINEAR) == pytest.approx([0.27329284, 0.32664742, 0.40005975])
 
+    def test_published_critic_of_a_min_max_normalised_matrix(self) -> None:
+        # The Rust crate mcdm 0.4.0, tests/weighting.rs (critic_tests): min-max normalised.
+        m = np.array([[2.9, 2.31, 0.56, 1.89], [1.2, 1.34, 0.21, 2.48], [0.3, 2.48, 1.75, 1.69]])
+        n = (m - m.min(axis=0)) / (m.max(axis=0) - m.min(axis=0))
+        want = [0.22514451, 0.21769531, 0.24375671, 0.31340347]
+        assert critic_weights(n) == pytest.approx(want, abs=1e-8)
+
     @given(st.lists(st.lists(st.floats(0.01, 100), min_size=3, max_size=3), min_size=3, max_size=8))
     def test_weights_sum_to_one_and_ignore_scale(self, rows: list[list[float]]) -> None:
         x = np.array(rows)

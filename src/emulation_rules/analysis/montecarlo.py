@@ -835,8 +835,10 @@ def _leads(plan: _Plan, standing: Standing, lead: IntArray, s: int) -> None:
 def _leader_index(plan: _Plan, standing: Standing) -> int:
     assert plan.rotation is not None
     assert plan.lead_period is not None
+    # The history matters to a rotation only through its eligibility condition.
+    history = plan.history if plan.rotation.eligible is not None else None
     term = plan.rotation.term(
-        plan.lead_period, standings={plan.lead_period: standing}, history=plan.history
+        plan.lead_period, standings={plan.lead_period: standing}, history=history
     )
     return plan.table.index(term.leader)
 

@@ -3,10 +3,11 @@
 :func:`score_dask` scores a Dask DataFrame partition by partition with the very
 kernels :meth:`Scorecard.score <emulation_rules.Scorecard.score>` uses. Absolute
 scales need nothing but the unit's own row. Relative scales need statistics of
-the whole population; they are gathered first, one pass over the partitions for
-each statistic a scale takes (MinMax: min and max; Sum: the sum; Vector: the sum
-of squares and the max; ZScore: count, min, max, the sum, then the sum of
-squared deviations from the mean), then the partitions are scored. Minima and
+the whole population; they are gathered first, in rounds: each round is one pass
+over the partitions in which every relative criterion gathers its next statistic
+(MinMax: min, max; Sum: the sum; Vector: the sum of squares, the max; ZScore:
+count, min, max, the sum, the sum of squared deviations from the mean -- so at
+most five rounds, however many criteria), then the partitions are scored. Minima and
 maxima are exact as they are; sums are exact and correctly rounded in any order
 (:mod:`emulation_rules._sums`), and the local path takes the very same sums, so
 the points are **identical** to scoring the whole table in memory, for any
@@ -29,7 +30,7 @@ from .._checks import expect, require
 from .._sums import merge_partials, sum_partials
 from ..errors import DataError, RuleError, RuleTypeError
 from ..ranking import HeadToHead, Lot, Ranking
-from ..scales import POPULATION, ByRank
+from ..scales import POPULATION, ByRank, _UnitValuesError
 from ..scoring import Scorecard
 from ..table import ScoreTable
 from ..types import BoolArray, FloatArray
@@ -85,18 +86,38 @@ def _table(part: Any, unit: str) -> ScoreTable:
     return ScoreTable.from_dataframe(part, unit=unit)
 
 
-def _probe(part: Any, card: Scorecard, resolved: list[FloatArray], unit: str) -> Any:
-    """This partition's partial of the next reduction, or None once nothing is missing."""
+def _probe(
+    part: Any, card: Scorecard, resolved: dict[int, list[FloatArray]], unit: str
+) -> dict[int, tuple[str, Any]]:
+    """This partition's partial of the next statistic each relative criterion needs.
+
+    Criteria are compiled one by one, as ``Scorecard.score`` compiles them, each answered
+    from its own statistics gathered so far: independent criteria advance together, so a
+    pass over the partitions serves all of them.
+    """
     if len(part) == 0:
-        return None
-    token = POPULATION.set(_Replay(resolved))
-    try:
-        card.score(_table(part, unit))
-    except _Need as need:
-        return need.kind, need.partial
-    finally:
-        POPULATION.reset(token)
-    return None
+        return {}
+    table = _table(part, unit)
+    out: dict[int, tuple[str, Any]] = {}
+    for i, c in enumerate(card.criteria):
+        if i not in resolved:
+            continue
+        x = table.numeric(c.column, needed_by=f"criterion {c.name!r}")
+        mask = table.missing(c.column) if table.has_missing(c.column) else None
+        if mask is not None and not mask.any():
+            mask = None
+        token = POPULATION.set(_Replay(resolved[i]))
+        try:
+            c.scale.compile(x, c.lower_is_better, mask)
+        except _Need as need:
+            out[i] = (need.kind, need.partial)
+        except _UnitValuesError as exc:
+            raise DataError(
+                f"criterion {c.name!r} (column {c.column!r}): {exc.naming(table.units)}"
+            ) from None
+        finally:
+            POPULATION.reset(token)
+    return out
 
 
 def _score_part(
@@ -147,8 +168,8 @@ def score_dask(
 ) -> Any:
     """Score a Dask DataFrame (one row per unit) partition by partition.
 
-    The population statistics of relative scales are computed first (one pass
-    over the partitions per statistic, see the module docstring); the result is
+    The population statistics of relative scales are computed first (at most
+    five passes over the partitions, see the module docstring); the result is
     a lazy Dask DataFrame with the ``unit`` column and one float column per
     field of :class:`~emulation_rules.Scores` (points of each item and group,
     ``base``, ``bonus``, ``penalty``, ``total``), equal to the local scores for
@@ -194,19 +215,27 @@ def score_dask(
         )
     dask = require("dask", "score_dask")
 
-    resolved: list[FloatArray] = []
+    relative = [i for i, c in enumerate(scorecard.criteria) if c.scale.relative]
+    stats: dict[int, list[FloatArray]] = {i: [] for i in relative}
     parts = ddf.to_delayed()
     probe = dask.delayed(_probe, pure=True)
-    # One pass per statistic the scales ask for; a scorecard of absolute scales needs none.
-    for _ in range(10_000):
-        found = dask.compute(*[probe(p, scorecard, list(resolved), unit) for p in parts])
-        asked = [f for f in found if f is not None]
+    # One pass per round of statistics: every relative criterion asks for its next one
+    # (ZScore, the most demanding, takes five rounds); absolute scales need none.
+    while stats:
+        found = dask.compute(*[probe(p, scorecard, stats, unit) for p in parts])
+        asked: dict[int, list[tuple[str, Any]]] = {}
+        for f in found:
+            for i, need in f.items():
+                asked.setdefault(i, []).append(need)
         if not asked:
             break
-        kinds = {k for k, _ in asked}
-        if len(kinds) != 1:  # pragma: no cover - every partition takes the same path
-            raise DataError(f"score_dask: partitions disagree on the statistic needed ({kinds})")
-        resolved.append(_merge(asked[0][0], [p for _, p in asked]))
+        for i, needs in asked.items():
+            kinds = {k for k, _ in needs}
+            if len(kinds) != 1:  # pragma: no cover - every partition takes the same path
+                raise DataError(f"score_dask: partitions disagree on the statistic ({kinds})")
+            stats[i] = [*stats[i], _merge(needs[0][0], [p for _, p in needs])]
+    # Scorecard.score compiles the criteria in this order and asks in this order.
+    resolved = [v for i in relative for v in stats[i]]
     meta = _meta(scorecard, ddf._meta, unit, keep)
     return dd.map_partitions(_score_part, ddf, scorecard, resolved, unit, keep, meta, meta=meta)
 
