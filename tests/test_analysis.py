@@ -440,3 +440,37 @@ class TestProgress:
         card, t, r = small()
         a = monte_carlo(card, t, r, Noise(points=1.0), scenarios=50, chunk=20, progress=True)
         assert a == monte_carlo(card, t, r, Noise(points=1.0), scenarios=50, chunk=20)
+
+
+class TestResultsAndPlots:
+    def test_to_pandas_and_refusals(self) -> None:
+        pytest.importorskip("pandas")
+        card, t, r = small(5)
+        mc = monte_carlo(card, t, r, Noise(points=2.0), scenarios=20)
+        df = mc.to_pandas()
+        assert list(df.index) == list(t.units)
+        assert df["p_first"].sum() == pytest.approx(1.0)
+        with pytest.raises(er.DataError, match="no rotation"):
+            _ = mc.p_lead
+        with pytest.raises(er.UnknownNameError):
+            mc.p_award("flag")
+        batched = er.ScoreTable({"unit": ["A", "B"], "x": [[0.1, 0.2], [0.3, 0.4]]})
+        with pytest.raises(er.DataError, match="without batch axes"):
+            monte_carlo(card, batched, r, Noise())
+
+    def test_plots(self) -> None:
+        pytest.importorskip("matplotlib")
+        from emulation_rules.analysis.plots import rank_fan, rotation_timeline, tornado
+
+        card, t, r = small(5)
+        mc = monte_carlo(card, t, r, Noise(points=2.0), scenarios=20)
+        fig = rank_fan(mc, units=["u3", "u1"])
+        assert [x.get_text() for x in fig.axes[0].get_yticklabels()] == ["u3", "u1"]
+        with pytest.raises(er.DataError, match="nope"):
+            rank_fan(mc, units=["nope"])
+        ranges = top_k_weight_ranges(card, t, r, 2)
+        assert len(tornado(ranges).axes[0].patches) == 2
+        with pytest.raises(er.RuleTypeError):
+            tornado({"x": 1})  # type: ignore[dict-item]
+        with pytest.raises(er.RuleTypeError, match="Schedule"):
+            rotation_timeline(mc)  # type: ignore[arg-type]

@@ -147,3 +147,23 @@ def test_monte_carlo_on_a_cluster_is_identical(client: object) -> None:
     remote = monte_carlo(c, t, ranking, noise, client=client, **kw)
     assert remote == local
     assert local.award_counts["top"].sum() == 300 * 4
+
+
+def test_keep_carries_columns_and_names_what_is_missing() -> None:
+    df = frame(8, 2)
+    df["votes"] = np.arange(8)
+    ddf = dd.from_pandas(df, npartitions=2)
+    with dask.config.set(scheduler="sync"):
+        got = score_dask(card(), ddf, keep=["votes"]).compute()
+    assert got["votes"].tolist() == list(range(8))
+    with pytest.raises(er.DataError, match="no column 'ballots'"):
+        score_dask(card(), ddf, keep=["ballots"])
+    with pytest.raises(er.DataError, match="name of a field"):
+        score_dask(card(), ddf, keep=["bonus_items"])
+
+
+def test_top_k_refuses_head_to_head() -> None:
+    df = pd.DataFrame({"unit": list("AB"), "x": [1, 2]})
+    ranking = er.Ranking(er.desc("x"), er.HeadToHead(er.desc("pts")))
+    with pytest.raises(er.RuleError, match="HeadToHead"):
+        top_k(ranking, dd.from_pandas(df, npartitions=1), 1)
