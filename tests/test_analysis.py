@@ -474,3 +474,18 @@ class TestResultsAndPlots:
             tornado({"x": 1})  # type: ignore[dict-item]
         with pytest.raises(er.RuleTypeError, match="Schedule"):
             rotation_timeline(mc)  # type: ignore[arg-type]
+
+
+def test_comparisons_across_scenarios() -> None:
+    card, t, r = small(8, 3)
+    base = r.rank(card.score(t))
+    rng = np.random.default_rng(1)
+    noisy = t.with_columns(x=t["x"] + rng.normal(0, 0.1, (5, 8)))
+    batched = r.rank(card.score(noisy))
+    for f in (kendall_tau_b, spearman, weighted_spearman, ws_similarity):
+        got = f(base, batched)
+        assert isinstance(got, np.ndarray)
+        assert got.shape == (5,)
+        want = [f(base, batched.scenario(i)) for i in range(5)]
+        assert got.tolist() == pytest.approx(want)
+    assert top_k_overlap(base, batched, 3).shape == (5,)  # type: ignore[union-attr]

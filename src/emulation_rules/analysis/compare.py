@@ -6,6 +6,10 @@ Every measure takes two rankings of the same units, each given as
   unit id, so the two may list the units in different orders), or
 * an array of ranks (1 = best), aligned by position.
 
+Either may hold many scenarios -- a batched standing, or ranks shaped
+``(scenarios, N)`` -- and the measure is then taken scenario by scenario (a single
+ranking is compared with every scenario), giving an array.
+
 Formulas (``x``, ``y`` the two rank vectors of ``N`` units):
 
 * Kendall's tau-b: ``(P - Q) / sqrt((P + Q + Tx) (P + Q + Ty))`` with ``P``
@@ -49,42 +53,62 @@ __all__ = [
 Ranks = Standing | Sequence[int] | IntArray
 
 
-def _pair(a: Ranks, b: Ranks, where: str) -> tuple[FloatArray, FloatArray]:
+def _pair(a: Ranks, b: Ranks, where: str) -> tuple[FloatArray, FloatArray, bool]:
+    """Both rankings as ``(S, N)`` float ranks (S = 1 for a single ranking; one side may be
+    single and the other batched: it is compared with every scenario), and whether any side
+    was batched."""
+    if (
+        isinstance(a, Standing)
+        and isinstance(b, Standing)
+        and (set(a.units) != set(b.units) or len(a.units) != len(b.units))
+    ):
+        only = sorted(set(a.units) ^ set(b.units))
+        raise DataError(
+            f"{where}: the standings rank different units ({listing(only)} in only one); "
+            "compare standings of the same units"
+        )
+    ra, batched_a = _ranks(a, where)
+    rb, batched_b = _ranks(b, where)
     if isinstance(a, Standing) and isinstance(b, Standing):
-        if set(a.units) != set(b.units) or len(a.units) != len(b.units):
-            only = sorted(set(a.units) ^ set(b.units))
-            raise DataError(
-                f"{where}: the standings rank different units ({listing(only)} in only one); "
-                "compare standings of the same units"
-            )
-        ra, rb = _ranks(a, where), _ranks(b, where)
         pos = {u: i for i, u in enumerate(b.units)}
-        rb = rb[[pos[u] for u in a.units]]
-        return ra, rb
-    ra, rb = _ranks(a, where), _ranks(b, where)
-    if ra.shape != rb.shape:
+        rb = rb[:, [pos[u] for u in a.units]]
+    if ra.shape[1] != rb.shape[1]:
         raise DataError(
-            f"{where}: the rankings have {ra.size} and {rb.size} units; give the same units"
+            f"{where}: the rankings have {ra.shape[1]} and {rb.shape[1]} units; give the same units"
         )
-    return ra, rb
+    if ra.shape[0] != rb.shape[0] and 1 not in (ra.shape[0], rb.shape[0]):
+        raise DataError(
+            f"{where}: {ra.shape[0]} and {rb.shape[0]} scenarios; give as many, or one ranking "
+            "to compare with every scenario"
+        )
+    s = max(ra.shape[0], rb.shape[0])
+    return (
+        np.broadcast_to(ra, (s, ra.shape[1])),
+        np.broadcast_to(rb, (s, rb.shape[1])),
+        batched_a or batched_b,
+    )
 
 
-def _ranks(a: Ranks, where: str) -> FloatArray:
+def _ranks(a: Ranks, where: str) -> tuple[FloatArray, bool]:
     if isinstance(a, Standing):
-        if a.batch_shape:
-            raise DataError(f"{where}: give one scenario's standing (standing.scenario(i))")
-        return np.asarray(a.ranks(), dtype=np.float64)
+        r = np.asarray(a.ranks(), dtype=np.float64)
+        return r.reshape(-1, r.shape[-1]), bool(a.batch_shape)
     r = np.asarray(a, dtype=np.float64)
-    if r.ndim != 1 or r.size < 2:
+    if r.ndim not in (1, 2) or r.shape[-1] < 2:
         raise DataError(
-            f"{where}: give a one-dimensional array of at least 2 ranks (got {r.shape})"
+            f"{where}: give ranks shaped (N,) or (scenarios, N), with N >= 2 (got {r.shape})"
         )
-    if not (np.isfinite(r).all() and (r >= 1).all() and (r <= r.size).all()):
-        raise DataError(f"{where}: ranks are whole numbers from 1 to N = {r.size}")
-    return r
+    n = r.shape[-1]
+    if not (np.isfinite(r).all() and (r >= 1).all() and (r <= n).all()):
+        raise DataError(f"{where}: ranks are whole numbers from 1 to N = {n}")
+    return r.reshape(-1, n), r.ndim == 2
 
 
-def kendall_tau_b(a: Ranks, b: Ranks) -> float:
+def _out(values: FloatArray, batched: bool) -> float | FloatArray:
+    return np.asarray(values, dtype=np.float64) if batched else float(values[0])
+
+
+def kendall_tau_b(a: Ranks, b: Ranks) -> float | FloatArray:
     """Kendall's tau-b between two rankings (ties corrected).
 
     Examples
@@ -94,7 +118,11 @@ def kendall_tau_b(a: Ranks, b: Ranks) -> float:
     >>> round(kendall_tau_b([1, 2, 2, 4], [1, 3, 2, 4]), 4)
     0.9129
     """
-    x, y = _pair(a, b, "kendall_tau_b")
+    x, y, batched = _pair(a, b, "kendall_tau_b")
+    return _out(np.array([_tau_b(xi, yi) for xi, yi in zip(x, y, strict=True)]), batched)
+
+
+def _tau_b(x: FloatArray, y: FloatArray) -> float:
     n = x.size
     p = q = tx = ty = 0
     # Blocks of rows keep the pairwise differences in memory for large N.
@@ -127,24 +155,31 @@ def _average(r: FloatArray) -> FloatArray:
     return out
 
 
-def spearman(a: Ranks, b: Ranks) -> float:
+def spearman(a: Ranks, b: Ranks) -> float | FloatArray:
     """Spearman's rho (Pearson's correlation of the average ranks).
 
     Examples
     --------
     >>> spearman([1, 2, 3, 4], [2, 1, 3, 4])
     0.8
+
+    Against many scenarios at once (a batched standing, or ranks shaped (S, N)):
+
+    >>> spearman([1, 2, 3, 4], [[1, 2, 3, 4], [2, 1, 3, 4], [4, 3, 2, 1]])
+    array([ 1. ,  0.8, -1. ])
     """
-    x, y = _pair(a, b, "spearman")
-    x, y = _average(x), _average(y)
-    x, y = x - x.mean(), y - y.mean()
-    den = np.sqrt((x * x).sum() * (y * y).sum())
-    if den == 0:
+    x, y, batched = _pair(a, b, "spearman")
+    x = np.array([_average(r) for r in x])
+    y = np.array([_average(r) for r in y])
+    x = x - x.mean(axis=1, keepdims=True)
+    y = y - y.mean(axis=1, keepdims=True)
+    den = np.sqrt((x * x).sum(axis=1) * (y * y).sum(axis=1))
+    if (den == 0).any():
         raise DataError("spearman: one ranking ties every unit; the correlation is undefined")
-    return float((x * y).sum() / den)
+    return _out((x * y).sum(axis=1) / den, batched)
 
 
-def weighted_spearman(a: Ranks, b: Ranks) -> float:
+def weighted_spearman(a: Ranks, b: Ranks) -> float | FloatArray:
     """The weighted Spearman coefficient ``r_W``: swaps near the top cost more.
 
     Examples
@@ -152,13 +187,13 @@ def weighted_spearman(a: Ranks, b: Ranks) -> float:
     >>> weighted_spearman([1, 2, 3, 4], [2, 1, 3, 4]), weighted_spearman([1, 2, 3, 4], [1, 2, 4, 3])
     (0.72, 0.88)
     """
-    x, y = _pair(a, b, "weighted_spearman")
-    n = float(x.size)
-    num = 6.0 * ((x - y) ** 2 * ((n - x + 1) + (n - y + 1))).sum()
-    return float(1.0 - num / (n**4 + n**3 - n**2 - n))
+    x, y, batched = _pair(a, b, "weighted_spearman")
+    n = float(x.shape[1])
+    num = 6.0 * ((x - y) ** 2 * ((n - x + 1) + (n - y + 1))).sum(axis=1)
+    return _out(1.0 - num / (n**4 + n**3 - n**2 - n), batched)
 
 
-def ws_similarity(reference: Ranks, other: Ranks) -> float:
+def ws_similarity(reference: Ranks, other: Ranks) -> float | FloatArray:
     """The WS rank similarity coefficient of ``other`` to ``reference`` (1 = identical).
 
     Examples
@@ -168,12 +203,13 @@ def ws_similarity(reference: Ranks, other: Ranks) -> float:
     >>> ws_similarity([1, 2, 3, 4], [2, 1, 3, 4]), ws_similarity([1, 2, 3, 4], [1, 2, 4, 3])
     (0.7083333333333334, 0.9166666666666666)
     """
-    x, y = _pair(reference, other, "ws_similarity")
-    n = float(x.size)
-    return float(1.0 - (2.0**-x * np.abs(x - y) / np.maximum(np.abs(x - 1), np.abs(x - n))).sum())
+    x, y, batched = _pair(reference, other, "ws_similarity")
+    n = float(x.shape[1])
+    terms = 2.0**-x * np.abs(x - y) / np.maximum(np.abs(x - 1), np.abs(x - n))
+    return _out(1.0 - terms.sum(axis=1), batched)
 
 
-def top_k_overlap(a: Ranks, b: Ranks, k: int) -> float:
+def top_k_overlap(a: Ranks, b: Ranks, k: int) -> float | FloatArray:
     """The share of the top ``k`` of ``a`` that is also in the top ``k`` of ``b``.
 
     Units tied at the cut-off (rank <= k) all count, so with ties the sets may
@@ -184,10 +220,11 @@ def top_k_overlap(a: Ranks, b: Ranks, k: int) -> float:
     >>> top_k_overlap([1, 2, 3, 4], [3, 1, 2, 4], 2)
     0.5
     """
-    x, y = _pair(a, b, "top_k_overlap")
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= x.size:
-        raise DataError(f"top_k_overlap: k must be a whole number from 1 to {x.size} (got {k!r})")
-    return float(min(1.0, ((x <= k) & (y <= k)).sum() / k))
+    x, y, batched = _pair(a, b, "top_k_overlap")
+    n = x.shape[1]
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= n:
+        raise DataError(f"top_k_overlap: k must be a whole number from 1 to {n} (got {k!r})")
+    return _out(np.minimum(1.0, ((x <= k) & (y <= k)).sum(axis=1) / k), batched)
 
 
 @attrs.frozen
