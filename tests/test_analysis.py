@@ -489,3 +489,40 @@ def test_comparisons_across_scenarios() -> None:
         want = [f(base, batched.scenario(i)) for i in range(5)]
         assert got.tolist() == pytest.approx(want)
     assert top_k_overlap(base, batched, 3).shape == (5,)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("noise", [Noise(weights=0.3), Noise(dirichlet=20.0)])
+def test_batched_weight_draws_equal_one_scorecard_per_scenario(noise: Noise) -> None:
+    import attrs
+
+    from emulation_rules.analysis.montecarlo import _rng
+
+    card, t, r = small(10, 7)
+    mc = monte_carlo(card, t, r, noise, scenarios=40, seed=4, chunk=40)
+    assert _plan(card, t, r, noise, None, None, None, None, None, None, 40, 40, 4).batch_weights
+    # The definition: scenario i scores with each criterion's points times its factor.
+    rng = _rng(4, 0)
+    points = np.array([c.points for c in card.criteria])
+    if noise.weights is not None:
+        factors = rng.uniform(1 - noise.weights, 1 + noise.weights, (40, 2))
+    else:
+        share = rng.dirichlet(noise.dirichlet * points / points.sum(), size=40)  # type: ignore[operator]
+        factors = share * (points.sum() / points)
+    want = np.zeros((10, 10), dtype=np.int64)
+    for f in factors:
+        items = [
+            attrs.evolve(c, points=float(c.points * k))
+            for c, k in zip(card.criteria, f, strict=True)
+        ]
+        ranks = r.rank(attrs.evolve(card, items=items).score(t)).ranks()
+        want[np.arange(10), ranks - 1] += 1
+    assert np.array_equal(mc.rank_counts, want)
+
+
+def test_weights_under_rescaling_groups_go_scenario_by_scenario() -> None:
+    card, t, r = small(6, 2)
+    weighted = er.Scorecard([er.Group("g", list(card.items), points=100)], resolution=0.01)
+    plan = _plan(weighted, t, r, Noise(weights=0.1), None, None, None, None, None, None, 8, 8, 0)
+    assert not plan.batch_weights
+    mc = monte_carlo(weighted, t, r, Noise(weights=0.1), scenarios=8)
+    assert (mc.rank_counts.sum(axis=1) == 8).all()

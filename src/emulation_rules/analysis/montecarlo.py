@@ -131,7 +131,8 @@ class Noise:
         (see :class:`Sheets`), in the marks' units.
     weights
         Each criterion's points multiplied by a factor uniform in
-        ``[1 - weights, 1 + weights]`` (``0.1``: +-10 %), independently.
+        ``[1 - weights, 1 + weights]`` (``0.1``: +-10 %), independently. Group
+        caps stay as declared.
     dirichlet
         Instead of ``weights``: the criteria's points drawn from a Dirichlet
         distribution centred on the declared points, with this concentration
@@ -456,7 +457,10 @@ class _Plan:
     lead_period: int | None
     sheets: Sheets | None
     column_noise: tuple[tuple[str, float], ...]
-    point_noise: tuple[tuple[Criterion, float, float], ...]  # (criterion, max points, spread)
+    # (criterion, max points, spread of its points noise, largest weight factor): the
+    # criteria scored from fraction columns, in card order.
+    fractions: tuple[tuple[Criterion, float, float, float], ...]
+    batch_weights: bool
     missing: tuple[tuple[str, float], ...]
     scenarios: int
     chunk: int
@@ -529,7 +533,20 @@ def _plan(
                 "criterion", unknown_names[0], list(criteria), "in the scorecard (Noise points=)"
             )
         spreads = {k: v for k, v in noise.points if v > 0}
-    point_noise = tuple((criteria[k], scorecard.max_points_of(k), v) for k, v in spreads.items())
+    # Weight draws are batched (fraction columns scaled by each scenario's factor) where a
+    # criterion's points are its own: no total= or group points= rescaling them together.
+    weighted = noise.weights is not None or noise.dirichlet is not None
+    batch_weights = weighted and scorecard.total is None and not _rescaled(scorecard.items)
+    total_points = sum(c.points for c in scorecard.criteria)
+    fractions = []
+    for c in scorecard.criteria:
+        if not (batch_weights or c.name in spreads):
+            continue
+        bound = 1.0
+        if batch_weights:
+            # The largest factor a draw can give: the fraction column stays within [0, 1].
+            bound = 1.0 + noise.weights if noise.weights is not None else total_points / c.points
+        fractions.append((c, scorecard.max_points_of(c.name), spreads.get(c.name, 0.0), bound))
     replace = {
         c.name: attrs.evolve(
             c,
@@ -537,8 +554,9 @@ def _plan(
             scale=Linear(0, 1),
             lower_is_better=False,
             name=c.name,
+            points=c.points * bound,
         )
-        for c, _, _ in point_noise
+        for c, _, _, bound in fractions
     }
     card = (
         attrs.evolve(scorecard, items=_rebuild(scorecard.items, replace)) if replace else scorecard
@@ -603,7 +621,8 @@ def _plan(
         None if lead_period is None else int(lead_period),
         sheets,
         noise.columns,
-        point_noise,
+        tuple(fractions),
+        batch_weights,
         missing,
         int(scenarios),
         int(chunk),
@@ -687,7 +706,8 @@ def _run_chunk(plan: _Plan, index: int) -> _Counts:
         agg = plan.sheets.aggregate(table.units, draw)
         for k, c in enumerate(plan.sheets.columns):
             cols[c] = np.broadcast_to(agg[k], (s, n)) if draw is None else agg[k]
-    for crit, m, spread in plan.point_noise:
+    fr: list[FloatArray] = []
+    for crit, m, spread, _ in plan.fractions:
         x = current(crit.column)
         try:
             f = crit.scale.fraction(x, lower_is_better=crit.lower_is_better)
@@ -696,16 +716,26 @@ def _run_chunk(plan: _Plan, index: int) -> _Counts:
                 f"criterion {crit.name!r} (column {crit.column!r}), in the scenarios of chunk "
                 f"{index}: {exc.naming(table.units)}"
             ) from None
-        with np.errstate(invalid="ignore"):
-            f = np.clip(f + noise._draw(rng, spread, (s, n)) / m, 0.0, 1.0)
-        cols[_fraction_column(crit.name)] = f
+        if spread > 0:
+            with np.errstate(invalid="ignore"):
+                f = np.clip(f + noise._draw(rng, spread, (s, n)) / m, 0.0, 1.0)
+        fr.append(np.broadcast_to(f, (s, n)))
     factors = None
-    crits = plan.card.criteria
+    points = np.array([c.points for c in plan.original.criteria])
     if noise.weights is not None:
-        factors = rng.uniform(1 - noise.weights, 1 + noise.weights, (s, len(crits)))
+        factors = rng.uniform(1 - noise.weights, 1 + noise.weights, (s, len(points)))
     elif noise.dirichlet is not None:
-        w = np.array([c.points for c in crits])
-        factors = rng.dirichlet(noise.dirichlet * w / w.sum(), size=s) * (w.sum() / w)
+        share = rng.dirichlet(noise.dirichlet * points / points.sum(), size=s)
+        factors = share * (points.sum() / points)
+    for k, (crit, _, _, bound) in enumerate(plan.fractions):
+        f = fr[k]
+        if plan.batch_weights:
+            assert factors is not None
+            # Points m * factor as (f * factor / bound) of m * bound: one scorecard for all.
+            f = f * (factors[:, k : k + 1] / bound)
+        cols[_fraction_column(crit.name)] = f
+    if plan.batch_weights:
+        factors = None
     data = table.with_columns(cols, copy=False) if cols else table
     award_counts = (
         {a.name: np.zeros(n, dtype=np.int64) for a in plan.awards.awards} if plan.awards else {}
@@ -747,6 +777,13 @@ def _run_chunk(plan: _Plan, index: int) -> _Counts:
             if lead is not None:
                 lead[_leader_index(plan, st)] += 1
     return _Counts(rank_counts.reshape(n, n), award_counts, lead)
+
+
+def _rescaled(items: Sequence[Any]) -> bool:
+    """Whether a group rescales its items' points (``Group(points=...)``)."""
+    return any(
+        isinstance(it, Group) and (it.points is not None or _rescaled(it.items)) for it in items
+    )
 
 
 def _reweighted(card: Scorecard, factors: FloatArray) -> Scorecard:
