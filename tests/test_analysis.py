@@ -526,3 +526,23 @@ def test_weights_under_rescaling_groups_go_scenario_by_scenario() -> None:
     assert not plan.batch_weights
     mc = monte_carlo(weighted, t, r, Noise(weights=0.1), scenarios=8)
     assert (mc.rank_counts.sum(axis=1) == 8).all()
+
+
+def test_a_plan_travels_to_a_worker_process() -> None:
+    import pickle
+
+    from emulation_rules.analysis.montecarlo import _run_chunk
+
+    rot = er.Rotation(
+        cluster7.MEMBERS, er.BestRanked(), since=2024, cooldown=1,
+        led_before={cluster7.LEADER: [2023]},
+    )  # fmt: skip
+    plan = _plan(
+        cluster7.scorecard(), cluster7.table(), cluster7.ranking(), Noise(points=1.0, weights=0.1),
+        cluster7.flags(), 2023, None, rot, 2024, None, 40, 20, 1,
+    )  # fmt: skip
+    copy = pickle.loads(pickle.dumps(plan))
+    a, b = _run_chunk(plan, 1), _run_chunk(copy, 1)
+    assert np.array_equal(a.ranks, b.ranks)
+    assert a.awards.keys() == b.awards.keys()
+    assert all(np.array_equal(a.awards[k], b.awards[k]) for k in a.awards)

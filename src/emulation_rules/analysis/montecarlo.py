@@ -470,6 +470,27 @@ class _Plan:
     def n_chunks(self) -> int:
         return -(-self.scenarios // self.chunk)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # An AwardScheme keeps a read-only mapping that pickle refuses: it travels to a
+        # worker as the arguments that build it, and is built again there.
+        values = {f.name: getattr(self, f.name) for f in attrs.fields(_Plan)}
+        scheme = values.pop("awards")
+        spec = (
+            None
+            if scheme is None
+            else (scheme.awards, scheme.exclusive, scheme.equivalent, scheme.declared)
+        )
+        return (_unpickle_plan, (values, spec))
+
+
+def _unpickle_plan(values: dict[str, Any], spec: tuple[Any, ...] | None) -> _Plan:
+    awards = (
+        None
+        if spec is None
+        else AwardScheme(list(spec[0]), exclusive=spec[1], equivalent=spec[2], declared=spec[3])
+    )
+    return _Plan(awards=awards, **values)
+
 
 def _plan(
     scorecard: Scorecard,
