@@ -546,3 +546,27 @@ def test_a_plan_travels_to_a_worker_process() -> None:
     assert np.array_equal(a.ranks, b.ranks)
     assert a.awards.keys() == b.awards.keys()
     assert all(np.array_equal(a.awards[k], b.awards[k]) for k in a.awards)
+
+
+@settings(max_examples=15)
+@given(
+    st.integers(3, 12),
+    st.integers(0, 10**6),
+    st.sampled_from([0.1, 0.25, 0.5, 1.0]),
+    st.sampled_from(["include", "exclude", er.Lot(seed=9)]),
+)
+def test_batched_cut_equals_the_allocation_property(
+    n: int, seed: int, share: float, ties: object
+) -> None:
+    # Coarse points (resolution 1) make ties at the cut-off common.
+    rng = np.random.default_rng(seed)
+    t = er.ScoreTable({"unit": [f"u{i}" for i in range(n)], "x": rng.integers(0, 4, n) / 4})
+    card = er.Scorecard([er.Criterion("x", 4, scale=er.Linear(0, 1))], resolution=1)
+    r = er.Ranking(er.desc("total"))
+    quota = er.Quota(share=share, ties=ties)
+    plain = er.AwardScheme([er.Award("a", quota=quota, ranking=r)])
+    general = er.AwardScheme([er.Award("a", er.rank() <= n, quota=quota, ranking=r)])
+    kw = {"scenarios": 12, "seed": seed, "chunk": 5, "period": 1}
+    a = monte_carlo(card, t, r, Noise(points=1.0), awards=plain, **kw)
+    b = monte_carlo(card, t, r, Noise(points=1.0), awards=general, **kw)
+    assert np.array_equal(a.award_counts["a"], b.award_counts["a"])
