@@ -396,35 +396,35 @@ class PiecewiseLinear(Scale):
 # computed here, and no total on a rounding boundary can flip with the chunking.
 #
 # A population gathered elsewhere (the partitions of a data frame) is given through
-# ``POPULATION``: each reduction then asks it, in the order compile() takes them.
+# ``_POPULATION``: each reduction then asks it, in the order compile() takes them.
 
 #: The population the reductions below describe, when it is not the array at hand.
-POPULATION: ContextVar[Any] = ContextVar("emulation_rules_population", default=None)
+_POPULATION: ContextVar[Any] = ContextVar("emulation_rules_population", default=None)
 
 
 def _pop_min(x: FloatArray) -> FloatArray:
-    pop = POPULATION.get()
+    pop = _POPULATION.get()
     if pop is not None:
         return np.asarray(pop.reduce("min", x, None))
     return np.asarray(np.fmin.reduce(x, axis=-1, keepdims=True, initial=np.inf))
 
 
 def _pop_max(x: FloatArray) -> FloatArray:
-    pop = POPULATION.get()
+    pop = _POPULATION.get()
     if pop is not None:
         return np.asarray(pop.reduce("max", x, None))
     return np.asarray(np.fmax.reduce(x, axis=-1, keepdims=True, initial=-np.inf))
 
 
 def _pop_sum(x: FloatArray) -> FloatArray:
-    pop = POPULATION.get()
+    pop = _POPULATION.get()
     if pop is not None:
         return np.asarray(pop.reduce("sum", x, None))
     return exact_sum(x)
 
 
 def _pop_count(x: FloatArray, missing: BoolArray | None) -> FloatArray:
-    pop = POPULATION.get()
+    pop = _POPULATION.get()
     if pop is not None:
         return np.asarray(pop.reduce("count", x, missing))
     n = x.shape[-1]

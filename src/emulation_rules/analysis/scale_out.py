@@ -30,7 +30,7 @@ from .._checks import expect, require
 from .._sums import merge_partials, sum_partials
 from ..errors import DataError, RuleError, RuleTypeError
 from ..ranking import HeadToHead, Lot, Ranking
-from ..scales import POPULATION, ByRank, _UnitValuesError
+from ..scales import _POPULATION, ByRank, _UnitValuesError
 from ..scoring import Scorecard
 from ..table import ScoreTable
 from ..types import BoolArray, FloatArray
@@ -106,7 +106,7 @@ def _probe(
         mask = table.missing(c.column) if table.has_missing(c.column) else None
         if mask is not None and not mask.any():
             mask = None
-        token = POPULATION.set(_Replay(resolved[i]))
+        token = _POPULATION.set(_Replay(resolved[i]))
         try:
             c.scale.compile(x, c.lower_is_better, mask)
         except _Need as need:
@@ -116,7 +116,7 @@ def _probe(
                 f"criterion {c.name!r} (column {c.column!r}): {exc.naming(table.units)}"
             ) from None
         finally:
-            POPULATION.reset(token)
+            _POPULATION.reset(token)
     return out
 
 
@@ -132,11 +132,11 @@ def _score_part(
     if len(part) == 0:
         return meta
     table = _table(part, unit)
-    token = POPULATION.set(_Replay(resolved))
+    token = _POPULATION.set(_Replay(resolved))
     try:
         scores = card.score(table)
     finally:
-        POPULATION.reset(token)
+        _POPULATION.reset(token)
     # The caller's own id column (and kept columns), as they were: same values, same dtype.
     data: dict[str, Any] = {unit: part[unit]}
     for c in keep:
