@@ -21,7 +21,7 @@ import attrs
 import numpy as np
 
 from .._checks import expect, require
-from .._names import listing, nfc
+from .._names import listing, nfc, unknown
 from ..awards import AwardScheme
 from ..eligibility import Context
 from ..errors import DataError, RuleError, RuleTypeError
@@ -349,8 +349,6 @@ class MonteCarloResult:
         """The probability that each unit receives ``award``."""
         key = nfc(award) if isinstance(award, str) else award
         if key not in self.award_counts:
-            from .._names import unknown
-
             raise unknown("award", str(award), list(self.award_counts), "in this run")
         return self.award_counts[key] / self.scenarios
 
@@ -548,8 +546,6 @@ def _plan(
     else:
         unknown_names = [k for k, _ in noise.points if k not in criteria]
         if unknown_names:
-            from .._names import unknown
-
             raise unknown(
                 "criterion", unknown_names[0], list(criteria), "in the scorecard (Noise points=)"
             )
@@ -584,8 +580,6 @@ def _plan(
     )
     for col, _ in noise.columns:
         if col not in table:
-            from .._names import unknown
-
             raise unknown("column", col, table.columns, "in the table (Noise columns=)")
         if table.kind(col) == "category":
             raise DataError(f"Noise columns: column {col!r} holds categories, not numbers")
@@ -598,8 +592,6 @@ def _plan(
         missing = tuple((k, v) for k, v in noise.missing if v > 0)
     for col, _ in missing:
         if col not in table:
-            from .._names import unknown
-
             raise unknown("column", col, table.columns, "in the table (Noise missing=)")
         refusing = [c.name for c in scorecard.criteria if c.column == col and c.missing == "error"]
         if refusing:

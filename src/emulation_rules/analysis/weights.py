@@ -32,10 +32,12 @@ import attrs
 import numpy as np
 
 from .._names import listing
+from .._names import unknown as unknown_error
 from ..errors import DataError, RuleError
 from ..scoring import Scorecard
 from ..table import ScoreTable
 from ..types import FloatArray
+from .montecarlo import _rebuild
 
 __all__ = [
     "critic_weights",
@@ -208,8 +210,6 @@ def with_weights(
     names = {c.name for c in scorecard.criteria}
     unknown = [k for k in weights if k not in names]
     if unknown:
-        from .._names import unknown as unknown_error
-
         raise unknown_error("criterion", unknown[0], sorted(names), "in the scorecard")
     zero = [k for k, v in weights.items() if not float(v) > 0]
     if zero:
@@ -223,6 +223,4 @@ def with_weights(
         for c in scorecard.criteria
         if c.name in weights
     }
-    from .montecarlo import _rebuild
-
     return attrs.evolve(scorecard, items=_rebuild(scorecard.items, new))
