@@ -22,6 +22,7 @@ import numpy as np
 
 from .._checks import expect, require
 from .._names import listing, nfc, unknown
+from .._repr import code_repr
 from ..awards import AwardScheme
 from ..eligibility import Context
 from ..errors import DataError, RuleError, RuleTypeError
@@ -104,7 +105,7 @@ def _columns_spread(value: object) -> tuple[tuple[str, float], ...]:
     return out
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Noise:
     """What is uncertain in each scenario, and by how much.
 
@@ -145,7 +146,9 @@ class Noise:
     Examples
     --------
     >>> Noise(points=1.0)
-    Noise(points=1.0, columns=(), distribution='uniform', judges=0.0, weights=None, dirichlet=None, missing=0.0)
+    Noise(points=1.0)
+    >>> Noise(columns={"clearance_rate": 0.01}, missing=0.05, distribution="normal")
+    Noise(columns=(('clearance_rate', 0.01),), distribution='normal', missing=0.05)
     >>> Noise(weights=0.1, dirichlet=50)
     Traceback (most recent call last):
     ...
@@ -185,6 +188,9 @@ class Noise:
             )
         if self.dirichlet is not None and self.dirichlet <= 0:
             raise RuleError(f"Noise dirichlet must be > 0 (got {self.dirichlet!r})")
+
+    def __repr__(self) -> str:
+        return code_repr(self)
 
     def _draw(self, rng: np.random.Generator, spread: float, shape: tuple[int, ...]) -> FloatArray:
         if self.distribution == "uniform":
