@@ -570,3 +570,14 @@ def test_batched_cut_equals_the_allocation_property(
     a = monte_carlo(card, t, r, Noise(points=1.0), awards=plain, **kw)
     b = monte_carlo(card, t, r, Noise(points=1.0), awards=general, **kw)
     assert np.array_equal(a.award_counts["a"], b.award_counts["a"])
+
+
+def test_rank_fan_of_a_large_field_shows_the_best() -> None:
+    pytest.importorskip("matplotlib")
+    from emulation_rules.analysis.plots import rank_fan
+
+    card, t, r = small(60, 5)
+    mc = monte_carlo(card, t, r, Noise(points=1.0), scenarios=10)
+    fig = rank_fan(mc)
+    assert len(fig.axes[0].get_yticklabels()) == 30
+    assert fig.get_size_inches()[0] <= 16

@@ -22,6 +22,10 @@ from .sensitivity import StabilityRadius, WeightRange
 __all__ = ["rank_fan", "rotation_timeline", "tornado"]
 
 
+#: The most units a rank fan shows unless told which.
+_MOST = 30
+
+
 def _figure(width: float, height: float) -> Any:
     figure = require("matplotlib.figure", "emulation_rules.analysis.plots")
     return figure.Figure(figsize=(width, height), layout="constrained")
@@ -31,7 +35,9 @@ def rank_fan(result: MonteCarloResult, *, units: Sequence[str] | None = None) ->
     """A fan of rank probabilities: one row per unit, the shade of each cell ``P(rank = r)``,
     with the mean rank (dot) and the 5-95 % range (line).
 
-    Units are listed best mean rank first (``units=`` picks and orders them).
+    Units are listed best mean rank first, the best 30 of a larger field
+    (``units=`` picks and orders them); the rank axis covers the ranks the
+    units shown reach.
 
     Examples
     --------
@@ -48,26 +54,28 @@ def rank_fan(result: MonteCarloResult, *, units: Sequence[str] | None = None) ->
     expect(result, MonteCarloResult, "result", "rank_fan", data=True)
     n = len(result.units)
     if units is None:
-        idx = np.lexsort((np.arange(n), result.mean_rank)).tolist()
+        idx = np.lexsort((np.arange(n), result.mean_rank)).tolist()[:_MOST]
     else:
         pos = {u: i for i, u in enumerate(result.units)}
         missing = [u for u in units if u not in pos]
         if missing:
             raise DataError(f"rank_fan: unknown unit {missing[0]!r}")
         idx = [pos[u] for u in units]
-    p = result.rank_probabilities[idx]
-    fig = _figure(1.5 + 0.45 * n, 1.0 + 0.4 * len(idx))
+    # Ranks up to the worst any unit shown reaches.
+    reach = int(np.flatnonzero(result.rank_counts[idx].any(axis=0)).max(initial=0)) + 1
+    p = result.rank_probabilities[idx][:, :reach]
+    fig = _figure(min(16.0, 2.5 + 0.45 * reach), min(12.0, 1.0 + 0.4 * len(idx)))
     ax = fig.add_subplot()
     image = ax.imshow(
         p, aspect="auto", cmap="Blues", vmin=0.0, vmax=1.0,
-        extent=(0.5, n + 0.5, len(idx) - 0.5, -0.5),
+        extent=(0.5, reach + 0.5, len(idx) - 0.5, -0.5),
     )  # fmt: skip
     lo, hi = result.rank_interval
     rows = np.arange(len(idx))
     ax.hlines(rows, lo[idx], hi[idx], colors="black", linewidth=1.5)
     ax.plot(result.mean_rank[idx], rows, "o", color="darkorange", label="mean rank")
     ax.set_yticks(rows, [result.units[i] for i in idx])
-    ax.set_xticks(range(1, n + 1))
+    ax.set_xticks(range(1, reach + 1, max(1, reach // 20)))
     ax.set_xlabel("rank")
     ax.set_title(f"Rank probabilities over {result.scenarios} scenarios")
     fig.colorbar(image, ax=ax, label="P(rank)")
@@ -112,7 +120,9 @@ def tornado(
         ax.axvline(0.0, color="black", linewidth=0.8)
         ax.set_yticks(y, [k for k, _ in items])
         ax.set_xlabel("change of the criterion's points" + (" (share)" if relative else ""))
-        ax.set_title(f"Change of one weight that ties {sensitivity.first} and {sensitivity.second}")
+        ax.set_title(
+            f"Change of one weight that ties\n{sensitivity.first} and {sensitivity.second}"
+        )
         if relative:
             ax.xaxis.set_major_formatter(_percent())
         return fig
