@@ -581,3 +581,24 @@ def test_rank_fan_of_a_large_field_shows_the_best() -> None:
     fig = rank_fan(mc)
     assert len(fig.axes[0].get_yticklabels()) == 30
     assert fig.get_size_inches()[0] <= 16
+
+
+def test_max_rank_keeps_the_top_of_the_histogram_and_exact_means() -> None:
+    card, t, r = small(20, 6)
+    full = monte_carlo(card, t, r, Noise(points=5.0), scenarios=50, seed=2)
+    top = monte_carlo(card, t, r, Noise(points=5.0), scenarios=50, seed=2, max_rank=3)
+    assert top.rank_counts.shape == (20, 4)
+    assert np.array_equal(top.rank_counts[:, :3], full.rank_counts[:, :3])
+    assert np.array_equal(top.rank_counts[:, 3], full.rank_counts[:, 3:].sum(axis=1))
+    assert np.array_equal(top.mean_rank, full.mean_rank)
+    _, hi = top.rank_interval
+    assert (hi <= 4).all()
+    assert np.array_equal(np.minimum(full.rank_interval[1], 4), hi)
+
+
+def test_a_large_field_needs_max_rank() -> None:
+    n = 4097
+    t = er.ScoreTable({"unit": [str(i) for i in range(n)], "x": np.linspace(0, 1, n)})
+    card = er.Scorecard([er.Criterion("x", 10, scale=er.Linear(0, 1))])
+    with pytest.raises(er.DataError, match="give max_rank="):
+        monte_carlo(card, t, er.Ranking(er.desc("total")), Noise(points=1.0), scenarios=2)

@@ -266,7 +266,11 @@ class MonteCarloResult:
         The number of scenarios run.
     rank_counts
         ``rank_counts[u, r - 1]``: in how many scenarios unit ``u`` ranked ``r``
-        (in the ranking's rank style).
+        (in the ranking's rank style). With ``max_rank=R`` the ranks past R are
+        counted together in a last column ``rank_counts[u, R]``.
+    rank_sums
+        The sum of each unit's ranks over the scenarios (the exact mean rank's
+        numerator, with or without ``max_rank``).
     award_counts
         By award name: in how many scenarios each unit received it.
     lead_counts
@@ -284,15 +288,18 @@ class MonteCarloResult:
         *,
         seed: int,
         chunk: int,
+        rank_sums: IntArray,
     ) -> None:
         self.units = units
         self.scenarios = scenarios
         self.rank_counts = rank_counts
+        self.rank_sums = rank_sums
         self.award_counts = award_counts
         self.lead_counts = lead_counts
         self.seed, self.chunk = seed, chunk
         for a in (
             rank_counts,
+            rank_sums,
             *award_counts.values(),
             *([lead_counts] if lead_counts is not None else []),
         ):
@@ -305,6 +312,7 @@ class MonteCarloResult:
             self.units == other.units
             and self.scenarios == other.scenarios
             and np.array_equal(self.rank_counts, other.rank_counts)
+            and np.array_equal(self.rank_sums, other.rank_sums)
             and self.award_counts.keys() == other.award_counts.keys()
             and all(np.array_equal(v, other.award_counts[k]) for k, v in self.award_counts.items())
             and (
@@ -321,7 +329,8 @@ class MonteCarloResult:
 
     @property
     def rank_probabilities(self) -> FloatArray:
-        """``P(rank = r)`` per unit: shape ``(N, N)``, rows summing to 1."""
+        """``P(rank = r)`` per unit: shape ``(N, N)`` (``(N, R + 1)`` with ``max_rank=R``),
+        rows summing to 1."""
         return self.rank_counts / self.scenarios
 
     @property
@@ -332,11 +341,14 @@ class MonteCarloResult:
     @property
     def mean_rank(self) -> FloatArray:
         """The mean rank of each unit over the scenarios."""
-        r = np.arange(1, len(self.units) + 1)
-        return (self.rank_counts @ r) / self.scenarios
+        out: FloatArray = self.rank_sums / self.scenarios
+        return out
 
     def rank_quantile(self, q: float) -> IntArray:
-        """The ``q``-quantile of each unit's rank: the smallest ``r`` with ``P(rank <= r) >= q``."""
+        """The ``q``-quantile of each unit's rank: the smallest ``r`` with ``P(rank <= r) >= q``.
+
+        With ``max_rank=R``, a quantile past R is reported as ``R + 1`` ("worse than R").
+        """
         if not 0 <= q <= 1:
             raise DataError(f"rank_quantile takes q in [0, 1] (got {q!r})")
         cum = np.cumsum(self.rank_counts, axis=1)
@@ -469,6 +481,7 @@ class _Plan:
     scenarios: int
     chunk: int
     seed: int
+    rank_width: int  # columns of the rank histogram: N, or max_rank + 1
 
     @property
     def n_chunks(self) -> int:
@@ -496,6 +509,10 @@ def _unpickle_plan(values: dict[str, Any], spec: tuple[Any, ...] | None) -> _Pla
     return _Plan(awards=awards, **values)
 
 
+#: Past this many units a full rank histogram (N x N counts) needs max_rank=.
+_MOST_UNITS = 4096
+
+
 def _plan(
     scorecard: Scorecard,
     table: ScoreTable,
@@ -510,6 +527,7 @@ def _plan(
     scenarios: int,
     chunk: int | None,
     seed: int,
+    max_rank: int | None = None,
 ) -> _Plan:
     expect(scorecard, Scorecard, "scorecard", "monte_carlo")
     expect(table, ScoreTable, "table", "monte_carlo", data=True)
@@ -540,6 +558,17 @@ def _plan(
         raise RuleError("monte_carlo: give lead_period= (the period whose leader is counted)")
     n = table.n_units
     c_count = max(1, len(scorecard.criteria))
+    if max_rank is not None and (
+        isinstance(max_rank, bool) or not isinstance(max_rank, int | np.integer) or max_rank < 1
+    ):
+        raise RuleTypeError(f"monte_carlo: max_rank must be a whole number >= 1 (got {max_rank!r})")
+    if max_rank is None and n > _MOST_UNITS:
+        raise DataError(
+            f"monte_carlo: a rank histogram of {n} units takes {n} x {n} counts "
+            f"({n * n * 8 / 1e9:.1f} GB per chunk's result); give max_rank= (e.g. "
+            "max_rank=100: the ranks past it are counted together; mean ranks stay exact)"
+        )
+    width = n if max_rank is None or max_rank >= n else int(max_rank) + 1
     if chunk is None:
         # About 4 Mi floats per (scenario x unit x criterion) array: 32 MB.
         chunk = max(1, min(int(scenarios), (1 << 22) // max(1, n * c_count)))
@@ -646,6 +675,7 @@ def _plan(
         int(scenarios),
         int(chunk),
         int(seed),
+        width,
     )
 
 
@@ -684,12 +714,14 @@ class _Counts:
     ranks: IntArray
     awards: dict[str, IntArray]
     lead: IntArray | None
+    rank_sums: IntArray
 
     def __add__(self, other: _Counts) -> _Counts:
         return _Counts(
             self.ranks + other.ranks,
             {k: v + other.awards[k] for k, v in self.awards.items()},
             None if self.lead is None or other.lead is None else self.lead + other.lead,
+            self.rank_sums + other.rank_sums,
         )
 
 
@@ -760,15 +792,24 @@ def _run_chunk(plan: _Plan, index: int) -> _Counts:
         {a.name: np.zeros(n, dtype=np.int64) for a in plan.awards.awards} if plan.awards else {}
     )
     lead = np.zeros(n, dtype=np.int64) if plan.rotation is not None else None
-    rank_counts = np.zeros(n * n, dtype=np.int64)
-    unit_base = np.arange(n, dtype=np.int64) * n
+    width = plan.rank_width
+    rank_counts = np.zeros(n * width, dtype=np.int64)
+    rank_sums = np.zeros(n, dtype=np.int64)
+    unit_base = np.arange(n, dtype=np.int64) * width
+
+    def count(ranks: IntArray, times: int = 1) -> None:
+        # Ranks past the histogram's width share its last column.
+        cell = unit_base + np.minimum(ranks, width) - 1
+        rank_counts[:] += times * np.bincount(cell.ravel(), minlength=n * width)
+        rank_sums[:] += times * ranks.reshape(-1, n).sum(axis=0)
+
     if factors is None:
         scores = plan.card.score(data)
         standing = plan.ranking.rank(scores)
         ranks = standing.ranks()
         if ranks.ndim == 1:
             # Nothing was drawn: every scenario is this one.
-            rank_counts += s * np.bincount(unit_base + ranks - 1, minlength=n * n)
+            count(ranks, s)
             if plan.awards is not None:
                 once = {a: np.zeros(n, dtype=np.int64) for a in award_counts}
                 _allocate(plan, scores, standing, once)
@@ -777,7 +818,7 @@ def _run_chunk(plan: _Plan, index: int) -> _Counts:
             if lead is not None:
                 lead[_leader_index(plan, standing)] += s
         else:
-            rank_counts += np.bincount((unit_base + (ranks - 1)).ravel(), minlength=n * n)
+            count(ranks)
             if plan.awards is not None:
                 if plan.batched_awards:
                     _batched_awards(plan, standing, scores, data, award_counts, s)
@@ -790,12 +831,12 @@ def _run_chunk(plan: _Plan, index: int) -> _Counts:
     else:
         for i in range(s):
             sc, st = _scenario(plan, data, i, factors[i])
-            rank_counts += np.bincount(unit_base + st.ranks() - 1, minlength=n * n)
+            count(st.ranks())
             if plan.awards is not None:
                 _allocate(plan, sc, st, award_counts)
             if lead is not None:
                 lead[_leader_index(plan, st)] += 1
-    return _Counts(rank_counts.reshape(n, n), award_counts, lead)
+    return _Counts(rank_counts.reshape(n, width), award_counts, lead, rank_sums)
 
 
 def _rescaled(items: Sequence[Any]) -> bool:
@@ -917,6 +958,7 @@ def monte_carlo(
     lead_period: int | None = None,
     sheets: Sheets | None = None,
     chunk: int | None = None,
+    max_rank: int | None = None,
     client: Any = None,
     progress: bool | Callable[[int, int], None] = False,
 ) -> MonteCarloResult:
@@ -951,6 +993,10 @@ def monte_carlo(
         Scenarios per chunk. Memory is bounded by a few arrays of ``chunk x N
         x C`` floats; the default keeps one such array near 32 MB. The result
         depends on the seed *and* the chunk size.
+    max_rank
+        Count ranks 1..``max_rank`` one by one and the worse ones together (a
+        histogram of ``N x (max_rank + 1)`` counts instead of ``N x N``); mean
+        ranks stay exact. Needed past 4096 units.
     client
         A ``dask.distributed.Client``: the chunks run as its tasks, and the
         result is identical to the local run.
@@ -993,6 +1039,7 @@ def monte_carlo(
         scenarios,
         chunk,
         seed,
+        max_rank,
     )
     report = _reporter(progress, plan.n_chunks)
     try:
@@ -1015,6 +1062,7 @@ def monte_carlo(
         total.lead,
         seed=plan.seed,
         chunk=plan.chunk,
+        rank_sums=total.rank_sums,
     )
 
 
