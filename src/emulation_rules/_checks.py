@@ -28,6 +28,9 @@ EXTRAS = {
     "click": "cli",
     "rich": "rich",
     "cattrs": "json",
+    "dask": "dask",
+    "distributed": "dask",
+    "matplotlib": "plot",
 }
 
 

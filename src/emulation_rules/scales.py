@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from contextvars import ContextVar
 from typing import Any, ClassVar, Literal
 
 import attrs
@@ -25,6 +26,7 @@ import numpy as np
 from . import _kernels as K
 from ._names import listing
 from ._repr import code_repr
+from ._sums import exact_sum
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError
 from .types import BoolArray, FloatArray
 
@@ -386,23 +388,45 @@ class PiecewiseLinear(Scale):
 
 
 # Population statistics per scenario row (keepdims, so they broadcast over units).
-# Missing values are NaN in the column; the fmin/fmax/nansum reductions skip them
-# without copying the column, and an empty or all-missing row gives a harmless value.
+# Missing values are NaN in the column; the fmin/fmax reductions and the exact sum
+# skip them without copying the column, and an empty or all-missing row gives a
+# harmless value. Sums are exact and correctly rounded (:mod:`._sums`): the same bits
+# in any order of the units and for any split of them into pieces, so a statistic
+# gathered piece by piece (``emulation_rules.analysis.score_dask``) is the one
+# computed here, and no total on a rounding boundary can flip with the chunking.
+#
+# A population gathered elsewhere (the partitions of a data frame) is given through
+# ``_POPULATION``: each reduction then asks it, in the order compile() takes them.
+
+#: The population the reductions below describe, when it is not the array at hand.
+_POPULATION: ContextVar[Any] = ContextVar("emulation_rules_population", default=None)
 
 
 def _pop_min(x: FloatArray) -> FloatArray:
+    pop = _POPULATION.get()
+    if pop is not None:
+        return np.asarray(pop.reduce("min", x, None))
     return np.asarray(np.fmin.reduce(x, axis=-1, keepdims=True, initial=np.inf))
 
 
 def _pop_max(x: FloatArray) -> FloatArray:
+    pop = _POPULATION.get()
+    if pop is not None:
+        return np.asarray(pop.reduce("max", x, None))
     return np.asarray(np.fmax.reduce(x, axis=-1, keepdims=True, initial=-np.inf))
 
 
 def _pop_sum(x: FloatArray) -> FloatArray:
-    return np.asarray(np.nansum(x, axis=-1, keepdims=True))
+    pop = _POPULATION.get()
+    if pop is not None:
+        return np.asarray(pop.reduce("sum", x, None))
+    return exact_sum(x)
 
 
 def _pop_count(x: FloatArray, missing: BoolArray | None) -> FloatArray:
+    pop = _POPULATION.get()
+    if pop is not None:
+        return np.asarray(pop.reduce("count", x, missing))
     n = x.shape[-1]
     if missing is None:
         return np.full((*x.shape[:-1], 1), float(n))
