@@ -423,3 +423,26 @@ def test_verify_accepts_any_order_among_units_the_rules_leave_tied() -> None:
     v = s.verify({"ranking": ["C", "A", "B"]})
     assert {d.unit for d in v.disagreements} == {"C", "B"}
     assert "1-2 (tied)" in str(v)
+
+
+def test_monte_carlo_of_a_competition_is_the_analysis_with_its_parts() -> None:
+    from emulation_rules.analysis import Noise, monte_carlo
+
+    comp = cluster7.competition()
+    table = cluster7.table()
+    mc = comp.monte_carlo(2023, table, Noise(points=1.0), scenarios=60, seed=7)
+    assert comp.rotation is not None
+    direct = monte_carlo(
+        comp.scorecard,
+        table,
+        comp.ranking,
+        Noise(points=1.0),
+        scenarios=60,
+        seed=7,
+        awards=comp.awards,
+        period=2023,
+        rotation=comp.rotation,
+        lead_period=2024,
+    )
+    assert mc.summary() == direct.summary()
+    assert mc.p_lead.tolist() == direct.p_lead.tolist()

@@ -531,6 +531,53 @@ class Competition:
             votes=elected,
         )
 
+    # -- how sure is the result ----------------------------------------------------------
+
+    def monte_carlo(
+        self,
+        period: int,
+        table: ScoreTable,
+        noise: Any,
+        *,
+        scenarios: int = 1000,
+        seed: int = 0,
+        history: History | None = None,
+        **options: Any,
+    ) -> Any:
+        """The season ``period`` under ``noise`` (an :class:`emulation_rules.analysis.Noise`),
+        ``scenarios`` times: :func:`emulation_rules.analysis.monte_carlo` with this
+        competition's scorecard, ranking, awards and rotation (the leader of
+        ``period + 1``, chosen at this season's review); other ``options`` go to it.
+
+        >>> import emulation_rules as er
+        >>> from emulation_rules.analysis import Noise
+        >>> comp = er.Competition(
+        ...     "Sales", scorecard=er.Scorecard([er.Criterion("x", 10, scale=er.Linear(0, 1))]),
+        ...     ranking=er.Ranking(er.desc("total"), er.Lot(1)))
+        >>> t = er.ScoreTable({"unit": ["A", "B"], "x": [0.9, 0.1]})
+        >>> mc = comp.monte_carlo(2024, t, Noise(points=0.5), scenarios=100, seed=1)
+        >>> mc.units, mc.p_first.tolist()
+        (('A', 'B'), [1.0, 0.0])
+        """
+        from .analysis import monte_carlo
+
+        rot = self.rotation
+        lead = rot is not None and period + 1 >= rot.since
+        return monte_carlo(
+            self.scorecard,
+            table,
+            self.ranking,
+            noise,
+            scenarios=scenarios,
+            seed=seed,
+            awards=self.awards,
+            period=period,
+            history=history,
+            rotation=rot if lead else None,
+            lead_period=period + 1 if lead else None,
+            **options,
+        )
+
     # -- many seasons -------------------------------------------------------------------
 
     def run_seasons(
