@@ -429,3 +429,10 @@ def test_all_missing_pairwise_values_are_refused_without_a_numpy_warning() -> No
     t = ScoreTable({"x": [1.0, 2.0, 3.0]}, units=UNITS)
     with pytest.raises(EmulationRulesError, match="pairwise metric 'p'"):
         t.with_pairwise(p={"": None, " ": None, "nan": None})
+
+
+def test_a_quota_without_a_ranking_says_to_give_one() -> None:
+    t = ScoreTable({"x": [1, 2, 3]}, units=UNITS)
+    scheme = AwardScheme([Award("F", quota=Quota(1))])
+    with pytest.raises(EmulationRulesError, match="no ranking to choose among them"):
+        scheme.allocate(Context(2023, table=t))

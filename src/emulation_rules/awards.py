@@ -1030,6 +1030,12 @@ def _apply_quota(
         ties = quota.ties
         if ties == "chain":
             tied = [res.units[cand[i]] for i in ordered[in_cross]]
+            if award.ranking is None:
+                raise DataError(
+                    f"award {award.name!r}: {listing(tied)} compete for its quota and it has no "
+                    "ranking to choose among them; give the Award ranking=Ranking(...), or "
+                    "the Quota ties='include', 'exclude' or a Lot"
+                )
             raise DataError(
                 f"award {award.name!r}: {listing(tied)} are tied at the quota's cut-off after "
                 f"the whole ranking {award.ranking!r}; give the Quota ties='include', "
