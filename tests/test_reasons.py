@@ -273,7 +273,10 @@ def test_quota_describe_is_its_reason_rendered() -> None:
         "limit": 3,
         "bounded": True,
     }
-    assert q.describe(33, language="vi") == "15 % của 33 = 4.95 -> 5 (làm tròn lên), giới hạn còn 3"
+    assert (
+        q.describe(33, language="vi")
+        == "15 % của 33 = 4.95 -> 5 (làm tròn lên), theo mức tối thiểu/tối đa: 3"
+    )
 
 
 # -- rotation ----------------------------------------------------------------------------
@@ -382,3 +385,65 @@ def test_standing_allocation_and_scores_as_data(xs: list[int]) -> None:
     assert d["awards"]["Top"]["limit"] == {"": 1}
     for u in units:
         assert Reason.from_dict(d["awards"]["Top"]["reasons"][u]) == alloc.reason(u, "Top")
+
+
+# -- regressions found in review -------------------------------------------------------------
+
+
+def test_citations_survive_json_and_show_in_why_not_of_a_cited_group() -> None:
+    import emulation_rules as er
+
+    group = ((fact("months") >= 6) & (fact("d") < 1)).cite("Điều 24")
+    cond = er.all_of(group, holds("LĐTT").cite("Điều 23"))
+    again = er.loads(er.dumps(cond))
+    assert [p.source for p in again.parts] == ["Điều 24", "Điều 23"]  # type: ignore[attr-defined]
+    h = History.from_records(
+        [{"unit": "A", "period": 2023, "titles": ["LĐTT"], "months": 3, "d": 0}]
+    )
+    text = again.evaluate(Context(2023, history=h)).why_not("A")
+    assert "✗ fact('months') >= 6: 3 [Điều 24]" in text
+
+
+def test_reasons_and_terms_hash_by_value() -> None:
+    a = Reason("condition.streak", values={"run": 1, "needed": 2, "on": {"x": [1]}})
+    b = Reason("condition.streak", values={"run": 1, "needed": 2, "on": {"x": [1]}})
+    assert a == b
+    assert hash(a) == hash(b)
+    term = Rotation(["A", "B"], FixedCycle(2024, "A"), since=2024).term(2024)
+    assert {term, term} == {term}
+
+
+def test_a_reason_lacking_its_values_is_refused_when_said() -> None:
+    for code in ("condition.window", "rank.tied", "rotation.deputy_gone", "award.awarded"):
+        with pytest.raises(RuleError, match=f"reason '{code}' cannot be said"):
+            Reason(code).render()
+
+
+def test_term_explain_refuses_an_unknown_language() -> None:
+    term = Rotation(["A", "B"], FixedCycle(2024, "A"), since=2024).term(2024)
+    with pytest.raises(RuleError, match="language"):
+        term.explain(language="fr")  # type: ignore[arg-type]
+
+
+def test_non_finite_values_of_results_survive_json() -> None:
+    import emulation_rules as er
+
+    h = History.from_records(
+        [{"unit": "A", "period": 2024, "x": float("inf")}, {"unit": "B", "period": 2024, "x": 1}]
+    )
+    v = (fact("x") > 3).evaluate(Context(2024, history=h))
+    data = er.loads(er.dumps(v))
+    assert Reason.from_dict(data["reasons"]["A"]) == v.reason("A")
+
+
+def test_season_reports_keep_every_digit() -> None:
+    import emulation_rules as er
+
+    comp = er.Competition(
+        "Sales",
+        scorecard=er.Scorecard([er.Criterion("s", 10_000_000, scale=er.Linear(0, 10_000_000))]),
+        ranking=er.Ranking(er.desc("total")),
+    )
+    season = comp.run(2024, ScoreTable({"unit": ["A", "B"], "s": [1234567, 1234564]}))
+    assert "1234564" in season.to_text()
+    assert "total 1234564 points" in str(season.explain("B"))

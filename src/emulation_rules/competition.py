@@ -33,6 +33,7 @@ from .explain import Explanation
 from .history import History, Revocation
 from .judging import Panel, PanelResult
 from .ranking import Ranking, Standing
+from .reasons import num
 from .rotation import BestRanked, ClusterId, Elected, Rename, Rotation, Term
 from .scoring import Bonus, Criterion, Group, Penalty, Scorecard, Scores
 from .table import ScoreTable
@@ -69,7 +70,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "deputises": "{unit} deputises in {period}",
         "member": "{unit} is a member in {period}; {leader} leads, deputy {deputy}",
         "tied": "tied with {above}: no step separated them",
-        "below": "below {above} by {step}: {value} vs {above_value}",
+        "below": "below {above} by {step}{among}: {value} vs {above_value}{level}",
+        "among": " among {n} tied units",
+        "level": "; level on {steps}",
         "first": "first",
     },
     "vi": {
@@ -91,7 +94,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "deputises": "{unit} là Cụm phó năm {period}",
         "member": "{unit} là thành viên năm {period}; Cụm trưởng {leader}, Cụm phó {deputy}",
         "tied": "bằng {above}: không tiêu chí phụ nào phân định được",
-        "below": "xếp sau {above} theo {step}: {value} so với {above_value}",
+        "below": "xếp sau {above} theo {step}{among}: {value} so với {above_value}{level}",
+        "among": " trong {n} đơn vị bằng điểm",
+        "level": "; bằng nhau ở {steps}",
         "first": "dẫn đầu",
     },
 }
@@ -112,7 +117,8 @@ def _whole(value: object, what: str) -> int:
 
 
 def _num(x: float) -> str:
-    return f"{x:g}"
+    # Every digit the value has (a 6-digit "%g" would print 1234564 and 1234561 alike).
+    return num(float(x))
 
 
 def _member_ids(value: object) -> tuple[str, ...] | None:
@@ -1159,7 +1165,10 @@ def _why(row: Mapping[str, Any], w: Mapping[str, str]) -> str:
         return f" ({w['first']})"
     if row.get("tied_with_above"):
         return f" ({w['tied'].format(above=row['above'])})"
-    return " (" + w["below"].format(**row) + ")"
+    among = w["among"].format(n=row["among"]) if row.get("among") else ""
+    level = w["level"].format(steps=", ".join(row["level_on"])) if row.get("level_on") else ""
+    values = {"value": num(row["value"]), "above_value": num(row["above_value"])}
+    return " (" + w["below"].format(**{**row, **values, "among": among, "level": level}) + ")"
 
 
 def _cell(v: object) -> str:

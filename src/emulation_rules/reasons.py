@@ -102,6 +102,14 @@ def _freeze(x: Any) -> Any:
     return x
 
 
+def _hashable(x: Any) -> Any:
+    if isinstance(x, Mapping):
+        return tuple((k, _hashable(v)) for k, v in x.items())
+    if isinstance(x, tuple):
+        return tuple(_hashable(v) for v in x)
+    return x
+
+
 def _thaw(x: Any) -> Any:
     if isinstance(x, tuple):
         return [_thaw(v) for v in x]
@@ -129,7 +137,7 @@ def _code(instance: Reason, attribute: attrs.Attribute[str], value: str) -> None
         raise RuleError(f"unknown reason code {value!r}; the codes are listed in CODES")
 
 
-@attrs.frozen(hash=False)
+@attrs.frozen(eq=True, hash=False)
 class Reason:
     """One reason: a code, the rule it concerns, the values and units involved.
 
@@ -150,10 +158,25 @@ class Reason:
         """The reason in words (``"en"`` or ``"vi"``)."""
         if language not in _LANGUAGES:
             raise RuleError(f"language must be one of {_LANGUAGES} (got {language!r})")
-        return CODES[self.code].render(self, language)
+        code = CODES[self.code]
+        try:
+            return code.render(self, language)
+        except (TypeError, KeyError, IndexError, AttributeError, ValueError) as exc:
+            # A reason built by hand or read from another version's JSON may lack what
+            # its code is said with.
+            raise RuleError(
+                f"reason {self.code!r} cannot be said: it lacks the values or units its code "
+                f"needs (values: {', '.join(code.values) or 'none'}; got {dict(self.values)!r}, "
+                f"units {list(self.units)!r}, {len(self.parts)} parts)"
+            ) from exc
 
     def __str__(self) -> str:
         return self.render("en")
+
+    def __hash__(self) -> int:
+        return hash(
+            (self.code, self.rule, _hashable(self.values), self.units, self.parts, self.source)
+        )
 
     def get(self, name: str, default: Any = None) -> Any:
         """A value by name (``default`` when absent)."""
@@ -409,25 +432,29 @@ def render_failed(root: Reason, language: Language) -> str:
     words = _WORDS[language]
     lines = [root.render(language) + ":"]
 
-    def walk(r: Reason, depth: int) -> None:
+    # A failed "all of" shows only its failed clauses, at its own depth: its citation goes
+    # with each of them (``group``), else it would vanish from the lines.
+    def walk(r: Reason, depth: int, group: str) -> None:
         pad = "  " * depth
         if r.code not in _COMPOSITE_KIND:
-            lines.append(f"{pad}✗ {_leaf_line(r, language)}")
+            line = _leaf_line(r, language)
+            lines.append(f"{pad}✗ {line}" + ("" if r.source is not None else group))
         elif r.code == "condition.all_of":
+            inner = _cited(r) or group
             for kid in r.parts:
                 if not kid.values["passed"]:
-                    walk(kid, depth)
+                    walk(kid, depth, inner)
         elif r.code == "condition.any_of":
-            lines.append(f"{pad}✗ {words['none_of']}{_cited(r)}")
+            lines.append(f"{pad}✗ {words['none_of']}{_cited(r) or group}")
             for kid in r.parts:
-                walk(kid, depth + 1)
+                walk(kid, depth + 1, "")
         else:
             kid = r.parts[0]
             value = "" if kid.code in _COMPOSITE_KIND else kid.render(language)
             held = f" ({words['holds']}: {value})" if value else f" ({words['holds']})"
-            lines.append(f"{pad}✗ {words['not']} {kid.rule}{held}{_cited(r, kid)}")
+            lines.append(f"{pad}✗ {words['not']} {kid.rule}{held}{_cited(r, kid) or group}")
 
-    walk(root.parts[0], 1)
+    walk(root.parts[0], 1, "")
     return "\n".join(lines)
 
 
@@ -520,7 +547,7 @@ def _quota_vi(r: Reason) -> str:
             f"{_r(r, 'rounded')} ({_ROUNDING_VI.get(_r(r, 'rounding'), _r(r, 'rounding'))})"
         )
     if _r(r, "bounded"):
-        text += f", giới hạn còn {_r(r, 'limit')}"
+        text += f", theo mức tối thiểu/tối đa: {_r(r, 'limit')}"
     return text + _cited(r)
 
 
@@ -565,7 +592,7 @@ _AWARD_VI = (
 
 def _award(k: int, lang: Language) -> Callable[[Reason], str]:
     def say(r: Reason) -> str:
-        head = f"{_r(r, 'award')}: {(_AWARD_EN if lang == 'en' else _AWARD_VI)[k]}"
+        head = f"{r.values['award']}: {(_AWARD_EN if lang == 'en' else _AWARD_VI)[k]}"
         if _r(r, "position") is not None:
             quota = next((p for p in r.parts if p.code == "quota.limit"), None)
             how = "" if quota is None else quota.render(lang)
@@ -579,7 +606,7 @@ def _award(k: int, lang: Language) -> Callable[[Reason], str]:
             else:
                 where = f" trong {group}" if group else ""
                 head += (
-                    f" (xếp thứ {_r(r, 'position')}/{_r(r, 'candidates')} đơn vị đủ điều kiện"
+                    f" (xếp thứ {_r(r, 'position')}/{_r(r, 'candidates')} đơn vị được xét"
                     f"{where}; chỉ tiêu {how})"
                 )
         return head

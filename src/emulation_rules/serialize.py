@@ -801,7 +801,6 @@ def _titles(values: Mapping[str, Any], key: str = "titles") -> tuple[Any, ...]:
 def _register_conditions(conv: RuleConverter) -> None:
     """Conditions are built by functions (``holds``, ``fact('x') >= 3``...) and so read back."""
     e = eligibility
-    reg = conv.register_rule
 
     def value(values: Mapping[str, Any]) -> Any:
         v = values["value"]
@@ -813,6 +812,44 @@ def _register_conditions(conv: RuleConverter) -> None:
 
     def cond(values: Mapping[str, Any], key: str) -> eligibility.Condition:
         return _check(values, key, e.Condition, "a condition")  # type: ignore[no-any-return]
+
+    def reg(
+        cls: type,
+        tag: str,
+        *,
+        fields: tuple[str, ...],
+        required: tuple[str, ...] | None = None,
+        encode: Encode,
+        decode: Decode,
+    ) -> None:
+        # Every condition may cite the article it encodes (Condition.cite); the citation is
+        # written when set and re-applied on reading, so a saved rule keeps its sources.
+        def enc(c: Any) -> Mapping[str, Any]:
+            out = dict(encode(c))
+            if c.source is not None:
+                out["source"] = c.source
+            return out
+
+        def dec(v: Mapping[str, Any]) -> Any:
+            source = v.get("source")
+            built = decode({k: x for k, x in v.items() if k != "source"})
+            if source is None:
+                return built
+            return built.cite(_check(v, "source", str, "a text citation"))
+
+        if not issubclass(cls, e.Condition):  # values (fact(...), rank()...) cite nothing
+            conv.register_rule(
+                cls, tag, fields=fields, required=required, encode=encode, decode=decode
+            )
+            return
+        conv.register_rule(
+            cls,
+            tag,
+            fields=(*fields, "source"),
+            required=tuple(fields if required is None else required),
+            encode=enc,
+            decode=dec,
+        )
 
     reg(
         e._AllOf,
@@ -1039,11 +1076,36 @@ def _result_data(obj: Any) -> dict[str, Any] | None:
     from .reasons import Reason
 
     if isinstance(obj, Reason):
-        return {"type": "Reason", "data": obj.to_dict()}
+        return {"type": "Reason", "data": _finite(obj.to_dict())}
     name = _results().get(type(obj))
     if name is None:
         return None
-    return {"type": name, "data": obj.to_dict()}
+    return {"type": name, "data": _finite(obj.to_dict())}
+
+
+def _finite(x: Any) -> Any:
+    """Data with infinities and NaN written as rule documents write them (JSON has no such
+    numbers): ``{"type": "float", "value": "inf"}``."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return {"type": "float", "value": repr(x)}
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_finite(v) for v in x]
+    return x
+
+
+def _unfinite(x: Any) -> Any:
+    if isinstance(x, dict):
+        if set(x) == {"type", "value"} and x["type"] == "float" and x["value"] in _NONFINITE:
+            return float(x["value"])
+        return {k: _unfinite(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_unfinite(v) for v in x]
+    return x
+
+
+_NONFINITE = ("inf", "-inf", "nan")
 
 
 def _result_from(doc: dict[str, Any]) -> Any:
@@ -1077,12 +1139,13 @@ def _result_from(doc: dict[str, Any]) -> Any:
             f"a result is {{'type': one of {sorted(known)}, 'data': ...}} (got {result!r:.80})",
             "$.result",
         )
+    data = _unfinite(result["data"])
     if result["type"] == "Reason":
         try:
-            return Reason.from_dict(result["data"])
+            return Reason.from_dict(data)
         except EmulationRulesError as exc:
             raise SerializationError(str(exc), "$.result.data") from exc
-    return result["data"]
+    return data
 
 
 # -- the functions ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from .._names import nfc, unknown
-from ..errors import DataError
+from ..errors import DataError, RuleError
 from ..reasons import Language, Reason
 from ._checks import _whole
 from .policies import Override
@@ -93,6 +93,8 @@ class Term:
     def explain(self, *, members: bool = False, language: Language = "en") -> str:
         """The period in words (``members=True`` lists the members too; ``language``
         ``"en"`` or ``"vi"``)."""
+        if language not in _TERM_WORDS:
+            raise RuleError(f"language must be 'en' or 'vi' (got {language!r})")
         lang = language
         w = _TERM_WORDS[lang]
         # A role that differs from the base is explained on its own line below.
