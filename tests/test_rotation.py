@@ -280,7 +280,11 @@ class TestFixedCycle:
 
     def test_skipped_member_loses_its_turn(self) -> None:
         h = History.from_records(
-            [{"unit": u, "period": 2021, "titles": ["kỷ luật"] if u == "B" else []} for u in "ABC"]
+            [
+                {"unit": u, "period": p, "titles": ["kỷ luật"] if (u, p) == ("B", 2021) else []}
+                for u in "ABC"
+                for p in range(2020, 2024)
+            ]
         )
         rot = Rotation(
             ["A", "B", "C"], FixedCycle(2020, "A"), since=2020, eligible=~holds("kỷ luật")
@@ -431,7 +435,8 @@ class TestDeputySucceeds:
 class TestEligibility:
     def test_nobody_eligible_is_an_error_that_says_what_to_do(self) -> None:
         h = History.from_records(
-            [{"unit": u, "period": 2021, "titles": ["kỷ luật"] if u == "A" else []} for u in "AB"]
+            [{"unit": u, "period": 2020, "titles": []} for u in "AB"]
+            + [{"unit": u, "period": 2021, "titles": ["kỷ luật"] if u == "A" else []} for u in "AB"]
         )
         rot = Rotation(
             ["A", "B"], FixedCycle(2020, "B"), since=2020, cooldown=1, eligible=~holds("kỷ luật")
@@ -957,3 +962,39 @@ class TestProperties:
             for u, why in t.skipped:
                 if u in disciplined:
                     assert "not eligible" in why
+
+
+class TestEligibilityOutsideTheHistory:
+    """Outside the history every title reads "not held": ~holds(...) would pass everyone."""
+
+    def _history(self) -> History:
+        return History.from_records(
+            [{"unit": u, "period": 2023, "titles": ["kỷ luật"] if u == "A" else []} for u in "ABC"]
+        )
+
+    def test_a_term_past_the_record_is_refused_with_the_way_out(self) -> None:
+        rot = Rotation(
+            ["A", "B", "C"], FixedCycle(2024, "A"), since=2024, eligible=~holds("kỷ luật")
+        )
+        with pytest.raises(
+            DataError, match=r"reads the record of 2024.*covers 2023-2023.*eligible_on='review'"
+        ):
+            rot.term(2024, history=self._history())
+
+    def test_review_reads_the_period_before(self) -> None:
+        rot = Rotation(
+            ["A", "B", "C"],
+            FixedCycle(2024, "A"),
+            since=2024,
+            eligible=~holds("kỷ luật"),
+            eligible_on="review",
+        )
+        t = rot.term(2024, history=self._history())
+        assert t.leader == "B"
+        assert [r.units[0] for r in t.skipped_why] == ["A"]
+        with pytest.raises(DataError, match="reads the record of 2024 .the review of 2024"):
+            rot.term(2025, history=self._history())
+
+    def test_eligible_on_is_checked(self) -> None:
+        with pytest.raises(RuleError, match="eligible_on is 'term'"):
+            Rotation(["A"], FixedCycle(2024, "A"), since=2024, eligible_on="before")  # type: ignore[arg-type]

@@ -81,6 +81,12 @@ class Rotation:
         A :class:`~emulation_rules.Condition` a member must pass to lead or
         deputise in a period (e.g. ``~holds("kỷ luật")``), evaluated on the
         ``history`` given to :meth:`schedule`.
+    eligible_on
+        Which period's record ``eligible`` reads for the term of period ``P``:
+        ``"term"`` (``P`` itself, the default) or ``"review"`` (``P - 1``, the
+        period whose year-end review chooses the leader of ``P``). The history
+        must hold that period: outside it every title would read "not held" and
+        ``~holds(...)`` pass everyone, so that is refused.
     changes
         Dated :class:`Join`, :class:`Leave`, :class:`Merge` and
         :class:`Rename`. Changes of one period apply renames first, then
@@ -145,6 +151,7 @@ class Rotation:
     overrides: tuple[Override, ...]
     led_before: tuple[tuple[str, tuple[int, ...]], ...]
     cluster: ClusterId | None
+    eligible_on: Literal["term", "review"]
     _plan: Timeline = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __init__(
@@ -163,6 +170,7 @@ class Rotation:
         | Iterable[tuple[str, int | Iterable[int]]]
         | None = None,
         cluster: ClusterId | None = None,
+        eligible_on: Literal["term", "review"] = "term",
     ) -> None:
         ids = _ids(members, "the members")
         if not ids:
@@ -185,6 +193,11 @@ class Rotation:
         if eligible is not None and not isinstance(eligible, Condition):
             raise RuleTypeError(
                 f"eligible is a Condition, e.g. ~holds('kỷ luật') (got {eligible!r})"
+            )
+        if not isinstance(eligible_on, str) or eligible_on not in ("term", "review"):
+            raise RuleError(
+                f"eligible_on is 'term' (the record of the period led) or 'review' (the record "
+                f"of the period before, whose review chooses the leader) (got {eligible_on!r})"
             )
         if cluster is not None and not isinstance(cluster, ClusterId):
             raise RuleTypeError(f"cluster is a ClusterId('system', number) (got {cluster!r})")
@@ -222,6 +235,7 @@ class Rotation:
             tuple(dict.fromkeys(overrides)),
             before,
             cluster,
+            eligible_on,
         )
         plan = Timeline(ids, start, self.changes)
         object.__setattr__(self, "_plan", plan)
@@ -303,6 +317,7 @@ class Rotation:
             "overrides": (),
             "led_before": (),
             "cluster": None,
+            "eligible_on": "term",
         }
         for name, default in defaults.items():
             value = getattr(self, name)

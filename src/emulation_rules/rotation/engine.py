@@ -82,6 +82,8 @@ class _Engine:
         self.cycle = isinstance(rot.policy, FixedCycle)
         self._eligible: dict[tuple[int, frozenset[str]], dict[str, Reason]] = {}
         self._cands: dict[int, _Cands | Reason] = {}
+        #: Set while projecting future turns (see moves.next_turns).
+        self.projecting = False
         if rot.eligible is not None and history is None:
             raise DataError(
                 f"eligible={rot.eligible!r} needs the history it is evaluated on: "
@@ -127,8 +129,32 @@ class _Engine:
             return {}
         key = (p, members)
         if key not in self._eligible:
-            assert self.history is not None
-            verdict = cond.evaluate(Context(p, history=self.history))
+            h = self.history
+            assert h is not None
+            q = p if self.rot.eligible_on == "term" else p - 1
+            if q > h.last and self.projecting:
+                return {}  # a projection of turns past the record: nobody is barred yet
+            if not h.first <= q <= h.last:
+                # Outside the history every title reads "not held": ~holds(...) would pass
+                # everyone, silently.
+                which = "" if q == p else f" (the review of {q}, eligible_on='review')"
+                if q < h.first:
+                    hint = (
+                        f" (the rotation plays every period from since={self.rot.since}), or "
+                        "start it later with since= and led_before="
+                    )
+                elif q == h.last + 1 and self.rot.eligible_on == "term":
+                    hint = (
+                        "; if the leader of a period is chosen on the record of the period "
+                        "before, say eligible_on='review'"
+                    )
+                else:
+                    hint = ""
+                raise DataError(
+                    f"eligible={cond!r} for the term of {p} reads the record of {q}{which}, "
+                    f"but the history covers {h.first}-{h.last}; give the records of {q}{hint}"
+                )
+            verdict = cond.evaluate(Context(q, history=h))
             missing = sorted(members - set(verdict.units))
             if missing:
                 raise DataError(

@@ -72,13 +72,20 @@ def membership_move(engine: _Engine, state: _State, p: int, changes: Sequence[Ch
 def next_turns(
     engine: _Engine, state: _State, p: int, members: frozenset[str], horizon: int
 ) -> dict[str, int]:
-    """First turn of each member from ``p`` on, membership fixed, no override."""
+    """First turn of each member from ``p`` on, membership fixed, no override.
+
+    A projection: past the history, the eligibility condition bars nobody (the record
+    that would decide is not known yet)."""
     first: dict[str, int] = {}
-    for q in range(p, p + horizon):
-        _, lead, _ = engine.step(state, q, members, None, strict=False)
-        if lead.unit is None:
-            break
-        first.setdefault(lead.unit, q)
-        if len(first) == len(members):
-            break
+    engine.projecting = True
+    try:
+        for q in range(p, p + horizon):
+            _, lead, _ = engine.step(state, q, members, None, strict=False)
+            if lead.unit is None:
+                break
+            first.setdefault(lead.unit, q)
+            if len(first) == len(members):
+                break
+    finally:
+        engine.projecting = False
     return first
