@@ -104,6 +104,13 @@ def _emit(text: str, out: Path | None) -> None:
         click.echo(f"wrote {out}", err=True)
 
 
+_format = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(commands.FORMATS)),
+    default="text",
+    show_default=True,
+)
 _period = click.option("--period", type=int, help="The period assessed (else the data's).")
 _history = click.option(
     "--history",
@@ -163,13 +170,7 @@ def demo(write_files: Path | None) -> None:
 @click.argument("data", type=click.Path(path_type=Path))
 @_period
 @_history
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(commands.FORMATS)),
-    default="text",
-    show_default=True,
-)
+@_format
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @_language
 def evaluate(
@@ -262,13 +263,7 @@ def verify(
 @click.argument("rules")
 @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_history
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(commands.FORMATS)),
-    default="text",
-    show_default=True,
-)
+@_format
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @_language
 def seasons(
