@@ -36,6 +36,7 @@ from . import _exact
 from . import _kernels as K
 from ._checks import records as _records
 from ._checks import scenario_index
+from ._ids import UnitIds
 from ._names import check_ids, listing, nfc, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
 from .explain import Explanation
@@ -305,7 +306,7 @@ class _IdDigestCache:
 
     __slots__ = ("digests", "known", "units")
 
-    def __init__(self, units: tuple[str, ...]) -> None:
+    def __init__(self, units: UnitIds) -> None:
         self.units = units
         self.digests: npt_uint64 = np.zeros(len(units), dtype=np.uint64)
         self.known = np.zeros(len(units), dtype=bool)
@@ -314,8 +315,12 @@ class _IdDigestCache:
         missing = index[~self.known[index]]
         if missing.size:
             missing = np.unique(missing)
-            # Table ids are NFC already (the table normalises them).
-            self.digests[missing] = _id_digests([self.units[i] for i in missing.tolist()])
+            # Table ids are NFC already (the table normalises them); their UTF-8 bytes
+            # come from the id array without making every text.
+            raw = b"".join(
+                [hashlib.blake2b(u, digest_size=8).digest() for u in self.units.utf8(missing)]
+            )
+            self.digests[missing] = np.frombuffer(raw, dtype="<u8")
             self.known[missing] = True
         out: npt_uint64 = self.digests[index]
         return out
@@ -342,20 +347,14 @@ def _pick(units: tuple[str, ...], index: IntArray) -> tuple[str, ...]:
 def _id_rank(table: ScoreTable) -> IntArray:
     """Each unit's position in the order of the ids (cached on the table): ties the chain
     leaves are listed by id, which is presentation only."""
-    ranks = table._id_rank
-    if not isinstance(ranks, np.ndarray):
-        order = np.argsort(np.array(table.units, dtype=str), kind="stable")
-        ranks = np.empty(len(order), dtype=np.int64)
-        ranks[order] = np.arange(len(order))
-        table._id_rank = ranks
-    return ranks
+    return table._ids.text_rank()
 
 
 def _id_digest_cache(table: ScoreTable) -> _IdDigestCache:
     """The table's id digests, kept on the table (a cache: the ids never change)."""
     cache = table._digests
     if not isinstance(cache, _IdDigestCache):
-        cache = _IdDigestCache(table.units)
+        cache = _IdDigestCache(table._ids)
         table._digests = cache
     return cache
 

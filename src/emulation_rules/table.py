@@ -22,6 +22,7 @@ import numpy as np
 
 from ._checks import FLOAT_EXACT, expect, past_float, require, scenario_index
 from ._checks import records as _records
+from ._ids import UnitIds, parse_ids
 from ._names import check_ids, listing, nfc, one_id, unknown
 from .errors import DataError, DataTypeError
 from .types import AnyArray, BoolArray, ColumnKind, FloatArray, IntArray
@@ -340,11 +341,10 @@ class ScoreTable:
         "_columns",
         "_digests",
         "_has_missing",
-        "_id_rank",
+        "_ids",
         "_index",
         "_kinds",
         "_pairwise",
-        "_units",
     )
 
     def __init__(
@@ -382,12 +382,13 @@ class ScoreTable:
             raw_units = cols.pop(unit)
         else:
             raw_units = units
-        ids = self._validate_units(raw_units, problems)
-        self._units: tuple[str, ...] = tuple(ids)
+        ids = self._validate_units(raw_units, problems, copy)
+        # Integer ids stay an int64 array, text ids an Arrow array: texts are made
+        # when somebody reads ``units`` (see _ids).
+        self._ids: UnitIds = ids
         self._index: dict[str, int] | None = None
         # Filled on first use by a Lot (a cache of per-id digests; the ids never change).
         self._digests: object = None
-        self._id_rank: object = None
         self._columns: dict[str, AnyArray] = {}
         self._kinds: dict[str, ColumnKind] = {}
         self._has_missing: dict[str, bool] = {}
@@ -407,7 +408,7 @@ class ScoreTable:
         self._batch_shape = self._validate_batch(problems)
         self._pairwise: dict[str, Pairwise] = {}
         if pairwise:
-            index = {u: k for k, u in enumerate(ids)}
+            index = {u: k for k, u in enumerate(ids.texts())}
             for name, spec in pairwise.items():
                 if nfc(str(name)) in self._pairwise:
                     problems.add(
@@ -421,15 +422,14 @@ class ScoreTable:
 
     # -- construction helpers -------------------------------------------------
 
-    def _validate_units(self, raw: object, problems: _Problems) -> list[str]:
+    def _validate_units(self, raw: object, problems: _Problems, copy: bool) -> UnitIds:
         if (
             isinstance(raw, str)
             or not isinstance(raw, Iterable)
             or (isinstance(raw, np.ndarray) and raw.ndim != 1)
         ):
             raise DataTypeError(f"unit ids must be a sequence of texts (got {type(raw).__name__})")
-        values = raw.tolist() if isinstance(raw, np.ndarray) else list(raw)
-        ids, found = check_ids(values)
+        ids, found = parse_ids(raw, copy=copy)
         for msg in found:
             problems.add(msg)
         return ids
@@ -818,16 +818,20 @@ class ScoreTable:
 
     @property
     def units(self) -> tuple[str, ...]:
-        """The unit ids (NFC-normalised), in table order."""
-        return self._units
+        """The unit ids (NFC-normalised), in table order.
+
+        Integer ids read as their decimal text. The texts are made on the first
+        read (a table of integer or Arrow ids holds them as an array until then).
+        """
+        return self._ids.texts()
 
     @property
     def n_units(self) -> int:
         """The number of units N."""
-        return len(self._units)
+        return len(self._ids)
 
     def __len__(self) -> int:
-        return len(self._units)
+        return len(self._ids)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -895,7 +899,7 @@ class ScoreTable:
             who = f" (needed by {needed_by})" if needed_by else ""
             raise DataTypeError(
                 f"column {key!r} holds text, not numbers{who}: e.g. {arr[bad]!r} at unit "
-                f"{self._units[bad]!r}; convert the column to numbers "
+                f"{self._ids[bad]!r}; convert the column to numbers "
                 "(a decimal point, not a comma) before building the table"
             )
         if arr.dtype == np.float64:
@@ -916,12 +920,12 @@ class ScoreTable:
     def index(self, unit: str) -> int:
         """The row of ``unit`` (compared after NFC normalisation)."""
         if self._index is None:
-            self._index = {u: i for i, u in enumerate(self._units)}
+            self._index = {u: i for i, u in enumerate(self._ids.texts())}
         key = nfc(unit) if isinstance(unit, str) else str(unit)
         try:
             return self._index[key]
         except KeyError:
-            raise unknown("unit", str(unit), self._units, "in the score table") from None
+            raise unknown("unit", str(unit), self.units, "in the score table") from None
 
     # -- derived tables -------------------------------------------------------
 
@@ -961,7 +965,7 @@ class ScoreTable:
                 f"(got {type(columns).__name__})"
             )
         data = _replaced(self._columns, columns, more, "column")
-        return ScoreTable(data, units=self._units, pairwise=self._pairwise, copy=copy)
+        return ScoreTable(data, units=self._ids, pairwise=self._pairwise, copy=copy)
 
     def with_pairwise(self, metrics: Mapping[str, Any] | None = None, /, **more: Any) -> ScoreTable:
         """A new table with pairwise metrics added or replaced; this table is unchanged.
@@ -974,7 +978,7 @@ class ScoreTable:
                 f"(got {type(metrics).__name__})"
             )
         pw = _replaced(self._pairwise, metrics, more, "pairwise metric")
-        return ScoreTable(dict(self._columns), units=self._units, pairwise=pw, copy=False)
+        return ScoreTable(dict(self._columns), units=self._ids, pairwise=pw, copy=False)
 
     # -- export ---------------------------------------------------------------
 
@@ -999,13 +1003,16 @@ class ScoreTable:
             # A column with fewer batch axes (or size-1 ones) broadcasts over the scenarios.
             at = sc[len(sc) - len(b) :] if b else ()
             data[name] = arr[tuple(0 if d == 1 else i for i, d in zip(at, b, strict=True))]
-        return pd.DataFrame(data, index=pd.Index(self._units, name="unit"))
+        return pd.DataFrame(data, index=pd.Index(self.units, name="unit"))
 
     def __repr__(self) -> str:
         cols = ", ".join(f"{c} ({k})" for c, k in self._kinds.items()) or "none"
         batch = f", batch {self._batch_shape}" if self._batch_shape else ""
-        n = len(self._units)
-        return f"ScoreTable({n} unit{'s' if n != 1 else ''}: {listing(self._units, 3)}; columns: {cols}{batch})"
+        n = len(self._ids)
+        shown = listing(self._ids.take(np.arange(min(n, 3))), 3)  # three texts, not every one
+        if n > 3:
+            shown = f"{shown} and {n - 3} more"
+        return f"ScoreTable({n} unit{'s' if n != 1 else ''}: {shown}; columns: {cols}{batch})"
 
 
 def _own(arr: AnyArray, dtype: type[np.generic], copy: bool) -> AnyArray:

@@ -1,0 +1,262 @@
+"""Unit ids held as arrays: integer ids as int64, text ids as an Arrow string array.
+
+An id means what it always meant -- its NFC text, an integer id its decimal text
+(``1`` and ``"1"`` are one unit) -- but a table of 10^7 units no longer holds 10^7
+Python strings: integer ids stay an int64 array and text ids an Arrow string array,
+and the texts are made when somebody reads them (``ScoreTable.units``), once.
+
+Validation without a loop per id: integer ids need only a duplicate check (O(n) when
+they are sorted, one sort otherwise); text ids are normalised by
+``pyarrow.compute.utf8_normalize`` (skipped when every id is ASCII, where NFC is the
+identity), checked for spaces around and emptiness from their first and last
+bytes, and for repeats with one hash-based count. Whenever a problem is found, or
+pyarrow is not installed, the ids go through the one per-id rule
+(:func:`~emulation_rules._names.check_ids`), which names every problem: the fast
+paths only ever accept what that rule accepts.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ._names import check_ids
+from .types import AnyArray, IntArray
+
+__all__ = ["UnitIds", "arrow", "parse_ids"]
+
+_INT64_MAX = int(np.iinfo(np.int64).max)
+
+#: ASCII bytes that ``str.strip()`` removes (``str.isspace`` is true for them).
+_ASCII_SPACE = np.zeros(256, dtype=bool)
+_ASCII_SPACE[[ord(c) for c in map(chr, range(128)) if c.isspace()]] = True
+
+
+def arrow() -> Any:
+    """The ``pyarrow`` module, or None when it is not installed (the core does not need it)."""
+    try:
+        return importlib.import_module("pyarrow")
+    except ImportError:
+        return None
+
+
+class UnitIds(Sequence[str]):
+    """The ids of a table's units, in table order; ``ids[i]`` is the text of unit ``i``.
+
+    Exactly one of ``ints`` (int64, read-only), ``arrow`` (an Arrow string array
+    of NFC texts) and ``tuple`` (Python texts) holds them.
+    """
+
+    __slots__ = ("_arrow", "_ints", "_order", "_texts")
+
+    def __init__(
+        self,
+        *,
+        ints: IntArray | None = None,
+        arrow_texts: Any = None,
+        texts: tuple[str, ...] | None = None,
+    ) -> None:
+        self._ints, self._arrow, self._texts = ints, arrow_texts, texts
+        self._order: IntArray | None = None
+
+    def __len__(self) -> int:
+        if self._ints is not None:
+            return int(self._ints.shape[0])
+        if self._arrow is not None:
+            return len(self._arrow)
+        return len(self._texts)  # type: ignore[arg-type]
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return self.texts()[i]
+        if self._texts is not None:
+            return self._texts[i]
+        if self._ints is not None:
+            return str(int(self._ints[i]))
+        return self._arrow[int(i)].as_py()
+
+    def __iter__(self) -> Any:
+        return iter(self.texts())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, UnitIds):
+            return self.texts() == other.texts()
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def ints(self) -> IntArray | None:
+        """The ids as int64, when they are all whole numbers given as such."""
+        return self._ints
+
+    def texts(self) -> tuple[str, ...]:
+        """Every id as text (made on the first call, then kept)."""
+        if self._texts is None:
+            if self._ints is not None:
+                self._texts = tuple(map(str, self._ints.tolist()))
+            else:
+                self._texts = tuple(self._arrow.to_pylist())
+        return self._texts
+
+    def take(self, index: IntArray) -> list[str]:
+        """The texts of the ids at ``index`` only (without making every text)."""
+        if self._texts is not None:
+            t = self._texts
+            return [t[i] for i in index.tolist()]
+        if self._ints is not None:
+            return list(map(str, self._ints[index].tolist()))
+        return list(self._arrow.take(np.asarray(index, dtype=np.int64)).to_pylist())
+
+    def utf8(self, index: IntArray) -> list[bytes]:
+        """The UTF-8 bytes of the ids at ``index`` (what a lot hashes)."""
+        if self._arrow is not None and self._texts is None:
+            pa = arrow()
+            return list(
+                self._arrow.take(np.asarray(index, dtype=np.int64)).cast(pa.binary()).to_pylist()
+            )
+        if self._ints is not None and self._texts is None:
+            return [b"%d" % v for v in self._ints[index].tolist()]
+        return [u.encode() for u in self.take(index)]
+
+    def text_rank(self) -> IntArray:
+        """Each unit's position in the order of the ids' texts (by code point)."""
+        if self._order is None:
+            if self._ints is not None:
+                order = _decimal_text_order(self._ints)
+            elif self._arrow is not None and self._texts is None:
+                pc = importlib.import_module("pyarrow.compute")
+                # Arrow compares UTF-8 bytes, which order as code points do.
+                order = np.asarray(pc.sort_indices(self._arrow), dtype=np.int64)
+            else:
+                order = np.argsort(np.array(self._texts, dtype=str), kind="stable")
+            ranks = np.empty(len(order), dtype=np.int64)
+            ranks[order] = np.arange(len(order))
+            self._order = ranks
+        return self._order
+
+
+def _decimal_text_order(v: IntArray) -> IntArray:
+    """The order of ``str(x)`` for int64 ``x``, by code point, without making the texts.
+
+    A non-negative number's text compares as its digits left-aligned (``x`` times 10
+    to the missing digits, which fits a uint64), a prefix first ("1" < "10"); "-"
+    sorts before every digit, and after it the digits compare the same way.
+    """
+    neg = v < 0
+    mag = np.abs(v).astype(np.uint64)
+    mag[v == np.iinfo(np.int64).min] = np.uint64(2**63)  # np.abs wraps at the minimum
+    powers = np.array([10**k for k in range(20)], dtype=np.uint64)
+    digits = np.searchsorted(powers, mag, side="right")  # 1..19 (0 has one digit)
+    digits = np.maximum(digits, 1)
+    scaled = mag * powers[19 - digits]
+    return np.lexsort((digits, scaled, ~neg))
+
+
+def parse_ids(raw: object, *, copy: bool = True) -> tuple[UnitIds, list[str]]:
+    """The ids of ``raw`` and every problem with them (as :func:`check_ids` words it).
+
+    ``raw``: a :class:`UnitIds` (already checked), an integer array, a range, an
+    Arrow string array, or any sequence of ids.
+    """
+    if isinstance(raw, UnitIds):
+        return raw, []
+    if isinstance(raw, range):
+        raw = np.arange(raw.start, raw.stop, raw.step, dtype=np.int64)
+    fast = _fast(raw, copy)
+    if fast is not None:
+        return fast, []
+    values = _as_list(raw)
+    ids, problems = check_ids(values)
+    return UnitIds(texts=tuple(ids)), problems
+
+
+def _as_list(raw: object) -> list[object]:
+    if isinstance(raw, np.ndarray):
+        return raw.tolist()  # type: ignore[no-any-return]
+    if hasattr(raw, "to_pylist"):
+        return raw.to_pylist()  # type: ignore[no-any-return]
+    return list(raw)  # type: ignore[call-overload,no-any-return]
+
+
+def _fast(raw: object, copy: bool) -> UnitIds | None:
+    """The ids checked with array operations, or None when only the per-id rule can
+    tell (a problem to name, a mixture of kinds, no pyarrow for texts)."""
+    if isinstance(raw, np.ndarray):
+        if raw.ndim == 1 and raw.dtype.kind in "iu":
+            return _int_ids(raw, copy)
+        if raw.ndim == 1 and raw.dtype.kind in "OUT":
+            return _text_ids(raw)
+        return None
+    module = type(raw).__module__.split(".")[0]
+    if module == "pyarrow":
+        return _text_ids(raw)
+    if isinstance(raw, list | tuple):
+        return _text_ids(raw)
+    return None
+
+
+def _int_ids(a: AnyArray, copy: bool) -> UnitIds | None:
+    if a.dtype.kind == "u" and a.size and int(a.max()) > _INT64_MAX:
+        return None  # past int64: the per-id rule turns them into their text
+    ints = np.array(a, dtype=np.int64, copy=True if copy else None)
+    if ints is a:
+        ints = a.view()
+    ints.flags.writeable = False
+    if ints.size > 1 and not bool((ints[1:] > ints[:-1]).all()):
+        s = np.sort(ints)
+        if bool((s[1:] == s[:-1]).any()):
+            return None  # repeated ids: named by the per-id rule
+    return UnitIds(ints=ints)
+
+
+def _text_ids(raw: object) -> UnitIds | None:
+    pa = arrow()
+    if pa is None:
+        return None
+    pc = importlib.import_module("pyarrow.compute")
+    try:
+        arr = raw if type(raw).__module__.split(".")[0] == "pyarrow" else pa.array(raw)
+    except (pa.lib.ArrowException, TypeError, ValueError, OverflowError):
+        return None
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not isinstance(arr, pa.Array):
+        return None
+    if pa.types.is_integer(arr.type) and len(arr) and arr.null_count == 0:
+        return _int_ids(arr.to_numpy(), copy=False)
+    if pa.types.is_large_string(arr.type) or pa.types.is_string_view(arr.type):
+        arr = arr.cast(pa.string())
+    if not pa.types.is_string(arr.type) or arr.null_count:
+        return None
+    n = len(arr)
+    if n == 0:
+        return UnitIds(arrow_texts=arr)
+    if not pc.all(pc.string_is_ascii(arr)).as_py():
+        arr = pc.utf8_normalize(arr, "NFC")
+    # Spaces around, or empty: decided from each id's first and last byte (an ASCII
+    # space, or a non-ASCII character, which the per-id rule then judges).
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset : arr.offset + n + 1]
+    data_buf = arr.buffers()[2]
+    data = (
+        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    )
+    starts, ends = offsets[:-1], offsets[1:]
+    if bool((ends <= starts).any()):
+        return None  # an empty id
+    first, last = data[starts], data[ends - 1]
+    if bool((_ASCII_SPACE[first] | _ASCII_SPACE[last]).any()):
+        return None
+    if bool(((first >= 0x80) | (last >= 0x80)).any()):
+        # A non-ASCII character at an end may be a space (U+00A0, U+3000, ...): only
+        # those ids are looked at one by one.
+        odd = np.flatnonzero((first >= 0x80) | (last >= 0x80))
+        for u in arr.take(odd).to_pylist():
+            if u != u.strip():
+                return None
+    if pc.count_distinct(arr).as_py() != n:
+        return None
+    return UnitIds(arrow_texts=arr)
