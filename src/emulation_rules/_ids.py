@@ -207,9 +207,17 @@ def _int_ids(a: AnyArray, copy: bool) -> UnitIds | None:
         ints = a.view()
     ints.flags.writeable = False
     if ints.size > 1 and not bool((ints[1:] > ints[:-1]).all()):
-        s = np.sort(ints)
-        if bool((s[1:] == s[:-1]).any()):
-            return None  # repeated ids: named by the per-id rule
+        lo, hi = int(ints.min()), int(ints.max())
+        if hi - lo < 4 * ints.size:
+            # Dense ids (a shuffled 0..N-1): count them in a mask, no sort.
+            seen = np.zeros(hi - lo + 1, dtype=np.bool_)
+            seen[ints - lo] = True
+            repeated = int(np.count_nonzero(seen)) != ints.size
+        else:
+            s = np.sort(ints)
+            repeated = bool((s[1:] == s[:-1]).any())
+        if repeated:
+            return None  # named by the per-id rule
     return UnitIds(ints=ints)
 
 
@@ -223,7 +231,7 @@ def _text_ids(raw: object) -> UnitIds | None:
     except (pa.lib.ArrowException, TypeError, ValueError, OverflowError):
         return None
     if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
     if not isinstance(arr, pa.Array):
         return None
     if pa.types.is_integer(arr.type) and len(arr) and arr.null_count == 0:
@@ -235,15 +243,13 @@ def _text_ids(raw: object) -> UnitIds | None:
     n = len(arr)
     if n == 0:
         return UnitIds(arrow_texts=arr)
-    if not pc.all(pc.string_is_ascii(arr)).as_py():
+    offsets, data = _utf8(arr)
+    if data[offsets[0] : offsets[-1]].max(initial=0) >= 0x80:
+        # NFC is the identity on ASCII: only text with other characters is normalised.
         arr = pc.utf8_normalize(arr, "NFC")
+        offsets, data = _utf8(arr)
     # Spaces around, or empty: decided from each id's first and last byte (an ASCII
     # space, or a non-ASCII character, which the per-id rule then judges).
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset : arr.offset + n + 1]
-    data_buf = arr.buffers()[2]
-    data = (
-        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
-    )
     starts, ends = offsets[:-1], offsets[1:]
     if bool((ends <= starts).any()):
         return None  # an empty id
@@ -257,6 +263,15 @@ def _text_ids(raw: object) -> UnitIds | None:
         for u in arr.take(odd).to_pylist():
             if u != u.strip():
                 return None
-    if pc.count_distinct(arr).as_py() != n:
+    if len(pc.unique(arr)) != n:  # hash-based; faster here than count_distinct
         return None
     return UnitIds(arrow_texts=arr)
+
+
+def _utf8(arr: Any) -> tuple[AnyArray, AnyArray]:
+    """An Arrow string array's offsets (its own ``n + 1``) and its UTF-8 bytes, as views."""
+    n = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset : arr.offset + n + 1]
+    buf = arr.buffers()[2]
+    data = np.frombuffer(buf, dtype=np.uint8) if buf is not None else np.zeros(0, np.uint8)
+    return offsets, data

@@ -400,11 +400,12 @@ class ScoreTable:
             if key in self._columns:
                 problems.add(f"column {name!r} is given twice (after Unicode NFC normalisation)")
                 continue
-            converted = self._convert(key, values, ids, problems, copy=copy)
+            complete: set[str] = set()  # float columns one pass found free of NaN
+            converted = self._convert(key, values, ids, problems, copy=copy, complete=complete)
             if converted is not None:
                 arr, kind = converted
                 self._columns[key], self._kinds[key] = arr, kind
-                self._has_missing[key] = _any_missing(arr, kind)
+                self._has_missing[key] = key not in complete and _any_missing(arr, kind)
         self._batch_shape = self._validate_batch(problems)
         self._pairwise: dict[str, Pairwise] = {}
         if pairwise:
@@ -436,7 +437,13 @@ class ScoreTable:
 
     @staticmethod
     def _convert(
-        name: str, values: object, ids: Sequence[str], problems: _Problems, *, copy: bool
+        name: str,
+        values: object,
+        ids: Sequence[str],
+        problems: _Problems,
+        *,
+        copy: bool,
+        complete: set[str] | None = None,
     ) -> tuple[AnyArray, ColumnKind] | None:
         n = len(ids)
         if isinstance(values, np.ndarray):
@@ -496,7 +503,12 @@ class ScoreTable:
             return _readonly(_own(arr, np.int64, copy)), "int"
         if kind == "f":
             out = _own(arr, np.float64, copy)
-            if not np.isfinite(out).all():
+            # One sum (a fast pass) is finite when no value is NaN or infinite.
+            with np.errstate(over="ignore", invalid="ignore"):
+                finite = bool(np.isfinite(out.sum()))
+            if finite and complete is not None:
+                complete.add(name)
+            if not finite:
                 inf = np.isinf(out)
                 if inf.any():
                     where = np.argwhere(inf)
@@ -751,8 +763,12 @@ class ScoreTable:
         return cls(columns, units=ids, pairwise=pairwise)
 
     @classmethod
-    def from_dataframe(cls, df: Any, *, unit: str | None = None) -> ScoreTable:
-        """A table from a pandas or polars DataFrame or a pyarrow Table.
+    def from_dataframe(
+        cls, df: Any, *, unit: str | None = None, copy: bool | None = None
+    ) -> ScoreTable:
+        """A table from a pandas or polars DataFrame, a pyarrow Table, or any object
+        that exports Arrow data (``__arrow_c_stream__`` / ``__arrow_c_array__``, e.g. a
+        DuckDB result).
 
         Parameters
         ----------
@@ -761,48 +777,98 @@ class ScoreTable:
         unit
             The column of unit ids. For pandas, the index is used when
             ``unit`` is not given and the index is not a plain 0..N-1 range.
-        """
-        from ._frames import columns_of
+        copy
+            Whether the table copies the frame's columns. By default (None)
+            memory nobody can change -- Arrow buffers, polars columns -- is
+            viewed without a copy, and a pandas frame, which its owner can
+            change, is copied. ``copy=False`` keeps float64, int64 and bool
+            columns of a pandas frame as read-only views (the caller promises
+            not to change them); ``copy=True`` copies a pandas frame too
+            (Arrow memory is never copied: nothing can change it). Missing
+            values become NaN in one pass per column.
 
+        Examples
+        --------
+        >>> import pyarrow as pa
+        >>> tbl = pa.table({"unit": ["Khánh Hòa", "Phú Yên"], "rate": [0.91, None]})
+        >>> t = ScoreTable.from_dataframe(tbl)
+        >>> t.units, t["rate"]
+        (('Khánh Hòa', 'Phú Yên'), array([0.91,  nan]))
+        """
+        expect(copy, (bool, type(None)), "copy", "from_dataframe", expected="True, False or None")
         module = type(df).__module__.split(".")[0]
         if module == "pandas":
-            return cls._from_pandas(df, unit)
-        if module == "polars" or (module == "pyarrow" and hasattr(df, "column_names")):
-            # The column reader History.from_dataframe uses: whole numbers exactly (no
-            # float detour for nullable integers, no wrap of uint64), whole columns at once.
-            return cls._from_columns(columns_of(df, "ScoreTable.from_dataframe"), unit)
+            return cls._from_pandas(df, unit, copy=copy is not False)
+        if module == "polars" and hasattr(df, "to_arrow"):
+            # polars columns are Arrow memory: exported without a copy.
+            return cls._from_arrow(df.to_arrow(), unit)
+        if module == "pyarrow" and hasattr(df, "column_names"):
+            return cls._from_arrow(df, unit)
+        if hasattr(df, "__arrow_c_stream__") or hasattr(df, "__arrow_c_array__"):
+            pa = require("pyarrow", "ScoreTable.from_dataframe() of an Arrow-exporting object")
+            return cls._from_arrow(pa.table(df), unit)
         raise DataTypeError(
-            f"from_dataframe takes a pandas or polars DataFrame or a pyarrow Table "
-            f"(got {type(df).__module__}.{type(df).__name__})"
+            f"from_dataframe takes a pandas or polars DataFrame, a pyarrow Table or an "
+            f"object that exports Arrow data (got {type(df).__module__}.{type(df).__name__})"
         )
 
     @classmethod
-    def _from_columns(cls, cols: dict[str, Any], unit: str | None) -> ScoreTable:
-        return cls(cols, unit=unit if unit is not None else "unit")
+    def _from_arrow(cls, tbl: Any, unit: str | None) -> ScoreTable:
+        """Arrow columns as the table's columns: numbers viewed where Arrow's layout is
+        numpy's (no copy; Arrow memory is immutable), nulls as NaN in one pass; the
+        unit column handed over as an Arrow array (see ``_ids``)."""
+        from ._frames import columns_of
+
+        key = unit if unit is not None else "unit"
+        cols: dict[str, Any] = {}
+        slow: list[str] = []
+        for name in tbl.column_names:
+            c = str(name)
+            col = tbl.column(name)
+            got = _arrow_numbers(col) if c != key else _arrow_ids(col)
+            if got is None:
+                slow.append(c)
+            else:
+                cols[c] = got
+        if slow:
+            # Everything else by the reader History.from_dataframe uses (exact whole
+            # numbers, text and null handling), the few columns that need it.
+            rest = columns_of(tbl.select(slow), "ScoreTable.from_dataframe")
+            cols = {
+                str(c): cols[str(c)] if str(c) in cols else rest[str(c)] for c in tbl.column_names
+            }
+        return cls(cols, unit=key)
 
     @classmethod
-    def _from_pandas(cls, df: Any, unit: str | None) -> ScoreTable:
+    def _from_pandas(cls, df: Any, unit: str | None, *, copy: bool = True) -> ScoreTable:
         import pandas as pd
 
         from ._frames import whole_column
 
         cols: dict[str, Any] = {}
+        key = unit if unit is not None else "unit"
         for c in df.columns:
             s = df[c]
-            if pd.api.types.is_bool_dtype(s.dtype) and not s.isna().any():
+            if str(c) == key and not s.isna().any():
+                cols[str(c)] = _pandas_ids(s)
+            elif pd.api.types.is_bool_dtype(s.dtype) and not s.isna().any():
                 cols[str(c)] = s.to_numpy(dtype=bool)
             elif pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
                 if pd.api.types.is_float_dtype(s.dtype):
-                    cols[str(c)] = s.to_numpy(dtype=float, na_value=np.nan)
+                    # A numpy float64 column as it is (the table copies it unless
+                    # copy=False); other floats and masked ones: NaN for NA, one pass.
+                    if s.dtype == np.float64:
+                        cols[str(c)] = s.to_numpy()
+                    else:
+                        cols[str(c)] = s.to_numpy(dtype=float, na_value=np.nan)
                 elif not pd.api.types.is_integer_dtype(s.dtype):
                     cols[str(c)] = s.to_numpy()  # e.g. complex: judged (refused) by the table
+                elif isinstance(s.dtype, np.dtype):
+                    cols[str(c)] = s.to_numpy()  # judged exactly by the table (uint64 too)
                 else:
-                    # As History.from_dataframe reads them: the column's own integer
-                    # dtype (a uint64 past int64 refused, never wrapped), or nullable
-                    # integers as Python ints (None where missing), never through float.
-                    cols[str(c)] = whole_column(
-                        str(c), s.to_numpy() if isinstance(s.dtype, np.dtype) else s.tolist()
-                    )
+                    # Nullable integers as Python ints (None where missing), as
+                    # History.from_dataframe reads them, never through float.
+                    cols[str(c)] = whole_column(str(c), s.tolist())
             else:
                 cols[str(c)] = [None if v is pd.NA else v for v in s.tolist()]
         if unit is None and "unit" not in cols:
@@ -811,8 +877,10 @@ class ScoreTable:
                     "the DataFrame has no 'unit' column and a plain 0..N-1 index; "
                     "name the column of unit ids with unit=..., or set it as the index"
                 )
-            return cls(cols, units=df.index.tolist())
-        return cls(cols, unit=unit if unit is not None else "unit")
+            index = df.index
+            ids = index.tolist() if index.hasnans else _pandas_ids(index)
+            return cls(cols, units=ids, copy=copy)
+        return cls(cols, unit=key, copy=copy)
 
     # -- access ---------------------------------------------------------------
 
@@ -1063,6 +1131,62 @@ def _immutable(arr: AnyArray) -> bool:
         return memoryview(base).readonly  # type: ignore[arg-type]
     except TypeError:
         return False
+
+
+def _arrow_numbers(col: Any) -> AnyArray | None:
+    """A numeric Arrow column as numpy without a copy where the layouts agree (float64,
+    int64, no nulls); floats with nulls filled with NaN in one pass; None for any
+    other column (read by the exact reader)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = col.type
+    if pa.types.is_floating(t):
+        if t != pa.float64():
+            col = col.cast(pa.float64())
+        if col.null_count:
+            col = pc.fill_null(col, math.nan)
+        return _arrow_view(col)
+    if pa.types.is_integer(t) and col.null_count == 0 and t == pa.int64():
+        return _arrow_view(col)
+    if pa.types.is_boolean(t) and col.null_count == 0:
+        return np.asarray(col.to_numpy(), dtype=np.bool_)
+    return None
+
+
+def _arrow_view(col: Any) -> AnyArray:
+    """One chunk's buffer seen as numpy (read-only; a second chunk is joined first)."""
+    if hasattr(col, "num_chunks"):
+        # combine_chunks copies even a single chunk
+        col = col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+    return np.asarray(col.to_numpy(zero_copy_only=True))
+
+
+def _arrow_ids(col: Any) -> Any:
+    """The unit column as an Arrow array for the id checks, or None for the exact
+    reader (ids with nulls, or of a type that is neither text nor whole numbers)."""
+    import pyarrow as pa
+
+    t = col.type
+    if col.null_count:
+        return None
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+    if pa.types.is_integer(t):
+        return col.combine_chunks().to_numpy()  # uint64 past int64: the per-id rule
+    return None
+
+
+def _pandas_ids(s: Any) -> Any:
+    """A pandas column or index of ids without a Python object per id where it can:
+    integers as their array, Arrow-backed text as Arrow, other text as an object array
+    (the id checks read it through Arrow when pyarrow is installed)."""
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iuO":
+        return s.to_numpy()
+    arrow = getattr(s.array, "_pa_array", None)  # pandas' Arrow-backed strings
+    if arrow is not None:
+        return arrow
+    return s.tolist()
 
 
 def none_mask(arr: AnyArray) -> BoolArray:
