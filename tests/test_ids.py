@@ -32,6 +32,8 @@ def test_text_ids_fast_path_agrees_with_the_per_id_rule(values: list[str]) -> No
         ids, found = _ids.parse_ids(given_as)
         assert found == problems
         assert ids.texts() == tuple(want)
+        if not found:
+            assert ids.utf8(np.arange(len(want))) == [u.encode() for u in want]
 
 
 @given(st.lists(st.integers(-(2**63), 2**63 - 1), max_size=12), st.booleans())
@@ -44,6 +46,8 @@ def test_int_ids_fast_path_agrees_with_the_per_id_rule(values: list[int], shuffl
     assert found == problems
     assert ids.texts() == tuple(want)
     assert ids.take(np.arange(len(arr))[::-1]) == list(want)[::-1]
+    if not found:  # what a lot hashes: the UTF-8 of the decimal text
+        assert ids.utf8(np.arange(len(arr))) == [u.encode() for u in want]
 
 
 @given(st.lists(st.integers(-(2**63), 2**63 - 1), unique=True, max_size=30))

@@ -119,7 +119,8 @@ class UnitIds(Sequence[str]):
                 self._arrow.take(np.asarray(index, dtype=np.int64)).cast(pa.binary()).to_pylist()
             )
         if self._ints is not None and self._texts is None:
-            return [b"%d" % v for v in self._ints[index].tolist()]
+            # numpy writes the decimal text of each (at most 20 characters)
+            return self._ints[index].astype("S20").tolist()  # type: ignore[no-any-return]
         return [u.encode() for u in self.take(index)]
 
     def text_rank(self) -> IntArray:

@@ -22,10 +22,11 @@ Inside a :class:`HeadToHead` block, names are the table's pairwise metrics.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any, Literal, TypeAlias
 
@@ -295,6 +296,17 @@ def _digest(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
 
 
+#: ``h`` of :class:`Lot`, bound once: the per-id loop below is the only Python work of
+#: a lot, so it calls this and ``digest`` and nothing else.
+_H8 = functools.partial(hashlib.blake2b, digest_size=8)
+
+
+def _utf8_digests(ids: Iterable[bytes]) -> npt_uint64:
+    """``h(id)`` of ids given as their UTF-8 bytes (NFC already)."""
+    raw = b"".join([_H8(u).digest() for u in ids])
+    return np.frombuffer(raw, dtype="<u8").astype(np.uint64)
+
+
 def _id_digests(ids: Sequence[str]) -> npt_uint64:
     """``h(id)`` of each (already NFC) id, as in :class:`Lot`."""
     raw = b"".join([hashlib.blake2b(u.encode(), digest_size=8).digest() for u in ids])
@@ -317,10 +329,7 @@ class _IdDigestCache:
             missing = np.unique(missing)
             # Table ids are NFC already (the table normalises them); their UTF-8 bytes
             # come from the id array without making every text.
-            raw = b"".join(
-                [hashlib.blake2b(u, digest_size=8).digest() for u in self.units.utf8(missing)]
-            )
-            self.digests[missing] = np.frombuffer(raw, dtype="<u8")
+            self.digests[missing] = _utf8_digests(self.units.utf8(missing))
             self.known[missing] = True
         out: npt_uint64 = self.digests[index]
         return out
@@ -546,7 +555,9 @@ def _resolve_plain(
             )
         if key.resolution is not None:
             return _scaled(_quantize(col, key, f" (column {key.name!r})"), key)
-        return _Resolved(-col if key.descending else col.copy(), col)
+        # Exact int64 codes in the floats' order (-0.0 is 0.0): sorted faster than
+        # floats, and packed with other keys where their ranges allow.
+        return _Resolved(K.float_order(np.negative(col) if key.descending else col), col)
     if key.resolution is not None:
         # As floats, refused by the table past 2**53 where they would not be exact.
         x = sub(table.numeric(key.name, needed_by=repr(key)))
@@ -732,22 +743,54 @@ class _Engine:
         resolved = [next(self._plain) for _ in block]
         ids = [self._label(repr(key)) for key in block]
         self.key_values.update(zip(ids, resolved, strict=True))
+        self._sort_keys([r.codes for r in resolved], ids)
+
+    def _sort_keys(self, keys: Sequence[AnyArray], ids: Sequence[int]) -> None:
+        """Refine by ``keys`` (codes per unit): one sort of the packed keys when they
+        pack; else the first key alone, then the others only inside the runs of ties
+        it leaves (a block of keys refines exactly as its keys one after another)."""
         if self.whole:
             if self.m < 2:
                 return
-            codes = [self._flat(r.codes) for r in resolved]
-            if not self._refine_packed(None, None, codes, ids):
-                pos = np.arange(self.m, dtype=np.int64)
-                gid = np.zeros(self.m, dtype=np.int64)
-                self._refine(pos, gid, codes, None, ids)
+            codes = [self._flat(c) for c in keys]
+            if self._refine_packed(None, None, codes, ids):
+                return
+            if len(keys) > 1:
+                del codes
+                self._sort_keys(keys[:1], ids[:1])
+                self._sort_keys(keys[1:], ids[1:])
+                return
+            self._sort_whole(codes[0], ids[0])
             return
         pos, gid = self._tied_positions()
         if pos.size == 0:
             return
         units = self.order[pos]
-        codes = [self._flat(r.codes)[units] for r in resolved]
-        if not self._refine_packed(pos, gid, codes, ids):
-            self._refine(pos, gid, codes, None, ids)
+        codes = [self._flat(c)[units] for c in keys]
+        if self._refine_packed(pos, gid, codes, ids):
+            return
+        if len(keys) > 1:
+            del codes, units, pos, gid
+            self._sort_keys(keys[:1], ids[:1])
+            self._sort_keys(keys[1:], ids[1:])
+            return
+        self._refine(pos, gid, codes, None, ids)
+
+    def _sort_whole(self, codes: IntArray, sid: int) -> None:
+        """Sort every unit of one group by one key whose codes do not pack with the
+        positions (a float key's): one index sort, boundaries where the codes change.
+
+        The sort need not be stable: the order inside a run of ties is never shown
+        (later steps sort inside it, and ties left at the end are listed by id)."""
+        perm = np.argsort(codes)
+        s = codes[perm]
+        at = np.flatnonzero(s[1:] != s[:-1])
+        del s
+        at += 1
+        self.whole = False
+        self.order = perm
+        self.boundary[at] = True
+        self.decided[at] = sid
 
     def _refine_packed(
         self,
