@@ -94,3 +94,26 @@ def test_top_with_float_keys_is_the_standings_top(t: ScoreTable, ranking: Rankin
     k = max(1, t.n_units // 2)
     full = ranking.rank(t).top(k, ties="include").selected
     assert set(ranking.top(t, k, ties="include").selected) == set(full)
+
+
+@given(st.lists(st.integers(-(2**63), 2**63 - 1), max_size=20))
+def test_dense_codes_keep_the_order_in_a_narrow_range(xs: list[int]) -> None:
+    c = np.array(xs, dtype=np.int64)
+    d = K.dense_codes(c)
+    assert np.array_equal(d[:, None] < d[None, :], c[:, None] < c[None, :])
+    assert np.array_equal(d[:, None] == d[None, :], c[:, None] == c[None, :])
+    assert sorted(set(d.tolist())) == list(range(len(set(xs))))
+
+
+@given(float_tables(), float_tables(), chains())
+def test_batched_float_keys_rank_each_scenario_alone(
+    t1: ScoreTable, t2: ScoreTable, ranking: Ranking
+) -> None:
+    n = min(t1.n_units, t2.n_units)
+    units = [f"U{i}" for i in range(n)]
+    cols = {c: np.stack([t1[c][:n], t2[c][:n]]) for c in ("a", "b", "c", "k")}
+    both = ranking.rank(ScoreTable(cols, units=units))
+    for i in range(2):
+        alone = ranking.rank(ScoreTable({c: v[i] for c, v in cols.items()}, units=units))
+        assert both.scenario(i).order == alone.order
+        assert both.scenario(i).ranks().tolist() == alone.ranks().tolist()

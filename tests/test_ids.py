@@ -124,3 +124,20 @@ def test_a_table_without_pyarrow_ranks_and_draws_the_same(monkeypatch: pytest.Mo
     got = chain.rank(ScoreTable(cols, units=units))
     assert got.order == want.order
     assert got.lots == want.lots
+
+
+@given(
+    st.sampled_from(["", "DV-00", "Đà "]),
+    st.sampled_from([3, 12, 40]).flatmap(
+        lambda size: st.lists(
+            st.text(alphabet=st.sampled_from("aAz0\x00ằ€𝄞"), max_size=size),
+            unique=True,
+            max_size=12,
+        )
+    ),
+)
+def test_the_byte_word_order_of_arrow_ids_is_by_code_point(prefix: str, tails: list[str]) -> None:
+    # Every path: shared leading bytes skipped, one word, several words, Arrow's sort.
+    values = [prefix + t for t in tails]
+    got = _ids._utf8_order(pa.array(values, pa.string()))
+    assert got.tolist() == sorted(range(len(values)), key=values.__getitem__)

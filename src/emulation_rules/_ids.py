@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ._kernels import dense_codes
 from ._names import check_ids
 from .types import AnyArray, IntArray
 
@@ -123,15 +124,29 @@ class UnitIds(Sequence[str]):
             return self._ints[index].astype("S20").tolist()  # type: ignore[no-any-return]
         return [u.encode() for u in self.take(index)]
 
+    def rank_among(self, index: IntArray) -> IntArray:
+        """Positions in the order of the ids' texts that compare the ids at ``index``
+        as their texts compare: the table's whole order when known (or when ``index``
+        is most of the table), else an order of these ids only."""
+        if self._order is not None or 4 * len(index) >= len(self):
+            return self.text_rank()[index]
+        if self._ints is not None:
+            order = _decimal_text_order(self._ints[index])
+        elif self._arrow is not None and self._texts is None:
+            order = _utf8_order(self._arrow.take(np.asarray(index, dtype=np.int64)))
+        else:
+            order = np.argsort(np.array(self.take(index), dtype=str), kind="stable")
+        ranks = np.empty(len(order), dtype=np.int64)
+        ranks[order] = np.arange(len(order))
+        return ranks
+
     def text_rank(self) -> IntArray:
         """Each unit's position in the order of the ids' texts (by code point)."""
         if self._order is None:
             if self._ints is not None:
                 order = _decimal_text_order(self._ints)
             elif self._arrow is not None and self._texts is None:
-                pc = importlib.import_module("pyarrow.compute")
-                # Arrow compares UTF-8 bytes, which order as code points do.
-                order = np.asarray(pc.sort_indices(self._arrow), dtype=np.int64)
+                order = _utf8_order(self._arrow)
             else:
                 order = np.argsort(np.array(self._texts, dtype=str), kind="stable")
             ranks = np.empty(len(order), dtype=np.int64)
@@ -276,3 +291,60 @@ def _utf8(arr: Any) -> tuple[AnyArray, AnyArray]:
     buf = arr.buffers()[2]
     data = np.frombuffer(buf, dtype=np.uint8) if buf is not None else np.zeros(0, np.uint8)
     return offsets, data
+
+
+#: Ids longer than this many UTF-8 bytes are ordered by Arrow's own string sort.
+_WORD_SORT_BYTES = 32
+
+
+def _utf8_order(arr: Any) -> IntArray:
+    """The order of an Arrow string array by code point (UTF-8 bytes compare alike).
+
+    Without a sort of strings: the bytes all ids share at the start are skipped; what
+    follows is cut into big-endian 8-byte words and sorted as integers -- one sort
+    when it fits a word beside the length (a prefix sorts first), else each word's
+    dense rank folded into one integer key.
+    """
+    offsets, data = _utf8(arr)
+    n = len(arr)
+    lens = np.diff(offsets).astype(np.int64)
+    longest = int(lens.max(initial=0))
+    if n < 2 or longest > _WORD_SORT_BYTES:
+        pc = importlib.import_module("pyarrow.compute")
+        return np.asarray(pc.sort_indices(arr), dtype=np.int64)
+    starts = offsets[:-1].astype(np.int64)
+    shared = 0
+    shortest = int(lens.min())
+    while shared < shortest and bool((data[starts + shared] == data[starts[0] + shared]).all()):
+        shared += 1
+    rest = lens - shared
+    width = longest - shared
+    if width <= 7:
+        # The bytes left and their count in one word: bytes first, then the count.
+        pad = np.zeros((n, 8), dtype=np.uint8)
+        _fill(pad, data, starts + shared, rest, width)
+        pad[:, 7] = rest
+        word = pad.view(">u8").astype(np.uint64).ravel()
+        word ^= np.uint64(1 << 63)  # as int64, in the same order
+        return np.argsort(word.view(np.int64))
+    pad = np.zeros((n, 8 * -(-width // 8)), dtype=np.uint8)
+    _fill(pad, data, starts + shared, rest, width)
+    words = pad.view(">u8").astype(np.uint64)
+    words ^= np.uint64(1 << 63)
+    key = dense_codes(words[:, 0].view(np.int64))
+    for w in range(1, words.shape[1]):
+        d = dense_codes(words[:, w].view(np.int64))
+        key = dense_codes(key) * (int(d.max()) + 1) + d
+    key = dense_codes(key) * (width + 1) + rest
+    return np.argsort(key)
+
+
+def _fill(pad: AnyArray, data: AnyArray, starts: IntArray, lens: IntArray, width: int) -> None:
+    """``pad[i, :lens[i]]`` = the ``lens[i]`` bytes of ``data`` from ``starts[i]``."""
+    for j in range(width):
+        has = lens > j
+        if bool(has.all()):
+            pad[:, j] = data[starts + j]
+        else:
+            at = np.flatnonzero(has)
+            pad[at, j] = data[starts[at] + j]

@@ -300,6 +300,25 @@ def float_order(x: FloatArray) -> IntArray:
     return codes
 
 
+def dense_codes(codes: IntArray) -> IntArray:
+    """0, 1, 2, ... in the order of ``codes``, equal codes equal: the same order in a
+    range no wider than the number of codes (so that wide keys pack with others).
+
+    >>> dense_codes(np.array([7, -2**60, 7, 2**61])).tolist()
+    [1, 0, 1, 2]
+    """
+    perm = np.argsort(codes)
+    s = codes[perm]
+    step = np.empty(s.size, dtype=np.int64)
+    if s.size:
+        step[0] = 0
+        np.not_equal(s[1:], s[:-1], out=step[1:])
+    np.cumsum(step, out=step)
+    out = np.empty_like(step)
+    out[perm] = step
+    return out
+
+
 def competition_positions(key: FloatArray) -> tuple[AnyArray, AnyArray, AnyArray]:
     """Sort each row of ``key`` ascending; return (order, first, last) positions of each tie block.
 

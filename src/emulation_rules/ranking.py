@@ -340,7 +340,7 @@ class _LazyIds:
 
     __slots__ = ("every", "subset")
 
-    def __init__(self, every: tuple[str, ...], subset: IntArray | None) -> None:
+    def __init__(self, every: UnitIds, subset: IntArray | None) -> None:
         self.every, self.subset = every, subset
 
 
@@ -351,12 +351,6 @@ def _pick(units: tuple[str, ...], index: IntArray) -> tuple[str, ...]:
     every = np.empty(len(units), dtype=object)
     every[:] = units
     return tuple(every[index].tolist())
-
-
-def _id_rank(table: ScoreTable) -> IntArray:
-    """Each unit's position in the order of the ids (cached on the table): ties the chain
-    leaves are listed by id, which is presentation only."""
-    return table._ids.text_rank()
 
 
 def _id_digest_cache(table: ScoreTable) -> _IdDigestCache:
@@ -568,6 +562,11 @@ def _resolve_plain(
     return _Resolved(np.invert(v) if key.descending else v, v)
 
 
+def _wide(codes: AnyArray) -> bool:
+    """Whether a key's codes span more values than there are codes (a float key's)."""
+    return int(codes.max()) - int(codes.min()) >= codes.size
+
+
 def _with_of(key: Key, of: str) -> str:
     fn = "desc" if key.descending else "asc"
     res = f", resolution={key.resolution!r}" if key.resolution else ""
@@ -752,29 +751,41 @@ class _Engine:
         if self.whole:
             if self.m < 2:
                 return
+            pos = gid = None
             codes = [self._flat(c) for c in keys]
-            if self._refine_packed(None, None, codes, ids):
+        else:
+            pos, gid = self._tied_positions()
+            if pos.size == 0:
                 return
-            if len(keys) > 1:
-                del codes
-                self._sort_keys(keys[:1], ids[:1])
-                self._sort_keys(keys[1:], ids[1:])
-                return
-            self._sort_whole(codes[0], ids[0])
-            return
-        pos, gid = self._tied_positions()
-        if pos.size == 0:
-            return
-        units = self.order[pos]
-        codes = [self._flat(c)[units] for c in keys]
+            units = self.order[pos]
+            codes = [self._flat(c)[units] for c in keys]
+            del units
         if self._refine_packed(pos, gid, codes, ids):
             return
+        if len(keys) > 1 and self._dense_packs(codes, gid):
+            # Keys wider than the units sorted (a float key's codes) as their dense
+            # ranks: the same order, in a range that packs with the other keys.
+            codes = [K.dense_codes(c) if _wide(c) else c for c in codes]
+            if self._refine_packed(pos, gid, codes, ids):
+                return
         if len(keys) > 1:
-            del codes, units, pos, gid
+            del codes, pos, gid
             self._sort_keys(keys[:1], ids[:1])
             self._sort_keys(keys[1:], ids[1:])
-            return
-        self._refine(pos, gid, codes, None, ids)
+        elif pos is None or gid is None:
+            self._sort_whole(codes[0], ids[0])
+        else:
+            self._refine(pos, gid, codes, None, ids)
+
+    @staticmethod
+    def _dense_packs(codes: Sequence[AnyArray], gid: IntArray | None) -> bool:
+        """Whether the keys, the wide ones as dense ranks, pack with the positions into
+        one sortable int64 (else sorting the first key alone is cheaper)."""
+        size = codes[0].size
+        room = 1 if gid is None else int(gid[-1] - gid[0] + 1)
+        for c in codes:
+            room *= size if _wide(c) else int(c.max()) - int(c.min()) + 1
+        return room << max(1, (size - 1).bit_length()) < 2**63
 
     def _sort_whole(self, codes: IntArray, sid: int) -> None:
         """Sort every unit of one group by one key whose codes do not pack with the
@@ -1037,10 +1048,11 @@ class _Engine:
             return
         units = self.order[pos]
         local = units % self.n
-        ranks = _id_rank(self.table)
-        by_id = ranks[local if self.subset is None else self.subset[local]]
+        # Positions in the order of the ids among these units only (a few of many are
+        # sorted alone, not the whole table's ids).
+        by_id = self.table._ids.rank_among(local if self.subset is None else self.subset[local])
         # Groups are contiguous and ids distinct: one packed key sorts both at once.
-        width = max(1, len(ranks))
+        width = max(1, int(by_id.max()) + 1)
         if (int(gid[-1]) + 1) * width < 2**62:
             perm = np.argsort(gid * width + by_id)
         else:
@@ -1104,7 +1116,7 @@ class Standing:
         # The ids themselves are made on first use (an allocation ranking a subset never
         # reads them); keep only what makes them, not the engine and its arrays.
         self._engine_units = (
-            eng.units if eng._units is not None else _LazyIds(eng.table.units, eng.subset)
+            eng.units if eng._units is not None else _LazyIds(eng.table._ids, eng.subset)
         )
         self.steps = tuple(eng.step_labels)
         self._lot_units, self._lot_values, self._lots = eng.lot_units, eng.lot_values, []
@@ -1128,7 +1140,8 @@ class Standing:
         """The ids of the units ranked, aligned with :meth:`ranks`."""
         src = self._engine_units
         if isinstance(src, _LazyIds):
-            src = src.every if src.subset is None else _pick(src.every, src.subset)
+            every = src.every
+            src = every.texts() if src.subset is None else tuple(every.take(src.subset))
             self._engine_units = src
         ids: tuple[str, ...] = src
         return ids
