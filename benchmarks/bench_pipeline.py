@@ -16,8 +16,9 @@ also reach two thresholds (total >= 60 points, ``citizen_satisfaction`` >= 60).
 
 Methods, per source:
 
-* ``pipeline <source>: library`` -- ``ScoreTable(...)`` / ``from_dataframe``
-  (default ``copy``), ``Scorecard.score``, ``Ranking.rank(...).ranks() <= k``
+* ``pipeline <source>: library`` -- ``ScoreTable(..., copy=False)`` /
+  ``from_dataframe(..., copy=False)`` (views of numpy and pandas memory; Arrow and
+  polars memory is viewed either way), ``Scorecard.score``, ``Ranking.rank(...).ranks() <= k``
   and the two thresholds as masks;
 * ``pipeline <source>: pandas`` / ``: polars`` -- the same job written as a
   pandas / polars user writes it, the conversion from the source included
@@ -26,7 +27,11 @@ Methods, per source:
   scoring floor of ``bench_scoring`` (chunked), then the selection by
   ``np.argpartition`` on the total and a lexsort of the few candidates;
 * ``build <source>`` -- the library's build alone (``build numpy-int`` with
-  ``copy=False``, since the issue's target is about views).
+  ``copy=False``, since the issue's target is about views; the others with the
+  default ``copy``: pandas copied, Arrow and polars viewed);
+* ``np.sort of shuffled ids`` / ``arrow nfc+unique <source>`` -- the references of
+  the build targets: ``np.sort`` of the shuffled integer ids, and pyarrow's own
+  ``utf8_normalize`` + ``unique`` over the same id column.
 
 Two kinds of data: ``tie`` -- the card's data as drawn (rates to 4 decimals,
 counts, scores to 0.1: the totals, in 0.01 points, tie heavily and
@@ -115,11 +120,11 @@ def library_select(table: er.ScoreTable, card: er.Scorecard) -> np.ndarray:
     return np.flatnonzero(sel)
 
 
-def build_library(source: str, data: Any, copy: bool = True) -> er.ScoreTable:
+def build_library(source: str, data: Any, copy: bool | None = None) -> er.ScoreTable:
     if source.startswith("numpy-int"):
         cols, ids = data
-        return er.ScoreTable(cols, units=ids, copy=copy)
-    return er.ScoreTable.from_dataframe(data, unit="id")
+        return er.ScoreTable(cols, units=ids, copy=copy is not False)
+    return er.ScoreTable.from_dataframe(data, unit="id", copy=copy)
 
 
 # -- pandas and polars, as their users write it --------------------------------------
@@ -328,13 +333,13 @@ def _measure(n: int, kind: str, card: er.Scorecard, plan: Any) -> list[Row]:
     for source in (*SOURCES, "numpy-int shuffled"):
         data, id_of = make_source(source, m, text)
         want = np.sort(id_of[sel])
-        copy = not source.startswith("numpy-int")
+        copy = False if source.startswith("numpy-int") else None
         add(
             f"build {source}",
             lambda data=data, source=source, copy=copy: build_library(source, data, copy=copy),
             None,
             None,
-            note="copy=False" if not copy else "",
+            note="copy=False" if copy is False else "default copy (pandas: copied)",
         )
         if source == "numpy-int shuffled":
             s, _ = best_of(lambda ids=data[1]: np.sort(ids), 3)
@@ -360,7 +365,9 @@ def _measure(n: int, kind: str, card: er.Scorecard, plan: Any) -> list[Row]:
             )
 
         def lib(data: Any = data, source: str = source) -> tuple[er.ScoreTable, np.ndarray]:
-            t = build_library(source, data)
+            # Views of the caller's numpy / pandas memory (copy=False), as a user of a
+            # large table writes it; Arrow and polars memory is viewed by default.
+            t = build_library(source, data, copy=False)
             return t, library_select(t, card)
 
         add(
@@ -389,7 +396,8 @@ def _measure(n: int, kind: str, card: er.Scorecard, plan: Any) -> list[Row]:
 
 def check(rows: Sequence[Row]) -> list[Target]:
     targets: list[Target] = []
-    sizes = sorted({r.size for r in rows})
+    # The issue states the targets at 10^6 and 10^7: below, fixed costs dominate.
+    sizes = sorted({r.size for r in rows if r.size >= 10**6})
     for kind in KINDS:
         for n in sizes:
             at = {r.method: r for r in rows if r.size == n and r.method.startswith(f"{kind}:")}
@@ -415,7 +423,7 @@ def check(rows: Sequence[Row]) -> list[Target]:
                         )
                     )
             b = at.get(f"{kind}: build numpy-int")
-            if b and n >= 10**6:  # the target is stated at 10^6 (fixed costs dominate below)
+            if b:
                 targets.append(
                     Target(
                         f"{kind} {n} build numpy-int (sorted ids) <= 0.05 s at 10^6 scale",
