@@ -51,7 +51,7 @@ class UnitIds(Sequence[str]):
     of NFC texts) and ``tuple`` (Python texts) holds them.
     """
 
-    __slots__ = ("_arrow", "_ints", "_order", "_texts")
+    __slots__ = ("_arrow", "_ints", "_order", "_sorted", "_texts")
 
     def __init__(
         self,
@@ -61,7 +61,8 @@ class UnitIds(Sequence[str]):
         texts: tuple[str, ...] | None = None,
     ) -> None:
         self._ints, self._arrow, self._texts = ints, arrow_texts, texts
-        self._order: IntArray | None = None
+        self._order: IntArray | None = None  # each unit's position in the ids' order
+        self._sorted: IntArray | None = None  # the ids' order, when found while checking
 
     def __len__(self) -> int:
         if self._ints is not None:
@@ -128,7 +129,7 @@ class UnitIds(Sequence[str]):
         """Positions in the order of the ids' texts that compare the ids at ``index``
         as their texts compare: the table's whole order when known (or when ``index``
         is most of the table), else an order of these ids only."""
-        if self._order is not None or 4 * len(index) >= len(self):
+        if self._order is not None or self._sorted is not None or 4 * len(index) >= len(self):
             return self.text_rank()[index]
         if self._ints is not None:
             order = _decimal_text_order(self._ints[index])
@@ -143,7 +144,9 @@ class UnitIds(Sequence[str]):
     def text_rank(self) -> IntArray:
         """Each unit's position in the order of the ids' texts (by code point)."""
         if self._order is None:
-            if self._ints is not None:
+            if self._sorted is not None:
+                order = self._sorted
+            elif self._ints is not None:
                 order = _decimal_text_order(self._ints)
             elif self._arrow is not None and self._texts is None:
                 order = _utf8_order(self._arrow)
@@ -162,6 +165,16 @@ def _decimal_text_order(v: IntArray) -> IntArray:
     to the missing digits, which fits a uint64), a prefix first ("1" < "10"); "-"
     sorts before every digit, and after it the digits compare the same way.
     """
+    if v.size and int(v.min()) >= 0 and int(v.max()) < 10**17:
+        # Common case, one integer sort: x * 10**(k - digits) keeps the digits' order in
+        # k digits, and times 20 plus the digit count puts a prefix first.
+        k = len(str(int(v.max())))
+        p10 = np.array([10**j for j in range(k + 1)], dtype=np.int64)
+        d = np.maximum(np.searchsorted(p10, v, side="right"), 1)
+        key = v * p10[k - d]
+        key *= 20
+        key += d
+        return np.argsort(key)
     neg = v < 0
     mag = np.abs(v).astype(np.uint64)
     mag[v == np.iinfo(np.int64).min] = np.uint64(2**63)  # np.abs wraps at the minimum
@@ -279,9 +292,19 @@ def _text_ids(raw: object) -> UnitIds | None:
         for u in arr.take(odd).to_pylist():
             if u != u.strip():
                 return None
-    if len(pc.unique(arr)) != n:  # hash-based; faster here than count_distinct
+    # Repeats: from the ids' order as integer words when they are short (the order is
+    # kept: ties are listed by id), else by Arrow's hash-based unique.
+    got = _utf8_words_order(arr)
+    if got is None:
+        if len(pc.unique(arr)) != n:  # faster here than count_distinct
+            return None
+        return UnitIds(arrow_texts=arr)
+    order, repeated = got
+    if repeated:
         return None
-    return UnitIds(arrow_texts=arr)
+    ids = UnitIds(arrow_texts=arr)
+    ids._sorted = order
+    return ids
 
 
 def _utf8(arr: Any) -> tuple[AnyArray, AnyArray]:
@@ -298,20 +321,32 @@ _WORD_SORT_BYTES = 32
 
 
 def _utf8_order(arr: Any) -> IntArray:
-    """The order of an Arrow string array by code point (UTF-8 bytes compare alike).
+    """The order of an Arrow string array by code point (UTF-8 bytes compare alike)."""
+    got = _utf8_words_order(arr)
+    if got is None:
+        pc = importlib.import_module("pyarrow.compute")
+        return np.asarray(pc.sort_indices(arr), dtype=np.int64)
+    return got[0]
+
+
+def _utf8_words_order(arr: Any) -> tuple[IntArray, bool] | None:
+    """The order of an Arrow string array by code point, and whether two ids are
+    equal; None for ids longer than :data:`_WORD_SORT_BYTES`.
 
     Without a sort of strings: the bytes all ids share at the start are skipped; what
     follows is cut into big-endian 8-byte words and sorted as integers -- one sort
     when it fits a word beside the length (a prefix sorts first), else each word's
-    dense rank folded into one integer key.
+    dense rank folded into one integer key. Equal ids have equal keys, neighbours
+    once sorted.
     """
     offsets, data = _utf8(arr)
     n = len(arr)
     lens = np.diff(offsets).astype(np.int64)
     longest = int(lens.max(initial=0))
-    if n < 2 or longest > _WORD_SORT_BYTES:
-        pc = importlib.import_module("pyarrow.compute")
-        return np.asarray(pc.sort_indices(arr), dtype=np.int64)
+    if longest > _WORD_SORT_BYTES:
+        return None
+    if n < 2:
+        return np.arange(n, dtype=np.int64), False
     starts = offsets[:-1].astype(np.int64)
     shared = 0
     shortest = int(lens.min())
@@ -326,17 +361,20 @@ def _utf8_order(arr: Any) -> IntArray:
         pad[:, 7] = rest
         word = pad.view(">u8").astype(np.uint64).ravel()
         word ^= np.uint64(1 << 63)  # as int64, in the same order
-        return np.argsort(word.view(np.int64))
-    pad = np.zeros((n, 8 * -(-width // 8)), dtype=np.uint8)
-    _fill(pad, data, starts + shared, rest, width)
-    words = pad.view(">u8").astype(np.uint64)
-    words ^= np.uint64(1 << 63)
-    key = dense_codes(words[:, 0].view(np.int64))
-    for w in range(1, words.shape[1]):
-        d = dense_codes(words[:, w].view(np.int64))
-        key = dense_codes(key) * (int(d.max()) + 1) + d
-    key = dense_codes(key) * (width + 1) + rest
-    return np.argsort(key)
+        key = word.view(np.int64)
+    else:
+        pad = np.zeros((n, 8 * -(-width // 8)), dtype=np.uint8)
+        _fill(pad, data, starts + shared, rest, width)
+        words = pad.view(">u8").astype(np.uint64)
+        words ^= np.uint64(1 << 63)
+        key = dense_codes(words[:, 0].view(np.int64))
+        for w in range(1, words.shape[1]):
+            d = dense_codes(words[:, w].view(np.int64))
+            key = dense_codes(key) * (int(d.max()) + 1) + d
+        key = dense_codes(key) * (width + 1) + rest
+    order = np.argsort(key)
+    s = key[order]
+    return order, bool((s[1:] == s[:-1]).any())
 
 
 def _fill(pad: AnyArray, data: AnyArray, starts: IntArray, lens: IntArray, width: int) -> None:
