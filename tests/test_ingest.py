@@ -112,3 +112,21 @@ def test_every_source_gives_the_table_records_give(
         assert got.units == want.units
         assert np.array_equal(got["x"], want["x"], equal_nan=True)
         assert got.has_missing("x") == want.has_missing("x")
+
+
+class _ArrayExporter:
+    """An object exporting one record batch as an Arrow C array (``__arrow_c_array__``)."""
+
+    def __init__(self, batch: object) -> None:
+        self._batch = batch
+
+    def __arrow_c_array__(self, requested_schema: object = None) -> object:
+        return self._batch.__arrow_c_array__(requested_schema)  # type: ignore[attr-defined]
+
+
+def test_an_arrow_c_array_exporter_enters_too() -> None:
+    batch = pa.record_batch({"unit": ["A", "B"], "x": [1.0, None]})
+    t = ScoreTable.from_dataframe(_ArrayExporter(batch))
+    assert t.units == ("A", "B")
+    assert t["x"][0] == 1.0
+    assert math.isnan(t["x"][1])
