@@ -309,8 +309,7 @@ def _utf8_digests(ids: Iterable[bytes]) -> npt_uint64:
 
 def _id_digests(ids: Sequence[str]) -> npt_uint64:
     """``h(id)`` of each (already NFC) id, as in :class:`Lot`."""
-    raw = b"".join([hashlib.blake2b(u.encode(), digest_size=8).digest() for u in ids])
-    return np.frombuffer(raw, dtype="<u8").astype(np.uint64)
+    return _utf8_digests([u.encode() for u in ids])
 
 
 class _IdDigestCache:
