@@ -279,8 +279,9 @@ class Dense:
 _LOW63 = np.int64(0x7FFFFFFFFFFFFFFF)
 
 
-def float_order(x: FloatArray) -> IntArray:
-    """int64 codes that order exactly as the float64 values ``x`` do (a new array).
+def float_order(x: FloatArray, *, inplace: bool = False) -> IntArray:
+    """int64 codes that order exactly as the float64 values ``x`` do: a new array, or
+    ``x``'s own memory with ``inplace=True`` (for an array the caller made).
 
     ``-0.0`` and ``0.0`` get the same code (they are equal); a negative value's
     bits have their low 63 bits flipped, so that a larger magnitude gives a
@@ -292,7 +293,7 @@ def float_order(x: FloatArray) -> IntArray:
     >>> np.argsort(c, kind="stable").tolist(), bool(c[1] == c[3])
     ([2, 4, 1, 3, 0, 5], True)
     """
-    out = np.add(x, 0.0)  # -0.0 + 0.0 is 0.0
+    out = np.add(x, 0.0, out=x if inplace else None)  # -0.0 + 0.0 is 0.0
     codes: IntArray = out.view(np.int64)
     flip = codes >> 63  # all ones where negative
     flip &= _LOW63
@@ -309,12 +310,11 @@ def dense_codes(codes: IntArray) -> IntArray:
     """
     perm = np.argsort(codes)
     s = codes[perm]
-    step = np.empty(s.size, dtype=np.int64)
-    if s.size:
-        step[0] = 0
-        np.not_equal(s[1:], s[:-1], out=step[1:])
-    np.cumsum(step, out=step)
-    out = np.empty_like(step)
+    new = np.zeros(s.size, dtype=np.bool_)
+    np.not_equal(s[1:], s[:-1], out=new[1:])
+    step = np.cumsum(new, dtype=np.int64)
+    del new
+    out = s  # its memory, no longer needed, takes the result
     out[perm] = step
     return out
 

@@ -550,7 +550,9 @@ def _resolve_plain(
             return _scaled(_quantize(col, key, f" (column {key.name!r})"), key)
         # Exact int64 codes in the floats' order (-0.0 is 0.0): sorted faster than
         # floats, and packed with other keys where their ranges allow.
-        return _Resolved(K.float_order(np.negative(col) if key.descending else col), col)
+        if key.descending:
+            return _Resolved(K.float_order(np.negative(col), inplace=True), col)
+        return _Resolved(K.float_order(col), col)
     if key.resolution is not None:
         # As floats, refused by the table past 2**53 where they would not be exact.
         x = sub(table.numeric(key.name, needed_by=repr(key)))
@@ -611,7 +613,8 @@ class _Engine:
         self.batch = batch
         self.rows = int(np.prod(batch)) if batch else 1
         self.m = self.rows * self.n
-        self._plain = iter(plain)
+        # Taken off one block at a time: a block's codes are freed once it is sorted.
+        self._plain = plain[::-1]
         for st in ranking.steps:
             if isinstance(st, HeadToHead):
                 for k in st.keys:
@@ -738,12 +741,18 @@ class _Engine:
         return Standing._build(self)
 
     def _keys(self, block: list[Key]) -> None:
-        resolved = [next(self._plain) for _ in block]
+        resolved = [self._plain.pop() for _ in block]
         ids = [self._label(repr(key)) for key in block]
-        self.key_values.update(zip(ids, resolved, strict=True))
-        self._sort_keys([r.codes for r in resolved], ids)
+        codes = [r.codes for r in resolved]
+        # A standing keeps the values shown (base and scale), not the sort codes.
+        none = np.zeros(0, dtype=np.int64)
+        self.key_values.update(
+            (i, attrs.evolve(r, codes=none)) for i, r in zip(ids, resolved, strict=True)
+        )
+        del resolved
+        self._sort_keys(codes, ids)
 
-    def _sort_keys(self, keys: Sequence[AnyArray], ids: Sequence[int]) -> None:
+    def _sort_keys(self, keys: list[AnyArray], ids: Sequence[int]) -> None:
         """Refine by ``keys`` (codes per unit): one sort of the packed keys when they
         pack; else the first key alone, then the others only inside the runs of ties
         it leaves (a block of keys refines exactly as its keys one after another)."""
@@ -759,13 +768,13 @@ class _Engine:
             units = self.order[pos]
             codes = [self._flat(c)[units] for c in keys]
             del units
-        if self._refine_packed(pos, gid, codes, ids):
+        if self._refine_packed(pos, gid, codes, ids, keys):
             return
         if len(keys) > 1 and self._dense_packs(codes, gid):
             # Keys wider than the units sorted (a float key's codes) as their dense
             # ranks: the same order, in a range that packs with the other keys.
             codes = [K.dense_codes(c) if _wide(c) else c for c in codes]
-            if self._refine_packed(pos, gid, codes, ids):
+            if self._refine_packed(pos, gid, codes, ids, keys):
                 return
         if len(keys) > 1:
             del codes, pos, gid
@@ -808,12 +817,14 @@ class _Engine:
         gid: IntArray | None,
         codes: Sequence[AnyArray],
         ids: Sequence[int],
+        release: list[AnyArray] | None = None,
     ) -> bool:
         """Sort by exact integer keys packed into one int64 (group id most significant).
 
         ``pos``/``gid`` as in :meth:`_refine` (``None``: every position, one group, order
         still the identity); ``codes`` are aligned with ``pos``'s units. Returns False,
-        doing nothing, when the keys do not pack.
+        doing nothing, when the keys do not pack. Once packed, the codes are dropped
+        from ``release`` (and from ``codes``, if a list): the sort needs them no more.
         """
         if any(c.dtype != np.int64 for c in codes):
             return False
@@ -835,6 +846,12 @@ class _Engine:
             packed *= sp
             packed += c
             packed -= lo
+        c = packed  # the loop variable no longer holds the last key's codes
+        del rest, c
+        n_keys = len(codes)
+        for held in (codes, release):
+            if isinstance(held, list):
+                held.clear()
         bits = max(1, (size - 1).bit_length())
         if room << bits < 2**63:
             # The position in the low bits makes every value unique, so a plain sort of
@@ -867,7 +884,7 @@ class _Engine:
         # The deciding key: the most significant mixed-radix digit that differs; the
         # digits above key k are ``p // (span[k+1] * ... * span[-1])``, divided in place.
         decided = np.full(at.size, ids[-1], dtype=self.decided.dtype)
-        for k in range(len(codes) - 2, -1, -1):
+        for k in range(n_keys - 2, -1, -1):
             hi //= spans[k + 1]
             lo_ //= spans[k + 1]
             decided[hi != lo_] = ids[k]
