@@ -339,7 +339,9 @@ def _measure(n: int, kind: str, card: er.Scorecard, plan: Any) -> list[Row]:
             lambda data=data, source=source, copy=copy: build_library(source, data, copy=copy),
             None,
             None,
-            note="copy=False" if copy is False else "default copy (pandas: copied)",
+            note="copy=False"
+            if copy is False
+            else ("default: copied" if source == "pandas" else "default: viewed"),
         )
         if source == "numpy-int shuffled":
             s, _ = best_of(lambda ids=data[1]: np.sort(ids), 3)
