@@ -301,7 +301,10 @@ class ScoreTable:
         The column of ``data`` that holds the unit ids (default ``"unit"``).
         Ignored when ``units`` is given.
     units
-        The unit ids, when they are not a column of ``data``.
+        The unit ids, when they are not a column of ``data``. An integer array
+        (or a range) is kept as int64 and an Arrow string array as it is: their
+        texts are made when :attr:`units` is read. Integer ids are copied unless
+        ``copy=False``, as columns are.
     pairwise
         Pairwise results by metric name (for head-to-head tie-breaks): a dense
         ``N x N`` array (row: the earning unit, column: the opponent; NaN for
