@@ -117,3 +117,16 @@ def test_batched_float_keys_rank_each_scenario_alone(
         alone = ranking.rank(ScoreTable({c: v[i] for c, v in cols.items()}, units=units))
         assert both.scenario(i).order == alone.order
         assert both.scenario(i).ranks().tolist() == alone.ranks().tolist()
+
+
+@given(
+    st.sampled_from([3, 50, 10**6]).flatmap(
+        lambda k: st.lists(st.integers(-k, k), min_size=1, max_size=300)
+    )
+)
+def test_dense_ranks_by_hashing_or_sorting_agree(xs: list[int]) -> None:
+    # Few distinct codes go through Arrow's dictionary encoding, many through a sort.
+    from emulation_rules.ranking import _dense
+
+    c = np.array(xs, dtype=np.int64)
+    assert np.array_equal(_dense(c), K.dense_codes(c))

@@ -123,8 +123,8 @@ def test_without_pyarrow_the_same_ids_and_problems(values: list[str]) -> None:
 
 def test_a_table_without_pyarrow_ranks_and_draws_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     units = ["Khánh Hòa", "Quảng Nam", "Phú Yên", "Bình Định"]
-    cols = {"x": [1.0, 2.0, 1.0, 2.0]}
-    chain = Ranking(desc("x"), Lot(seed="cụm 7"))
+    cols = {"x": [1.0, 2.0, 1.0, 2.0], "k": [1, 1, 2, 2]}
+    chain = Ranking(desc("k"), desc("x"), Lot(seed="cụm 7"))
     want = chain.rank(ScoreTable(cols, units=units))
     _without_arrow(monkeypatch)
     got = chain.rank(ScoreTable(cols, units=units))

@@ -129,7 +129,7 @@ class UnitIds(Sequence[str]):
         """Positions in the order of the ids' texts that compare the ids at ``index``
         as their texts compare: the table's whole order when known (or when ``index``
         is most of the table), else an order of these ids only."""
-        if self._order is not None or self._sorted is not None or 4 * len(index) >= len(self):
+        if self._order is not None or self._sorted is not None or 2 * len(index) >= len(self):
             return self.text_rank()[index]
         if self._ints is not None:
             order = _decimal_text_order(self._ints[index])

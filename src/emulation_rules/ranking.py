@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import itertools
 import math
 from collections.abc import Iterable, Sequence
@@ -37,6 +38,7 @@ from . import _exact
 from . import _kernels as K
 from ._checks import records as _records
 from ._checks import scenario_index
+from . import _ids
 from ._ids import UnitIds
 from ._names import check_ids, listing, nfc, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
@@ -568,6 +570,55 @@ def _wide(codes: AnyArray) -> bool:
     return int(codes.max()) - int(codes.min()) >= codes.size
 
 
+def _dense_pack(codes: Sequence[AnyArray], gid: IntArray | None) -> list[AnyArray] | None:
+    """The keys with the wide ones as dense ranks, when that makes them pack with the
+    group ids into one int64 that sorts by value (see ``_Engine._refine_packed``);
+    None when it cannot, or when sorting the first key alone is the cheaper way.
+
+    A first key that is wide and nearly all distinct (continuous floats) leaves few
+    ties: it is sorted alone, and the other keys only inside its ties. Each dense rank
+    costs a sort, so they are made one at a time and abandoned once past the room.
+    """
+    size = codes[0].size
+    bits = max(1, (size - 1).bit_length())
+    limit = (2**62 - 1) >> bits
+    room = 1 if gid is None else int(gid[-1] - gid[0] + 1)
+    wide = [_wide(c) for c in codes]
+    for c, w in zip(codes, wide, strict=True):
+        if not w:
+            room *= int(c.max()) - int(c.min()) + 1
+    if room > limit or not any(wide):
+        return None
+    if wide[0] and len(codes) > 1:
+        sample = codes[0][:: max(1, size // 4096)]
+        if np.unique(sample).size >= 0.9 * sample.size:
+            return None
+    out: list[AnyArray] = []
+    for c, w in zip(codes, wide, strict=True):
+        if w:
+            c = _dense(c)
+            room *= int(c.max()) + 1
+            if room > limit:
+                return None
+        out.append(c)
+    return out
+
+
+def _dense(codes: AnyArray) -> IntArray:
+    """:func:`_kernels.dense_codes`, by hashing instead of sorting every code when the
+    codes take few values (a float column on a grid) and pyarrow is installed."""
+    pa = _ids.arrow()
+    sample = codes[:: max(1, codes.size // 4096)]
+    if pa is None or 4 * np.unique(sample).size > sample.size:
+        return K.dense_codes(codes)
+    pc = importlib.import_module("pyarrow.compute")
+    enc = pc.dictionary_encode(pa.array(np.ascontiguousarray(codes)))
+    values = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype=np.int64)
+    rank = K.dense_codes(values)  # the few distinct values' own order
+    out: IntArray = rank[np.asarray(enc.indices.to_numpy(zero_copy_only=False))]
+    return out
+
+
 def _with_of(key: Key, of: str) -> str:
     fn = "desc" if key.descending else "asc"
     res = f", resolution={key.resolution!r}" if key.resolution else ""
@@ -770,12 +821,14 @@ class _Engine:
             del units
         if self._refine_packed(pos, gid, codes, ids, keys):
             return
-        if len(keys) > 1 and self._dense_packs(codes, gid):
-            # Keys wider than the units sorted (a float key's codes) as their dense
-            # ranks: the same order, in a range that packs with the other keys.
-            codes = [K.dense_codes(c) if _wide(c) else c for c in codes]
-            if self._refine_packed(pos, gid, codes, ids, keys):
-                return
+        # Keys wider than the units sorted (a float key's codes) as their dense ranks:
+        # the same order, in a range that may pack with the other keys.
+        # (A single key of one group is sorted alone at once: its dense ranks would cost
+        # that very sort.)
+        dense = None if pos is None and len(keys) == 1 else _dense_pack(codes, gid)
+        if dense is not None and self._refine_packed(pos, gid, dense, ids, keys):
+            return
+        del dense
         if len(keys) > 1:
             del codes, pos, gid
             self._sort_keys(keys[:1], ids[:1])
@@ -784,16 +837,6 @@ class _Engine:
             self._sort_whole(codes[0], ids[0])
         else:
             self._refine(pos, gid, codes, None, ids)
-
-    @staticmethod
-    def _dense_packs(codes: Sequence[AnyArray], gid: IntArray | None) -> bool:
-        """Whether the keys, the wide ones as dense ranks, pack with the positions into
-        one sortable int64 (else sorting the first key alone is cheaper)."""
-        size = codes[0].size
-        room = 1 if gid is None else int(gid[-1] - gid[0] + 1)
-        for c in codes:
-            room *= size if _wide(c) else int(c.max()) - int(c.min()) + 1
-        return room << max(1, (size - 1).bit_length()) < 2**63
 
     def _sort_whole(self, codes: IntArray, sid: int) -> None:
         """Sort every unit of one group by one key whose codes do not pack with the
