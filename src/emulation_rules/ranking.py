@@ -34,11 +34,10 @@ from typing import Any, Literal, TypeAlias
 import attrs
 import numpy as np
 
-from . import _exact
+from . import _exact, _ids
 from . import _kernels as K
 from ._checks import records as _records
 from ._checks import scenario_index
-from . import _ids
 from ._ids import UnitIds
 from ._names import check_ids, listing, nfc, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
