@@ -147,3 +147,16 @@ def test_the_byte_word_order_of_arrow_ids_is_by_code_point(prefix: str, tails: l
     values = [prefix + t for t in tails]
     got = _ids._utf8_order(pa.array(values, pa.string()))
     assert got.tolist() == sorted(range(len(values)), key=values.__getitem__)
+
+
+@given(
+    st.sampled_from([(0, 10**17 - 1), (0, 200), (-(2**63), 2**63 - 1)]).flatmap(
+        lambda r: st.lists(st.integers(*r), unique=True, min_size=1, max_size=12)
+    ),
+    st.lists(st.integers(0, 1), min_size=12, max_size=12),
+)
+def test_ties_of_int_ids_are_listed_by_their_texts(values: list[int], xs: list[int]) -> None:
+    x = [float(v) for v in xs[: len(values)]]
+    s = Ranking(desc("x")).rank(ScoreTable({"x": x}, units=np.array(values, dtype=np.int64)))
+    want = sorted(range(len(values)), key=lambda i: (-x[i], str(values[i])))
+    assert s.order == tuple(str(values[i]) for i in want)

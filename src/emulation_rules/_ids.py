@@ -125,6 +125,15 @@ class UnitIds(Sequence[str]):
             return self._ints[index].astype("S20").tolist()  # type: ignore[no-any-return]
         return [u.encode() for u in self.take(index)]
 
+    def text_keys(self, index: IntArray) -> IntArray:
+        """int64 keys, one per id at ``index``, that order as those ids' texts (not
+        necessarily 0..k-1: integer ids give them without a sort)."""
+        if self._ints is not None and self._order is None:
+            key = _decimal_text_key(self._ints[index])
+            if key is not None:
+                return key
+        return self.rank_among(index)
+
     def rank_among(self, index: IntArray) -> IntArray:
         """Positions in the order of the ids' texts that compare the ids at ``index``
         as their texts compare: the table's whole order when known (or when ``index``
@@ -158,6 +167,21 @@ class UnitIds(Sequence[str]):
         return self._order
 
 
+def _decimal_text_key(v: IntArray) -> IntArray | None:
+    """int64 keys that order as the texts of non-negative ``v`` below 10**17 (None for
+    others): ``x * 10**(k - digits)`` keeps the digits' order in ``k`` digits, and
+    times 20 plus the digit count puts a prefix first ("1" < "10" < "2")."""
+    if not v.size or int(v.min()) < 0 or int(v.max()) >= 10**17:
+        return None
+    k = len(str(int(v.max())))
+    p10 = np.array([10**j for j in range(k + 1)], dtype=np.int64)
+    d = np.maximum(np.searchsorted(p10, v, side="right"), 1)
+    key: IntArray = v * p10[k - d]
+    key *= 20
+    key += d
+    return key
+
+
 def _decimal_text_order(v: IntArray) -> IntArray:
     """The order of ``str(x)`` for int64 ``x``, by code point, without making the texts.
 
@@ -165,15 +189,8 @@ def _decimal_text_order(v: IntArray) -> IntArray:
     to the missing digits, which fits a uint64), a prefix first ("1" < "10"); "-"
     sorts before every digit, and after it the digits compare the same way.
     """
-    if v.size and int(v.min()) >= 0 and int(v.max()) < 10**17:
-        # Common case, one integer sort: x * 10**(k - digits) keeps the digits' order in
-        # k digits, and times 20 plus the digit count puts a prefix first.
-        k = len(str(int(v.max())))
-        p10 = np.array([10**j for j in range(k + 1)], dtype=np.int64)
-        d = np.maximum(np.searchsorted(p10, v, side="right"), 1)
-        key = v * p10[k - d]
-        key *= 20
-        key += d
+    key = _decimal_text_key(v)
+    if key is not None:
         return np.argsort(key)
     neg = v < 0
     mag = np.abs(v).astype(np.uint64)

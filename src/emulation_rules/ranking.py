@@ -1108,7 +1108,7 @@ class _Engine:
         local = units % self.n
         # Positions in the order of the ids among these units only (a few of many are
         # sorted alone, not the whole table's ids).
-        by_id = self.table._ids.rank_among(local if self.subset is None else self.subset[local])
+        by_id = self.table._ids.text_keys(local if self.subset is None else self.subset[local])
         # Groups are contiguous and ids distinct: one packed key sorts both at once.
         width = max(1, int(by_id.max()) + 1)
         if (int(gid[-1]) + 1) * width < 2**62:
