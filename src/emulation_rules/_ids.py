@@ -175,7 +175,9 @@ def _decimal_text_key(v: IntArray) -> IntArray | None:
         return None
     k = len(str(int(v.max())))
     p10 = np.array([10**j for j in range(k + 1)], dtype=np.int64)
-    d = np.maximum(np.searchsorted(p10, v, side="right"), 1)
+    d = np.ones(v.shape, dtype=np.intp)  # digits: one comparison pass per power of 10
+    for j in range(1, k):
+        d += v >= p10[j]
     key: IntArray = v * p10[k - d]
     key *= 20
     key += d

@@ -1105,7 +1105,7 @@ class _Engine:
         if pos.size == 0:
             return
         units = self.order[pos]
-        local = units % self.n
+        local = units % self.n if self.rows > 1 else units
         # Positions in the order of the ids among these units only (a few of many are
         # sorted alone, not the whole table's ids).
         by_id = self.table._ids.text_keys(local if self.subset is None else self.subset[local])
