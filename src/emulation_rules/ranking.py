@@ -569,14 +569,18 @@ def _wide(codes: AnyArray) -> bool:
     return int(codes.max()) - int(codes.min()) >= codes.size
 
 
-def _dense_pack(codes: Sequence[AnyArray], gid: IntArray | None) -> list[AnyArray] | None:
+def _dense_pack(
+    codes: Sequence[AnyArray], gid: IntArray | None, keep: list[AnyArray] | None = None
+) -> list[AnyArray] | None:
     """The keys with the wide ones as dense ranks, when that makes them pack with the
     group ids into one int64 that sorts by value (see ``_Engine._refine_packed``);
     None when it cannot, or when sorting the first key alone is the cheaper way.
 
     A first key that is wide and nearly all distinct (continuous floats) leaves few
     ties: it is sorted alone, and the other keys only inside its ties. Each dense rank
-    costs a sort, so they are made one at a time and abandoned once past the room.
+    costs a sort, so they are made one at a time and abandoned once past the room;
+    with ``keep`` (the keys of every unit, as ``codes``) each dense rank made replaces
+    its key there, so that sorting the keys one by one does not make it again.
     """
     size = codes[0].size
     bits = max(1, (size - 1).bit_length())
@@ -593,9 +597,11 @@ def _dense_pack(codes: Sequence[AnyArray], gid: IntArray | None) -> list[AnyArra
         if np.unique(sample).size >= 0.9 * sample.size:
             return None
     out: list[AnyArray] = []
-    for c, w in zip(codes, wide, strict=True):
+    for i, (c, w) in enumerate(zip(codes, wide, strict=True)):
         if w:
             c = _dense(c)
+            if keep is not None:
+                keep[i] = c
             room *= int(c.max()) + 1
             if room > limit:
                 return None
@@ -818,14 +824,22 @@ class _Engine:
             units = self.order[pos]
             codes = [self._flat(c)[units] for c in keys]
             del units
-        if self._refine_packed(pos, gid, codes, ids, keys):
+        # Several keys: one sort by value, or the first key alone and the rest only
+        # inside its ties (cheaper than one index sort of everything).
+        if self._refine_packed(pos, gid, codes, ids, keys, value_only=len(keys) > 1):
             return
         # Keys wider than the units sorted (a float key's codes) as their dense ranks:
         # the same order, in a range that may pack with the other keys.
         # (A single key of one group is sorted alone at once: its dense ranks would cost
         # that very sort.)
-        dense = None if pos is None and len(keys) == 1 else _dense_pack(codes, gid)
-        if dense is not None and self._refine_packed(pos, gid, dense, ids, keys):
+        dense = (
+            None
+            if pos is None and len(keys) == 1
+            else _dense_pack(codes, gid, keys if pos is None else None)
+        )
+        if dense is not None and self._refine_packed(
+            pos, gid, dense, ids, keys, value_only=len(keys) > 1
+        ):
             return
         del dense
         if len(keys) > 1:
@@ -860,13 +874,15 @@ class _Engine:
         codes: Sequence[AnyArray],
         ids: Sequence[int],
         release: list[AnyArray] | None = None,
+        value_only: bool = False,
     ) -> bool:
         """Sort by exact integer keys packed into one int64 (group id most significant).
 
         ``pos``/``gid`` as in :meth:`_refine` (``None``: every position, one group, order
         still the identity); ``codes`` are aligned with ``pos``'s units. Returns False,
-        doing nothing, when the keys do not pack. Once packed, the codes are dropped
-        from ``release`` (and from ``codes``, if a list): the sort needs them no more.
+        doing nothing, when the keys do not pack (with ``value_only``, also when they
+        pack only without the positions, which needs a slower index sort). Once packed,
+        the codes are dropped from ``release`` (and from ``codes``, if a list).
         """
         if any(c.dtype != np.int64 for c in codes):
             return False
@@ -877,6 +893,8 @@ class _Engine:
         groups = 1 if gid is None else int(gid[-1] - gid[0] + 1)
         room = groups * key_room
         if room >= 2**62:
+            return False
+        if value_only and room << max(1, (size - 1).bit_length()) >= 2**63:
             return False
         if gid is None:
             packed = codes[0] - lows[0]
