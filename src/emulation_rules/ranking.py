@@ -592,10 +592,13 @@ def _dense_pack(
             room *= int(c.max()) - int(c.min()) + 1
     if room > limit or not any(wide):
         return None
-    if wide[0] and len(codes) > 1:
-        sample = codes[0][:: max(1, size // 4096)]
-        if np.unique(sample).size >= 0.9 * sample.size:
-            return None
+    # Keys nearly all distinct (by a sample) will span about ``size`` values: when
+    # they cannot fit, no dense rank is made in vain.
+    distinct = [w and _nearly_distinct(c) for c, w in zip(codes, wide, strict=True)]
+    if distinct[0] and len(codes) > 1:
+        return None
+    if room * size ** sum(distinct) > limit:
+        return None
     out: list[AnyArray] = []
     for i, (c, w) in enumerate(zip(codes, wide, strict=True)):
         if w:
@@ -607,6 +610,12 @@ def _dense_pack(
                 return None
         out.append(c)
     return out
+
+
+def _nearly_distinct(codes: AnyArray) -> bool:
+    """Whether a sample of the codes is nearly all distinct (continuous values)."""
+    sample = codes[:: max(1, codes.size // 4096)]
+    return bool(np.unique(sample).size >= 0.9 * sample.size)
 
 
 def _dense(codes: AnyArray) -> IntArray:
