@@ -160,3 +160,19 @@ def test_ties_of_int_ids_are_listed_by_their_texts(values: list[int], xs: list[i
     s = Ranking(desc("x")).rank(ScoreTable({"x": x}, units=np.array(values, dtype=np.int64)))
     want = sorted(range(len(values)), key=lambda i: (-x[i], str(values[i])))
     assert s.order == tuple(str(values[i]) for i in want)
+
+
+@given(st.permutations(range(40)), st.integers(0, 3), st.booleans())
+def test_ids_of_one_length_are_ordered_and_checked_as_fixed_records(
+    perm: list[int], start: int, repeat: bool
+) -> None:
+    values = [f"DV-{i:08d}" for i in perm]
+    if repeat:
+        values[-1] = values[0]
+    arr = pa.array(values, pa.string()).slice(start)  # an offset into the buffers too
+    got = _ids._utf8_words_order(arr)
+    assert got is not None
+    order, repeated = got
+    kept = values[start:]
+    assert order.tolist() == sorted(range(len(kept)), key=kept.__getitem__)
+    assert repeated == (len(set(kept)) < len(kept))

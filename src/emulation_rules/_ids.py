@@ -398,6 +398,16 @@ def _utf8_words_order(arr: Any) -> tuple[IntArray, bool] | None:
 
 def _fill(pad: AnyArray, data: AnyArray, starts: IntArray, lens: IntArray, width: int) -> None:
     """``pad[i, :lens[i]]`` = the ``lens[i]`` bytes of ``data`` from ``starts[i]``."""
+    n = len(starts)
+    if n > 1 and width and bool((lens == width).all()):
+        # Ids of one length lie in fixed-width records: one strided copy.
+        step = int(starts[1] - starts[0])
+        if bool((np.diff(starts) == step).all()) and step >= width:
+            rows = np.lib.stride_tricks.as_strided(
+                data[int(starts[0]) :], shape=(n, width), strides=(step, 1), writeable=False
+            )
+            pad[:, :width] = rows
+            return
     for j in range(width):
         has = lens > j
         if bool(has.all()):
