@@ -276,6 +276,49 @@ class Dense:
         np.multiply(self.fractions[..., sl], m, out=out)
 
 
+_LOW63 = np.int64(0x7FFFFFFFFFFFFFFF)
+
+
+def float_order(x: FloatArray, *, inplace: bool = False) -> IntArray:
+    """int64 codes that order exactly as the float64 values ``x`` do: a new array, or
+    ``x``'s own memory with ``inplace=True`` (for an array the caller made).
+
+    ``-0.0`` and ``0.0`` get the same code (they are equal); a negative value's
+    bits have their low 63 bits flipped, so that a larger magnitude gives a
+    smaller code. The codes of NaN are meaningless: callers refuse NaN keys first.
+    Integer codes sort faster than floats, and equal codes mark the same ties.
+
+    >>> x = np.array([1.5, -0.0, -2.0, 0.0, -1e-300, np.inf])
+    >>> c = float_order(x)
+    >>> np.argsort(c, kind="stable").tolist(), bool(c[1] == c[3])
+    ([2, 4, 1, 3, 0, 5], True)
+    """
+    out = np.add(x, 0.0, out=x if inplace else None)  # -0.0 + 0.0 is 0.0
+    codes: IntArray = out.view(np.int64)
+    flip = codes >> 63  # all ones where negative
+    flip &= _LOW63
+    codes ^= flip
+    return codes
+
+
+def dense_codes(codes: IntArray) -> IntArray:
+    """0, 1, 2, ... in the order of ``codes``, equal codes equal: the same order in a
+    range no wider than the number of codes (so that wide keys pack with others).
+
+    >>> dense_codes(np.array([7, -2**60, 7, 2**61])).tolist()
+    [1, 0, 1, 2]
+    """
+    perm = np.argsort(codes)
+    s = codes[perm]
+    new = np.zeros(s.size, dtype=np.bool_)
+    np.not_equal(s[1:], s[:-1], out=new[1:])
+    step = np.cumsum(new, dtype=np.int64)
+    del new
+    out = s  # its memory, no longer needed, takes the result
+    out[perm] = step
+    return out
+
+
 def competition_positions(key: FloatArray) -> tuple[AnyArray, AnyArray, AnyArray]:
     """Sort each row of ``key`` ascending; return (order, first, last) positions of each tie block.
 

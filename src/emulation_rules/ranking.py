@@ -22,20 +22,23 @@ Inside a :class:`HeadToHead` block, names are the table's pairwise metrics.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any, Literal, TypeAlias
 
 import attrs
 import numpy as np
 
-from . import _exact
+from . import _exact, _ids
 from . import _kernels as K
 from ._checks import records as _records
 from ._checks import scenario_index
+from ._ids import UnitIds
 from ._names import check_ids, listing, nfc, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
 from .explain import Explanation
@@ -295,10 +298,20 @@ def _digest(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
 
 
+#: ``h`` of :class:`Lot`, bound once: the per-id loop below is the only Python work of
+#: a lot, so it calls this and ``digest`` and nothing else.
+_H8 = functools.partial(hashlib.blake2b, digest_size=8)
+
+
+def _utf8_digests(ids: Iterable[bytes]) -> npt_uint64:
+    """``h(id)`` of ids given as their UTF-8 bytes (NFC already)."""
+    raw = b"".join([_H8(u).digest() for u in ids])
+    return np.frombuffer(raw, dtype="<u8").astype(np.uint64)
+
+
 def _id_digests(ids: Sequence[str]) -> npt_uint64:
     """``h(id)`` of each (already NFC) id, as in :class:`Lot`."""
-    raw = b"".join([hashlib.blake2b(u.encode(), digest_size=8).digest() for u in ids])
-    return np.frombuffer(raw, dtype="<u8").astype(np.uint64)
+    return _utf8_digests([u.encode() for u in ids])
 
 
 class _IdDigestCache:
@@ -306,7 +319,7 @@ class _IdDigestCache:
 
     __slots__ = ("digests", "known", "units")
 
-    def __init__(self, units: tuple[str, ...]) -> None:
+    def __init__(self, units: UnitIds) -> None:
         self.units = units
         self.digests: npt_uint64 = np.zeros(len(units), dtype=np.uint64)
         self.known = np.zeros(len(units), dtype=bool)
@@ -315,8 +328,9 @@ class _IdDigestCache:
         missing = index[~self.known[index]]
         if missing.size:
             missing = np.unique(missing)
-            # Table ids are NFC already (the table normalises them).
-            self.digests[missing] = _id_digests([self.units[i] for i in missing.tolist()])
+            # Table ids are NFC already (the table normalises them); their UTF-8 bytes
+            # come from the id array without making every text.
+            self.digests[missing] = _utf8_digests(self.units.utf8(missing))
             self.known[missing] = True
         out: npt_uint64 = self.digests[index]
         return out
@@ -327,7 +341,7 @@ class _LazyIds:
 
     __slots__ = ("every", "subset")
 
-    def __init__(self, every: tuple[str, ...], subset: IntArray | None) -> None:
+    def __init__(self, every: UnitIds, subset: IntArray | None) -> None:
         self.every, self.subset = every, subset
 
 
@@ -340,23 +354,11 @@ def _pick(units: tuple[str, ...], index: IntArray) -> tuple[str, ...]:
     return tuple(every[index].tolist())
 
 
-def _id_rank(table: ScoreTable) -> IntArray:
-    """Each unit's position in the order of the ids (cached on the table): ties the chain
-    leaves are listed by id, which is presentation only."""
-    ranks = table._id_rank
-    if not isinstance(ranks, np.ndarray):
-        order = np.argsort(np.array(table.units, dtype=str), kind="stable")
-        ranks = np.empty(len(order), dtype=np.int64)
-        ranks[order] = np.arange(len(order))
-        table._id_rank = ranks
-    return ranks
-
-
 def _id_digest_cache(table: ScoreTable) -> _IdDigestCache:
     """The table's id digests, kept on the table (a cache: the ids never change)."""
     cache = table._digests
     if not isinstance(cache, _IdDigestCache):
-        cache = _IdDigestCache(table.units)
+        cache = _IdDigestCache(table._ids)
         table._digests = cache
     return cache
 
@@ -548,7 +550,11 @@ def _resolve_plain(
             )
         if key.resolution is not None:
             return _scaled(_quantize(col, key, f" (column {key.name!r})"), key)
-        return _Resolved(-col if key.descending else col.copy(), col)
+        # Exact int64 codes in the floats' order (-0.0 is 0.0): sorted faster than
+        # floats, and packed with other keys where their ranges allow.
+        if key.descending:
+            return _Resolved(K.float_order(np.negative(col), inplace=True), col)
+        return _Resolved(K.float_order(col), col)
     if key.resolution is not None:
         # As floats, refused by the table past 2**53 where they would not be exact.
         x = sub(table.numeric(key.name, needed_by=repr(key)))
@@ -557,6 +563,75 @@ def _resolve_plain(
     # are ~v = -v - 1: as order-reversing as -v, and no wrap at -2**63 (where -v is v).
     v = np.asarray(col, dtype=np.int64)
     return _Resolved(np.invert(v) if key.descending else v, v)
+
+
+def _wide(codes: AnyArray) -> bool:
+    """Whether a key's codes span more values than there are codes (a float key's)."""
+    return int(codes.max()) - int(codes.min()) >= codes.size
+
+
+def _dense_pack(
+    codes: Sequence[AnyArray], gid: IntArray | None, keep: list[AnyArray] | None = None
+) -> list[AnyArray] | None:
+    """The keys with the wide ones as dense ranks, when that makes them pack with the
+    group ids into one int64 that sorts by value (see ``_Engine._refine_packed``);
+    None when it cannot, or when sorting the first key alone is the cheaper way.
+
+    A first key that is wide and nearly all distinct (continuous floats) leaves few
+    ties: it is sorted alone, and the other keys only inside its ties. Each dense rank
+    costs a sort, so they are made one at a time and abandoned once past the room;
+    with ``keep`` (the keys of every unit, as ``codes``) each dense rank made replaces
+    its key there, so that sorting the keys one by one does not make it again.
+    """
+    size = codes[0].size
+    bits = max(1, (size - 1).bit_length())
+    limit = (2**62 - 1) >> bits
+    room = 1 if gid is None else int(gid[-1] - gid[0] + 1)
+    wide = [_wide(c) for c in codes]
+    for c, w in zip(codes, wide, strict=True):
+        if not w:
+            room *= int(c.max()) - int(c.min()) + 1
+    if room > limit or not any(wide):
+        return None
+    # Keys nearly all distinct (by a sample) will span about ``size`` values: when
+    # they cannot fit, no dense rank is made in vain.
+    distinct = [w and _nearly_distinct(c) for c, w in zip(codes, wide, strict=True)]
+    if distinct[0] and len(codes) > 1:
+        return None
+    if room * size ** sum(distinct) > limit:
+        return None
+    out: list[AnyArray] = []
+    for i, (c, w) in enumerate(zip(codes, wide, strict=True)):
+        if w:
+            c = _dense(c)
+            if keep is not None:
+                keep[i] = c
+            room *= int(c.max()) + 1
+            if room > limit:
+                return None
+        out.append(c)
+    return out
+
+
+def _nearly_distinct(codes: AnyArray) -> bool:
+    """Whether a sample of the codes is nearly all distinct (continuous values)."""
+    sample = codes[:: max(1, codes.size // 4096)]
+    return bool(np.unique(sample).size >= 0.9 * sample.size)
+
+
+def _dense(codes: AnyArray) -> IntArray:
+    """:func:`_kernels.dense_codes`, by hashing instead of sorting every code when the
+    codes take few values (a float column on a grid) and pyarrow is installed."""
+    pa = _ids.arrow()
+    sample = codes[:: max(1, codes.size // 4096)]
+    if pa is None or 4 * np.unique(sample).size > sample.size:
+        return K.dense_codes(codes)
+    pc = importlib.import_module("pyarrow.compute")
+    enc = pc.dictionary_encode(pa.array(np.ascontiguousarray(codes)))
+    values = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype=np.int64)
+    rank = K.dense_codes(values)  # the few distinct values' own order
+    out: IntArray = rank[np.asarray(enc.indices.to_numpy(zero_copy_only=False))]
+    return out
 
 
 def _with_of(key: Key, of: str) -> str:
@@ -604,7 +679,8 @@ class _Engine:
         self.batch = batch
         self.rows = int(np.prod(batch)) if batch else 1
         self.m = self.rows * self.n
-        self._plain = iter(plain)
+        # Taken off one block at a time: a block's codes are freed once it is sorted.
+        self._plain = plain[::-1]
         for st in ranking.steps:
             if isinstance(st, HeadToHead):
                 for k in st.keys:
@@ -731,25 +807,75 @@ class _Engine:
         return Standing._build(self)
 
     def _keys(self, block: list[Key]) -> None:
-        resolved = [next(self._plain) for _ in block]
+        resolved = [self._plain.pop() for _ in block]
         ids = [self._label(repr(key)) for key in block]
-        self.key_values.update(zip(ids, resolved, strict=True))
+        codes = [r.codes for r in resolved]
+        # A standing keeps the values shown (base and scale), not the sort codes.
+        none = np.zeros(0, dtype=np.int64)
+        self.key_values.update(
+            (i, attrs.evolve(r, codes=none)) for i, r in zip(ids, resolved, strict=True)
+        )
+        del resolved
+        self._sort_keys(codes, ids)
+
+    def _sort_keys(self, keys: list[AnyArray], ids: Sequence[int]) -> None:
+        """Refine by ``keys`` (codes per unit): one sort of the packed keys when they
+        pack; else the first key alone, then the others only inside the runs of ties
+        it leaves (a block of keys refines exactly as its keys one after another)."""
         if self.whole:
             if self.m < 2:
                 return
-            codes = [self._flat(r.codes) for r in resolved]
-            if not self._refine_packed(None, None, codes, ids):
-                pos = np.arange(self.m, dtype=np.int64)
-                gid = np.zeros(self.m, dtype=np.int64)
-                self._refine(pos, gid, codes, None, ids)
+            pos = gid = None
+            codes = [self._flat(c) for c in keys]
+        else:
+            pos, gid = self._tied_positions()
+            if pos.size == 0:
+                return
+            units = self.order[pos]
+            codes = [self._flat(c)[units] for c in keys]
+            del units
+        # Several keys: one sort by value, or the first key alone and the rest only
+        # inside its ties (cheaper than one index sort of everything).
+        if self._refine_packed(pos, gid, codes, ids, keys, value_only=len(keys) > 1):
             return
-        pos, gid = self._tied_positions()
-        if pos.size == 0:
+        # Keys wider than the units sorted (a float key's codes) as their dense ranks:
+        # the same order, in a range that may pack with the other keys.
+        # (A single key of one group is sorted alone at once: its dense ranks would cost
+        # that very sort.)
+        dense = (
+            None
+            if pos is None and len(keys) == 1
+            else _dense_pack(codes, gid, keys if pos is None else None)
+        )
+        if dense is not None and self._refine_packed(
+            pos, gid, dense, ids, keys, value_only=len(keys) > 1
+        ):
             return
-        units = self.order[pos]
-        codes = [self._flat(r.codes)[units] for r in resolved]
-        if not self._refine_packed(pos, gid, codes, ids):
+        del dense
+        if len(keys) > 1:
+            del codes, pos, gid
+            self._sort_keys(keys[:1], ids[:1])
+            self._sort_keys(keys[1:], ids[1:])
+        elif pos is None or gid is None:
+            self._sort_whole(codes[0], ids[0])
+        else:
             self._refine(pos, gid, codes, None, ids)
+
+    def _sort_whole(self, codes: IntArray, sid: int) -> None:
+        """Sort every unit of one group by one key whose codes do not pack with the
+        positions (a float key's): one index sort, boundaries where the codes change.
+
+        The sort need not be stable: the order inside a run of ties is never shown
+        (later steps sort inside it, and ties left at the end are listed by id)."""
+        perm = np.argsort(codes)
+        s = codes[perm]
+        at = np.flatnonzero(s[1:] != s[:-1])
+        del s
+        at += 1
+        self.whole = False
+        self.order = perm
+        self.boundary[at] = True
+        self.decided[at] = sid
 
     def _refine_packed(
         self,
@@ -757,12 +883,16 @@ class _Engine:
         gid: IntArray | None,
         codes: Sequence[AnyArray],
         ids: Sequence[int],
+        release: list[AnyArray] | None = None,
+        value_only: bool = False,
     ) -> bool:
         """Sort by exact integer keys packed into one int64 (group id most significant).
 
         ``pos``/``gid`` as in :meth:`_refine` (``None``: every position, one group, order
         still the identity); ``codes`` are aligned with ``pos``'s units. Returns False,
-        doing nothing, when the keys do not pack.
+        doing nothing, when the keys do not pack (with ``value_only``, also when they
+        pack only without the positions, which needs a slower index sort). Once packed,
+        the codes are dropped from ``release`` (and from ``codes``, if a list).
         """
         if any(c.dtype != np.int64 for c in codes):
             return False
@@ -774,6 +904,8 @@ class _Engine:
         room = groups * key_room
         if room >= 2**62:
             return False
+        if value_only and room << max(1, (size - 1).bit_length()) >= 2**63:
+            return False
         if gid is None:
             packed = codes[0] - lows[0]
             rest = zip(codes[1:], lows[1:], spans[1:], strict=True)
@@ -784,6 +916,12 @@ class _Engine:
             packed *= sp
             packed += c
             packed -= lo
+        c = packed  # the loop variable no longer holds the last key's codes
+        del rest, c
+        n_keys = len(codes)
+        for held in (codes, release):
+            if isinstance(held, list):
+                held.clear()
         bits = max(1, (size - 1).bit_length())
         if room << bits < 2**63:
             # The position in the low bits makes every value unique, so a plain sort of
@@ -816,7 +954,7 @@ class _Engine:
         # The deciding key: the most significant mixed-radix digit that differs; the
         # digits above key k are ``p // (span[k+1] * ... * span[-1])``, divided in place.
         decided = np.full(at.size, ids[-1], dtype=self.decided.dtype)
-        for k in range(len(codes) - 2, -1, -1):
+        for k in range(n_keys - 2, -1, -1):
             hi //= spans[k + 1]
             lo_ //= spans[k + 1]
             decided[hi != lo_] = ids[k]
@@ -995,11 +1133,12 @@ class _Engine:
         if pos.size == 0:
             return
         units = self.order[pos]
-        local = units % self.n
-        ranks = _id_rank(self.table)
-        by_id = ranks[local if self.subset is None else self.subset[local]]
+        local = units % self.n if self.rows > 1 else units
+        # Positions in the order of the ids among these units only (a few of many are
+        # sorted alone, not the whole table's ids).
+        by_id = self.table._ids.text_keys(local if self.subset is None else self.subset[local])
         # Groups are contiguous and ids distinct: one packed key sorts both at once.
-        width = max(1, len(ranks))
+        width = max(1, int(by_id.max()) + 1)
         if (int(gid[-1]) + 1) * width < 2**62:
             perm = np.argsort(gid * width + by_id)
         else:
@@ -1063,7 +1202,7 @@ class Standing:
         # The ids themselves are made on first use (an allocation ranking a subset never
         # reads them); keep only what makes them, not the engine and its arrays.
         self._engine_units = (
-            eng.units if eng._units is not None else _LazyIds(eng.table.units, eng.subset)
+            eng.units if eng._units is not None else _LazyIds(eng.table._ids, eng.subset)
         )
         self.steps = tuple(eng.step_labels)
         self._lot_units, self._lot_values, self._lots = eng.lot_units, eng.lot_values, []
@@ -1087,7 +1226,8 @@ class Standing:
         """The ids of the units ranked, aligned with :meth:`ranks`."""
         src = self._engine_units
         if isinstance(src, _LazyIds):
-            src = src.every if src.subset is None else _pick(src.every, src.subset)
+            every = src.every
+            src = every.texts() if src.subset is None else tuple(every.take(src.subset))
             self._engine_units = src
         ids: tuple[str, ...] = src
         return ids

@@ -22,6 +22,7 @@ import numpy as np
 
 from ._checks import FLOAT_EXACT, expect, past_float, require, scenario_index
 from ._checks import records as _records
+from ._ids import UnitIds, parse_ids
 from ._names import check_ids, listing, nfc, one_id, unknown
 from .errors import DataError, DataTypeError
 from .types import AnyArray, BoolArray, ColumnKind, FloatArray, IntArray
@@ -301,7 +302,10 @@ class ScoreTable:
         The column of ``data`` that holds the unit ids (default ``"unit"``).
         Ignored when ``units`` is given.
     units
-        The unit ids, when they are not a column of ``data``.
+        The unit ids, when they are not a column of ``data``. An integer array
+        (or a range) is kept as int64 and an Arrow string array as it is: their
+        texts are made when :attr:`units` is read. Integer ids are copied unless
+        ``copy=False``, as columns are.
     pairwise
         Pairwise results by metric name (for head-to-head tie-breaks): a dense
         ``N x N`` array (row: the earning unit, column: the opponent; NaN for
@@ -341,11 +345,10 @@ class ScoreTable:
         "_columns",
         "_digests",
         "_has_missing",
-        "_id_rank",
+        "_ids",
         "_index",
         "_kinds",
         "_pairwise",
-        "_units",
     )
 
     def __init__(
@@ -383,12 +386,13 @@ class ScoreTable:
             raw_units = cols.pop(unit)
         else:
             raw_units = units
-        ids = self._validate_units(raw_units, problems)
-        self._units: tuple[str, ...] = tuple(ids)
+        ids = self._validate_units(raw_units, problems, copy)
+        # Integer ids stay an int64 array, text ids an Arrow array: texts are made
+        # when somebody reads ``units`` (see _ids).
+        self._ids: UnitIds = ids
         self._index: dict[str, int] | None = None
         # Filled on first use by a Lot (a cache of per-id digests; the ids never change).
         self._digests: object = None
-        self._id_rank: object = None
         self._columns: dict[str, AnyArray] = {}
         self._kinds: dict[str, ColumnKind] = {}
         self._has_missing: dict[str, bool] = {}
@@ -400,15 +404,16 @@ class ScoreTable:
             if key in self._columns:
                 problems.add(f"column {name!r} is given twice (after Unicode NFC normalisation)")
                 continue
-            converted = self._convert(key, values, ids, problems, copy=copy)
+            complete: set[str] = set()  # float columns one pass found free of NaN
+            converted = self._convert(key, values, ids, problems, copy=copy, complete=complete)
             if converted is not None:
                 arr, kind = converted
                 self._columns[key], self._kinds[key] = arr, kind
-                self._has_missing[key] = _any_missing(arr, kind)
+                self._has_missing[key] = key not in complete and _any_missing(arr, kind)
         self._batch_shape = self._validate_batch(problems)
         self._pairwise: dict[str, Pairwise] = {}
         if pairwise:
-            index = {u: k for k, u in enumerate(ids)}
+            index = {u: k for k, u in enumerate(ids.texts())}
             for name, spec in pairwise.items():
                 if nfc(str(name)) in self._pairwise:
                     problems.add(
@@ -422,22 +427,27 @@ class ScoreTable:
 
     # -- construction helpers -------------------------------------------------
 
-    def _validate_units(self, raw: object, problems: _Problems) -> list[str]:
+    def _validate_units(self, raw: object, problems: _Problems, copy: bool) -> UnitIds:
         if (
             isinstance(raw, str)
             or not isinstance(raw, Iterable)
             or (isinstance(raw, np.ndarray) and raw.ndim != 1)
         ):
             raise DataTypeError(f"unit ids must be a sequence of texts (got {type(raw).__name__})")
-        values = raw.tolist() if isinstance(raw, np.ndarray) else list(raw)
-        ids, found = check_ids(values)
+        ids, found = parse_ids(raw, copy=copy)
         for msg in found:
             problems.add(msg)
         return ids
 
     @staticmethod
     def _convert(
-        name: str, values: object, ids: Sequence[str], problems: _Problems, *, copy: bool
+        name: str,
+        values: object,
+        ids: Sequence[str],
+        problems: _Problems,
+        *,
+        copy: bool,
+        complete: set[str] | None = None,
     ) -> tuple[AnyArray, ColumnKind] | None:
         n = len(ids)
         if isinstance(values, np.ndarray):
@@ -497,7 +507,12 @@ class ScoreTable:
             return _readonly(_own(arr, np.int64, copy)), "int"
         if kind == "f":
             out = _own(arr, np.float64, copy)
-            if not np.isfinite(out).all():
+            # One sum (a fast pass) is finite when no value is NaN or infinite.
+            with np.errstate(over="ignore", invalid="ignore"):
+                finite = bool(np.isfinite(out.sum()))
+            if finite and complete is not None:
+                complete.add(name)
+            if not finite:
                 inf = np.isinf(out)
                 if inf.any():
                     where = np.argwhere(inf)
@@ -752,8 +767,12 @@ class ScoreTable:
         return cls(columns, units=ids, pairwise=pairwise)
 
     @classmethod
-    def from_dataframe(cls, df: Any, *, unit: str | None = None) -> ScoreTable:
-        """A table from a pandas or polars DataFrame or a pyarrow Table.
+    def from_dataframe(
+        cls, df: Any, *, unit: str | None = None, copy: bool | None = None
+    ) -> ScoreTable:
+        """A table from a pandas or polars DataFrame, a pyarrow Table, or any object
+        that exports Arrow data (``__arrow_c_stream__`` / ``__arrow_c_array__``, e.g. a
+        DuckDB result).
 
         Parameters
         ----------
@@ -762,48 +781,98 @@ class ScoreTable:
         unit
             The column of unit ids. For pandas, the index is used when
             ``unit`` is not given and the index is not a plain 0..N-1 range.
-        """
-        from ._frames import columns_of
+        copy
+            Whether the table copies the frame's columns. By default (None)
+            memory nobody can change -- Arrow buffers, polars columns -- is
+            viewed without a copy, and a pandas frame, which its owner can
+            change, is copied. ``copy=False`` keeps float64, int64 and bool
+            columns of a pandas frame as read-only views (the caller promises
+            not to change them); ``copy=True`` copies a pandas frame too
+            (Arrow memory is never copied: nothing can change it). Missing
+            values become NaN in one pass per column.
 
+        Examples
+        --------
+        >>> import pyarrow as pa
+        >>> tbl = pa.table({"unit": ["Khánh Hòa", "Phú Yên"], "rate": [0.91, None]})
+        >>> t = ScoreTable.from_dataframe(tbl)
+        >>> t.units, t["rate"]
+        (('Khánh Hòa', 'Phú Yên'), array([0.91,  nan]))
+        """
+        expect(copy, (bool, type(None)), "copy", "from_dataframe", expected="True, False or None")
         module = type(df).__module__.split(".")[0]
         if module == "pandas":
-            return cls._from_pandas(df, unit)
-        if module == "polars" or (module == "pyarrow" and hasattr(df, "column_names")):
-            # The column reader History.from_dataframe uses: whole numbers exactly (no
-            # float detour for nullable integers, no wrap of uint64), whole columns at once.
-            return cls._from_columns(columns_of(df, "ScoreTable.from_dataframe"), unit)
+            return cls._from_pandas(df, unit, copy=copy is not False)
+        if module == "polars" and hasattr(df, "to_arrow"):
+            # polars columns are Arrow memory: exported without a copy.
+            return cls._from_arrow(df.to_arrow(), unit)
+        if module == "pyarrow" and hasattr(df, "column_names"):
+            return cls._from_arrow(df, unit)
+        if hasattr(df, "__arrow_c_stream__") or hasattr(df, "__arrow_c_array__"):
+            pa = require("pyarrow", "ScoreTable.from_dataframe() of an Arrow-exporting object")
+            return cls._from_arrow(pa.table(df), unit)
         raise DataTypeError(
-            f"from_dataframe takes a pandas or polars DataFrame or a pyarrow Table "
-            f"(got {type(df).__module__}.{type(df).__name__})"
+            f"from_dataframe takes a pandas or polars DataFrame, a pyarrow Table or an "
+            f"object that exports Arrow data (got {type(df).__module__}.{type(df).__name__})"
         )
 
     @classmethod
-    def _from_columns(cls, cols: dict[str, Any], unit: str | None) -> ScoreTable:
-        return cls(cols, unit=unit if unit is not None else "unit")
+    def _from_arrow(cls, tbl: Any, unit: str | None) -> ScoreTable:
+        """Arrow columns as the table's columns: numbers viewed where Arrow's layout is
+        numpy's (no copy; Arrow memory is immutable), nulls as NaN in one pass; the
+        unit column handed over as an Arrow array (see ``_ids``)."""
+        from ._frames import columns_of
+
+        key = unit if unit is not None else "unit"
+        cols: dict[str, Any] = {}
+        slow: list[str] = []
+        for name in tbl.column_names:
+            c = str(name)
+            col = tbl.column(name)
+            got = _arrow_numbers(col) if c != key else _arrow_ids(col)
+            if got is None:
+                slow.append(c)
+            else:
+                cols[c] = got
+        if slow:
+            # Everything else by the reader History.from_dataframe uses (exact whole
+            # numbers, text and null handling), the few columns that need it.
+            rest = columns_of(tbl.select(slow), "ScoreTable.from_dataframe")
+            cols = {
+                str(c): cols[str(c)] if str(c) in cols else rest[str(c)] for c in tbl.column_names
+            }
+        return cls(cols, unit=key)
 
     @classmethod
-    def _from_pandas(cls, df: Any, unit: str | None) -> ScoreTable:
+    def _from_pandas(cls, df: Any, unit: str | None, *, copy: bool = True) -> ScoreTable:
         import pandas as pd
 
         from ._frames import whole_column
 
         cols: dict[str, Any] = {}
+        key = unit if unit is not None else "unit"
         for c in df.columns:
             s = df[c]
-            if pd.api.types.is_bool_dtype(s.dtype) and not s.isna().any():
+            if str(c) == key and not s.isna().any():
+                cols[str(c)] = _pandas_ids(s)
+            elif pd.api.types.is_bool_dtype(s.dtype) and not s.isna().any():
                 cols[str(c)] = s.to_numpy(dtype=bool)
             elif pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
                 if pd.api.types.is_float_dtype(s.dtype):
-                    cols[str(c)] = s.to_numpy(dtype=float, na_value=np.nan)
+                    # A numpy float64 column as it is (the table copies it unless
+                    # copy=False); other floats and masked ones: NaN for NA, one pass.
+                    if s.dtype == np.float64:
+                        cols[str(c)] = s.to_numpy()
+                    else:
+                        cols[str(c)] = s.to_numpy(dtype=float, na_value=np.nan)
                 elif not pd.api.types.is_integer_dtype(s.dtype):
                     cols[str(c)] = s.to_numpy()  # e.g. complex: judged (refused) by the table
+                elif isinstance(s.dtype, np.dtype):
+                    cols[str(c)] = s.to_numpy()  # judged exactly by the table (uint64 too)
                 else:
-                    # As History.from_dataframe reads them: the column's own integer
-                    # dtype (a uint64 past int64 refused, never wrapped), or nullable
-                    # integers as Python ints (None where missing), never through float.
-                    cols[str(c)] = whole_column(
-                        str(c), s.to_numpy() if isinstance(s.dtype, np.dtype) else s.tolist()
-                    )
+                    # Nullable integers as Python ints (None where missing), as
+                    # History.from_dataframe reads them, never through float.
+                    cols[str(c)] = whole_column(str(c), s.tolist())
             else:
                 cols[str(c)] = [None if v is pd.NA else v for v in s.tolist()]
         if unit is None and "unit" not in cols:
@@ -812,23 +881,29 @@ class ScoreTable:
                     "the DataFrame has no 'unit' column and a plain 0..N-1 index; "
                     "name the column of unit ids with unit=..., or set it as the index"
                 )
-            return cls(cols, units=df.index.tolist())
-        return cls(cols, unit=unit if unit is not None else "unit")
+            index = df.index
+            ids = index.tolist() if index.hasnans else _pandas_ids(index)
+            return cls(cols, units=ids, copy=copy)
+        return cls(cols, unit=key, copy=copy)
 
     # -- access ---------------------------------------------------------------
 
     @property
     def units(self) -> tuple[str, ...]:
-        """The unit ids (NFC-normalised), in table order."""
-        return self._units
+        """The unit ids (NFC-normalised), in table order.
+
+        Integer ids read as their decimal text. The texts are made on the first
+        read (a table of integer or Arrow ids holds them as an array until then).
+        """
+        return self._ids.texts()
 
     @property
     def n_units(self) -> int:
         """The number of units N."""
-        return len(self._units)
+        return len(self._ids)
 
     def __len__(self) -> int:
-        return len(self._units)
+        return len(self._ids)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -896,7 +971,7 @@ class ScoreTable:
             who = f" (needed by {needed_by})" if needed_by else ""
             raise DataTypeError(
                 f"column {key!r} holds text, not numbers{who}: e.g. {arr[bad]!r} at unit "
-                f"{self._units[bad]!r}; convert the column to numbers "
+                f"{self._ids[bad]!r}; convert the column to numbers "
                 "(a decimal point, not a comma) before building the table"
             )
         if arr.dtype == np.float64:
@@ -917,12 +992,12 @@ class ScoreTable:
     def index(self, unit: str) -> int:
         """The row of ``unit`` (compared after NFC normalisation)."""
         if self._index is None:
-            self._index = {u: i for i, u in enumerate(self._units)}
+            self._index = {u: i for i, u in enumerate(self._ids.texts())}
         key = nfc(unit) if isinstance(unit, str) else str(unit)
         try:
             return self._index[key]
         except KeyError:
-            raise unknown("unit", str(unit), self._units, "in the score table") from None
+            raise unknown("unit", str(unit), self.units, "in the score table") from None
 
     # -- derived tables -------------------------------------------------------
 
@@ -962,7 +1037,7 @@ class ScoreTable:
                 f"(got {type(columns).__name__})"
             )
         data = _replaced(self._columns, columns, more, "column")
-        return ScoreTable(data, units=self._units, pairwise=self._pairwise, copy=copy)
+        return ScoreTable(data, units=self._ids, pairwise=self._pairwise, copy=copy)
 
     def with_pairwise(self, metrics: Mapping[str, Any] | None = None, /, **more: Any) -> ScoreTable:
         """A new table with pairwise metrics added or replaced; this table is unchanged.
@@ -975,7 +1050,7 @@ class ScoreTable:
                 f"(got {type(metrics).__name__})"
             )
         pw = _replaced(self._pairwise, metrics, more, "pairwise metric")
-        return ScoreTable(dict(self._columns), units=self._units, pairwise=pw, copy=False)
+        return ScoreTable(dict(self._columns), units=self._ids, pairwise=pw, copy=False)
 
     # -- export ---------------------------------------------------------------
 
@@ -1000,13 +1075,16 @@ class ScoreTable:
             # A column with fewer batch axes (or size-1 ones) broadcasts over the scenarios.
             at = sc[len(sc) - len(b) :] if b else ()
             data[name] = arr[tuple(0 if d == 1 else i for i, d in zip(at, b, strict=True))]
-        return pd.DataFrame(data, index=pd.Index(self._units, name="unit"))
+        return pd.DataFrame(data, index=pd.Index(self.units, name="unit"))
 
     def __repr__(self) -> str:
         cols = ", ".join(f"{c} ({k})" for c, k in self._kinds.items()) or "none"
         batch = f", batch {self._batch_shape}" if self._batch_shape else ""
-        n = len(self._units)
-        return f"ScoreTable({n} unit{'s' if n != 1 else ''}: {listing(self._units, 3)}; columns: {cols}{batch})"
+        n = len(self._ids)
+        shown = listing(self._ids.take(np.arange(min(n, 3))), 3)  # three texts, not every one
+        if n > 3:
+            shown = f"{shown} and {n - 3} more"
+        return f"ScoreTable({n} unit{'s' if n != 1 else ''}: {shown}; columns: {cols}{batch})"
 
 
 def _own(arr: AnyArray, dtype: type[np.generic], copy: bool) -> AnyArray:
@@ -1057,6 +1135,62 @@ def _immutable(arr: AnyArray) -> bool:
         return memoryview(base).readonly  # type: ignore[arg-type]
     except TypeError:
         return False
+
+
+def _arrow_numbers(col: Any) -> AnyArray | None:
+    """A numeric Arrow column as numpy without a copy where the layouts agree (float64,
+    int64, no nulls); floats with nulls filled with NaN in one pass; None for any
+    other column (read by the exact reader)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = col.type
+    if pa.types.is_floating(t):
+        if t != pa.float64():
+            col = col.cast(pa.float64())
+        if col.null_count:
+            col = pc.fill_null(col, math.nan)
+        return _arrow_view(col)
+    if pa.types.is_integer(t) and col.null_count == 0 and t == pa.int64():
+        return _arrow_view(col)
+    if pa.types.is_boolean(t) and col.null_count == 0:
+        return np.asarray(col.to_numpy(), dtype=np.bool_)
+    return None
+
+
+def _arrow_view(col: Any) -> AnyArray:
+    """One chunk's buffer seen as numpy (read-only; a second chunk is joined first)."""
+    if hasattr(col, "num_chunks"):
+        # combine_chunks copies even a single chunk
+        col = col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+    return np.asarray(col.to_numpy(zero_copy_only=True))
+
+
+def _arrow_ids(col: Any) -> Any:
+    """The unit column as an Arrow array for the id checks, or None for the exact
+    reader (ids with nulls, or of a type that is neither text nor whole numbers)."""
+    import pyarrow as pa
+
+    t = col.type
+    if col.null_count:
+        return None
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+    if pa.types.is_integer(t):
+        return col.combine_chunks().to_numpy()  # uint64 past int64: the per-id rule
+    return None
+
+
+def _pandas_ids(s: Any) -> Any:
+    """A pandas column or index of ids without a Python object per id where it can:
+    integers as their array, Arrow-backed text as Arrow, other text as an object array
+    (the id checks read it through Arrow when pyarrow is installed)."""
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iuO":
+        return s.to_numpy()
+    arrow = getattr(s.array, "_pa_array", None)  # pandas' Arrow-backed strings
+    if arrow is not None:
+        return arrow
+    return s.tolist()
 
 
 def none_mask(arr: AnyArray) -> BoolArray:

@@ -1,0 +1,417 @@
+"""Unit ids held as arrays: integer ids as int64, text ids as an Arrow string array.
+
+An id means what it always meant -- its NFC text, an integer id its decimal text
+(``1`` and ``"1"`` are one unit) -- but a table of 10^7 units no longer holds 10^7
+Python strings: integer ids stay an int64 array and text ids an Arrow string array,
+and the texts are made when somebody reads them (``ScoreTable.units``), once.
+
+Validation without a loop per id: integer ids need only a duplicate check (O(n) when
+they are sorted, one sort otherwise); text ids are normalised by
+``pyarrow.compute.utf8_normalize`` (skipped when every id is ASCII, where NFC is the
+identity), checked for spaces around and emptiness from their first and last
+bytes, and for repeats with one hash-based count. Whenever a problem is found, or
+pyarrow is not installed, the ids go through the one per-id rule
+(:func:`~emulation_rules._names.check_ids`), which names every problem: the fast
+paths only ever accept what that rule accepts.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ._kernels import dense_codes
+from ._names import check_ids
+from .types import AnyArray, IntArray
+
+__all__ = ["UnitIds", "arrow", "parse_ids"]
+
+_INT64_MAX = int(np.iinfo(np.int64).max)
+
+#: ASCII bytes that ``str.strip()`` removes (``str.isspace`` is true for them).
+_ASCII_SPACE = np.zeros(256, dtype=bool)
+_ASCII_SPACE[[ord(c) for c in map(chr, range(128)) if c.isspace()]] = True
+
+
+def arrow() -> Any:
+    """The ``pyarrow`` module, or None when it is not installed (the core does not need it)."""
+    try:
+        return importlib.import_module("pyarrow")
+    except ImportError:
+        return None
+
+
+class UnitIds(Sequence[str]):
+    """The ids of a table's units, in table order; ``ids[i]`` is the text of unit ``i``.
+
+    Exactly one of ``ints`` (int64, read-only), ``arrow`` (an Arrow string array
+    of NFC texts) and ``tuple`` (Python texts) holds them.
+    """
+
+    __slots__ = ("_arrow", "_ints", "_order", "_sorted", "_texts")
+
+    def __init__(
+        self,
+        *,
+        ints: IntArray | None = None,
+        arrow_texts: Any = None,
+        texts: tuple[str, ...] | None = None,
+    ) -> None:
+        self._ints, self._arrow, self._texts = ints, arrow_texts, texts
+        self._order: IntArray | None = None  # each unit's position in the ids' order
+        self._sorted: IntArray | None = None  # the ids' order, when found while checking
+
+    def __len__(self) -> int:
+        if self._ints is not None:
+            return int(self._ints.shape[0])
+        if self._arrow is not None:
+            return len(self._arrow)
+        return len(self._texts)  # type: ignore[arg-type]
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return self.texts()[i]
+        if self._texts is not None:
+            return self._texts[i]
+        if self._ints is not None:
+            return str(int(self._ints[i]))
+        return self._arrow[int(i)].as_py()
+
+    def __iter__(self) -> Any:
+        return iter(self.texts())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, UnitIds):
+            return self.texts() == other.texts()
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def ints(self) -> IntArray | None:
+        """The ids as int64, when they are all whole numbers given as such."""
+        return self._ints
+
+    def texts(self) -> tuple[str, ...]:
+        """Every id as text (made on the first call, then kept)."""
+        if self._texts is None:
+            if self._ints is not None:
+                self._texts = tuple(map(str, self._ints.tolist()))
+            else:
+                self._texts = tuple(self._arrow.to_pylist())
+        return self._texts
+
+    def take(self, index: IntArray) -> list[str]:
+        """The texts of the ids at ``index`` only (without making every text)."""
+        if self._texts is not None:
+            t = self._texts
+            return [t[i] for i in index.tolist()]
+        if self._ints is not None:
+            return list(map(str, self._ints[index].tolist()))
+        return list(self._arrow.take(np.asarray(index, dtype=np.int64)).to_pylist())
+
+    def utf8(self, index: IntArray) -> list[bytes]:
+        """The UTF-8 bytes of the ids at ``index`` (what a lot hashes)."""
+        if self._arrow is not None and self._texts is None:
+            pa = arrow()
+            return list(
+                self._arrow.take(np.asarray(index, dtype=np.int64)).cast(pa.binary()).to_pylist()
+            )
+        if self._ints is not None and self._texts is None:
+            # numpy writes the decimal text of each (at most 20 characters)
+            return self._ints[index].astype("S20").tolist()  # type: ignore[no-any-return]
+        return [u.encode() for u in self.take(index)]
+
+    def text_keys(self, index: IntArray) -> IntArray:
+        """int64 keys, one per id at ``index``, that order as those ids' texts (not
+        necessarily 0..k-1: integer ids give them without a sort)."""
+        if self._ints is not None and self._order is None:
+            key = _decimal_text_key(self._ints[index])
+            if key is not None:
+                return key
+        return self.rank_among(index)
+
+    def rank_among(self, index: IntArray) -> IntArray:
+        """Positions in the order of the ids' texts that compare the ids at ``index``
+        as their texts compare: the table's whole order when known (or when ``index``
+        is most of the table), else an order of these ids only."""
+        if self._order is not None or self._sorted is not None or 2 * len(index) >= len(self):
+            return self.text_rank()[index]
+        if self._ints is not None:
+            order = _decimal_text_order(self._ints[index])
+        elif self._arrow is not None and self._texts is None:
+            order = _utf8_order(self._arrow.take(np.asarray(index, dtype=np.int64)))
+        else:
+            order = np.argsort(np.array(self.take(index), dtype=str), kind="stable")
+        ranks = np.empty(len(order), dtype=np.int64)
+        ranks[order] = np.arange(len(order))
+        return ranks
+
+    def text_rank(self) -> IntArray:
+        """Each unit's position in the order of the ids' texts (by code point)."""
+        if self._order is None:
+            if self._sorted is not None:
+                order = self._sorted
+            elif self._ints is not None:
+                order = _decimal_text_order(self._ints)
+            elif self._arrow is not None and self._texts is None:
+                order = _utf8_order(self._arrow)
+            else:
+                order = np.argsort(np.array(self._texts, dtype=str), kind="stable")
+            ranks = np.empty(len(order), dtype=np.int64)
+            ranks[order] = np.arange(len(order))
+            self._order = ranks
+        return self._order
+
+
+def _decimal_text_key(v: IntArray) -> IntArray | None:
+    """int64 keys that order as the texts of non-negative ``v`` below 10**17 (None for
+    others): ``x * 10**(k - digits)`` keeps the digits' order in ``k`` digits, and
+    times 20 plus the digit count puts a prefix first ("1" < "10" < "2")."""
+    if not v.size or int(v.min()) < 0 or int(v.max()) >= 10**17:
+        return None
+    k = len(str(int(v.max())))
+    p10 = np.array([10**j for j in range(k + 1)], dtype=np.int64)
+    d = np.ones(v.shape, dtype=np.intp)  # digits: one comparison pass per power of 10
+    for j in range(1, k):
+        d += v >= p10[j]
+    key: IntArray = v * p10[k - d]
+    key *= 20
+    key += d
+    return key
+
+
+def _decimal_text_order(v: IntArray) -> IntArray:
+    """The order of ``str(x)`` for int64 ``x``, by code point, without making the texts.
+
+    A non-negative number's text compares as its digits left-aligned (``x`` times 10
+    to the missing digits, which fits a uint64), a prefix first ("1" < "10"); "-"
+    sorts before every digit, and after it the digits compare the same way.
+    """
+    key = _decimal_text_key(v)
+    if key is not None:
+        return np.argsort(key)
+    neg = v < 0
+    mag = np.abs(v).astype(np.uint64)
+    mag[v == np.iinfo(np.int64).min] = np.uint64(2**63)  # np.abs wraps at the minimum
+    powers = np.array([10**k for k in range(20)], dtype=np.uint64)
+    digits = np.searchsorted(powers, mag, side="right")  # 1..19 (0 has one digit)
+    digits = np.maximum(digits, 1)
+    scaled = mag * powers[19 - digits]
+    return np.lexsort((digits, scaled, ~neg))
+
+
+def parse_ids(raw: object, *, copy: bool = True) -> tuple[UnitIds, list[str]]:
+    """The ids of ``raw`` and every problem with them (as :func:`check_ids` words it).
+
+    ``raw``: a :class:`UnitIds` (already checked), an integer array, a range, an
+    Arrow string array, or any sequence of ids.
+    """
+    if isinstance(raw, UnitIds):
+        return raw, []
+    if isinstance(raw, range):
+        raw = np.arange(raw.start, raw.stop, raw.step, dtype=np.int64)
+    fast = _fast(raw, copy)
+    if fast is not None:
+        return fast, []
+    values = _as_list(raw)
+    ids, problems = check_ids(values)
+    return UnitIds(texts=tuple(ids)), problems
+
+
+def _as_list(raw: object) -> list[object]:
+    if isinstance(raw, np.ndarray):
+        return raw.tolist()  # type: ignore[no-any-return]
+    if hasattr(raw, "to_pylist"):
+        return raw.to_pylist()  # type: ignore[no-any-return]
+    return list(raw)  # type: ignore[call-overload,no-any-return]
+
+
+def _fast(raw: object, copy: bool) -> UnitIds | None:
+    """The ids checked with array operations, or None when only the per-id rule can
+    tell (a problem to name, a mixture of kinds, no pyarrow for texts)."""
+    if isinstance(raw, np.ndarray):
+        if raw.ndim == 1 and raw.dtype.kind in "iu":
+            return _int_ids(raw, copy)
+        if raw.ndim == 1 and raw.dtype.kind in "OUT":
+            return _text_ids(raw)
+        return None
+    module = type(raw).__module__.split(".")[0]
+    if module == "pyarrow":
+        return _text_ids(raw)
+    if isinstance(raw, list | tuple):
+        return _text_ids(raw)
+    return None
+
+
+def _int_ids(a: AnyArray, copy: bool) -> UnitIds | None:
+    if a.dtype.kind == "u" and a.size and int(a.max()) > _INT64_MAX:
+        return None  # past int64: the per-id rule turns them into their text
+    ints = np.array(a, dtype=np.int64, copy=True if copy else None)
+    if ints is a:
+        ints = a.view()
+    ints.flags.writeable = False
+    if ints.size > 1 and not bool((ints[1:] > ints[:-1]).all()):
+        lo, hi = int(ints.min()), int(ints.max())
+        if hi - lo < 4 * ints.size:
+            # Dense ids (a shuffled 0..N-1): count them in a mask, no sort.
+            seen = np.zeros(hi - lo + 1, dtype=np.bool_)
+            seen[ints - lo] = True
+            repeated = int(np.count_nonzero(seen)) != ints.size
+        else:
+            s = np.sort(ints)
+            repeated = bool((s[1:] == s[:-1]).any())
+        if repeated:
+            return None  # named by the per-id rule
+    return UnitIds(ints=ints)
+
+
+def _text_ids(raw: object) -> UnitIds | None:
+    pa = arrow()
+    if pa is None:
+        return None
+    pc = importlib.import_module("pyarrow.compute")
+    try:
+        arr = raw if type(raw).__module__.split(".")[0] == "pyarrow" else pa.array(raw)
+    except (pa.lib.ArrowException, TypeError, ValueError, OverflowError):
+        return None
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
+    if not isinstance(arr, pa.Array):
+        return None
+    if pa.types.is_integer(arr.type) and len(arr) and arr.null_count == 0:
+        return _int_ids(arr.to_numpy(), copy=False)
+    if pa.types.is_large_string(arr.type) or pa.types.is_string_view(arr.type):
+        arr = arr.cast(pa.string())
+    if not pa.types.is_string(arr.type) or arr.null_count:
+        return None
+    n = len(arr)
+    if n == 0:
+        return UnitIds(arrow_texts=arr)
+    offsets, data = _utf8(arr)
+    if data[offsets[0] : offsets[-1]].max(initial=0) >= 0x80:
+        # NFC is the identity on ASCII: only text with other characters is normalised.
+        arr = pc.utf8_normalize(arr, "NFC")
+        offsets, data = _utf8(arr)
+    # Spaces around, or empty: decided from each id's first and last byte (an ASCII
+    # space, or a non-ASCII character, which the per-id rule then judges).
+    starts, ends = offsets[:-1], offsets[1:]
+    if bool((ends <= starts).any()):
+        return None  # an empty id
+    first, last = data[starts], data[ends - 1]
+    if bool((_ASCII_SPACE[first] | _ASCII_SPACE[last]).any()):
+        return None
+    if bool(((first >= 0x80) | (last >= 0x80)).any()):
+        # A non-ASCII character at an end may be a space (U+00A0, U+3000, ...): only
+        # those ids are looked at one by one.
+        odd = np.flatnonzero((first >= 0x80) | (last >= 0x80))
+        for u in arr.take(odd).to_pylist():
+            if u != u.strip():
+                return None
+    # Repeats: from the ids' order as integer words when they are short (the order is
+    # kept: ties are listed by id), else by Arrow's hash-based unique.
+    got = _utf8_words_order(arr)
+    if got is None:
+        if len(pc.unique(arr)) != n:  # faster here than count_distinct
+            return None
+        return UnitIds(arrow_texts=arr)
+    order, repeated = got
+    if repeated:
+        return None
+    ids = UnitIds(arrow_texts=arr)
+    ids._sorted = order
+    return ids
+
+
+def _utf8(arr: Any) -> tuple[AnyArray, AnyArray]:
+    """An Arrow string array's offsets (its own ``n + 1``) and its UTF-8 bytes, as views."""
+    n = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset : arr.offset + n + 1]
+    buf = arr.buffers()[2]
+    data = np.frombuffer(buf, dtype=np.uint8) if buf is not None else np.zeros(0, np.uint8)
+    return offsets, data
+
+
+#: Ids longer than this many UTF-8 bytes are ordered by Arrow's own string sort.
+_WORD_SORT_BYTES = 32
+
+
+def _utf8_order(arr: Any) -> IntArray:
+    """The order of an Arrow string array by code point (UTF-8 bytes compare alike)."""
+    got = _utf8_words_order(arr)
+    if got is None:
+        pc = importlib.import_module("pyarrow.compute")
+        return np.asarray(pc.sort_indices(arr), dtype=np.int64)
+    return got[0]
+
+
+def _utf8_words_order(arr: Any) -> tuple[IntArray, bool] | None:
+    """The order of an Arrow string array by code point, and whether two ids are
+    equal; None for ids longer than :data:`_WORD_SORT_BYTES`.
+
+    Without a sort of strings: the bytes all ids share at the start are skipped; what
+    follows is cut into big-endian 8-byte words and sorted as integers -- one sort
+    when it fits a word beside the length (a prefix sorts first), else each word's
+    dense rank folded into one integer key. Equal ids have equal keys, neighbours
+    once sorted.
+    """
+    offsets, data = _utf8(arr)
+    n = len(arr)
+    lens = np.diff(offsets).astype(np.int64)
+    longest = int(lens.max(initial=0))
+    if longest > _WORD_SORT_BYTES:
+        return None
+    if n < 2:
+        return np.arange(n, dtype=np.int64), False
+    starts = offsets[:-1].astype(np.int64)
+    shared = 0
+    shortest = int(lens.min())
+    while shared < shortest and bool((data[starts + shared] == data[starts[0] + shared]).all()):
+        shared += 1
+    rest = lens - shared
+    width = longest - shared
+    if width <= 7:
+        # The bytes left and their count in one word: bytes first, then the count.
+        pad = np.zeros((n, 8), dtype=np.uint8)
+        _fill(pad, data, starts + shared, rest, width)
+        pad[:, 7] = rest
+        word = pad.view(">u8").astype(np.uint64).ravel()
+        word ^= np.uint64(1 << 63)  # as int64, in the same order
+        key = word.view(np.int64)
+    else:
+        pad = np.zeros((n, 8 * -(-width // 8)), dtype=np.uint8)
+        _fill(pad, data, starts + shared, rest, width)
+        words = pad.view(">u8").astype(np.uint64)
+        words ^= np.uint64(1 << 63)
+        key = dense_codes(words[:, 0].view(np.int64))
+        for w in range(1, words.shape[1]):
+            d = dense_codes(words[:, w].view(np.int64))
+            key = dense_codes(key) * (int(d.max()) + 1) + d
+        key = dense_codes(key) * (width + 1) + rest
+    order = np.argsort(key)
+    s = key[order]
+    return order, bool((s[1:] == s[:-1]).any())
+
+
+def _fill(pad: AnyArray, data: AnyArray, starts: IntArray, lens: IntArray, width: int) -> None:
+    """``pad[i, :lens[i]]`` = the ``lens[i]`` bytes of ``data`` from ``starts[i]``."""
+    n = len(starts)
+    if n > 1 and width and bool((lens == width).all()):
+        # Ids of one length lie in fixed-width records: one strided copy.
+        step = int(starts[1] - starts[0])
+        if bool((np.diff(starts) == step).all()) and step >= width:
+            rows = np.lib.stride_tricks.as_strided(
+                data[int(starts[0]) :], shape=(n, width), strides=(step, 1), writeable=False
+            )
+            pad[:, :width] = rows
+            return
+    for j in range(width):
+        has = lens > j
+        if bool(has.all()):
+            pad[:, j] = data[starts + j]
+        else:
+            at = np.flatnonzero(has)
+            pad[at, j] = data[starts[at] + j]
