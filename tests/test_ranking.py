@@ -489,3 +489,15 @@ def test_top_refuses_batch_and_bad_k() -> None:
         Ranking(desc("x")).top(t, 1)
     with pytest.raises(RuleError, match="whole number"):
         Ranking(desc("x")).top(t, -1)
+
+
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=12), st.integers(0, 13))
+def test_ranking_top_cut_mask_is_aligned_with_every_unit(xs: list[int], k: int) -> None:
+    from emulation_rules import Lot, Ranking, ScoreTable, desc
+
+    t = ScoreTable({"x": xs}, units=[f"u{i}" for i in range(len(xs))])
+    r = Ranking(desc("x"), Lot(seed=3))
+    fast, full = r.top(t, k), r.rank(t).top(k)
+    assert fast.selected == full.selected
+    assert fast.mask.tolist() == full.mask.tolist()
+    assert len(fast.mask) == len(xs)

@@ -461,7 +461,9 @@ class Ranking:
             if k < codes.shape[-1]:
                 kth = np.partition(codes, k - 1)[k - 1]
                 subset = np.flatnonzero(codes <= kth)
-        return _Engine(self, source, subset).run().top(int(k), ties=ties)
+        cut = _Engine(self, source, subset).run().top(int(k), ties=ties)
+        # The cut was taken among the candidates only; its mask is aligned with all units.
+        return cut if subset is None else attrs.evolve(cut, units=source.units)
 
 
 # -- resolving keys ------------------------------------------------------------------
@@ -1540,7 +1542,7 @@ class Cut:
     def mask(self) -> BoolArray:
         """Selected, aligned with the table's units."""
         chosen = set(self.selected)
-        return np.array([u in chosen for u in self.units], dtype=bool)
+        return np.fromiter((u in chosen for u in self.units), dtype=bool, count=len(self.units))
 
 
 class StandingExplanation(Explanation):
