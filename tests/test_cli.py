@@ -273,16 +273,33 @@ def test_module_entry_point_reports_errors_in_one_line(files: tuple[Path, Path])
     assert "Traceback" not in done.stderr
 
 
+def _demo_text() -> str:
+    from emulation_rules._demo import demo_text
+
+    return demo_text()
+
+
 def test_without_click_the_module_says_which_extra_to_install() -> None:
     # A machine without the cli extra: click cannot be imported.
-    code = (
-        "import sys; sys.modules['click'] = None\n"
-        "from emulation_rules.__main__ import main\n"
-        "raise SystemExit(main(['demo']))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=False
-    )
+    def without_click(args: list[str]) -> subprocess.CompletedProcess[str]:
+        code = (
+            "import sys; sys.modules['click'] = None\n"
+            "from emulation_rules.__main__ import main\n"
+            f"raise SystemExit(main({args!r}))\n"
+        )
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=False,
+        )
+
+    # The README's first command works on a fresh install: the demo needs no extra.
+    done = without_click(["demo"])
+    assert done.returncode == 0
+    assert done.stdout == _demo_text()
+    done = without_click(["evaluate", "x.json", "y.csv"])
     assert done.returncode == 2
     assert done.stderr.strip() == (
         "error: the emulation-rules command line needs click, which is not installed: "
