@@ -30,8 +30,7 @@ from ..competition import Competition
 from ..eligibility import rank
 from ..ranking import Lot, Ranking, asc, desc
 from ..rotation import BestRanked, ClusterId, Override, Rotation
-from ..scales import Linear, MinMax, Target
-from ..scoring import Bonus, Criterion, Group, Penalty, Scorecard
+from ..scoring import Scorecard
 from ..table import ScoreTable
 
 __all__ = [
@@ -104,55 +103,10 @@ def scorecard() -> Scorecard:
     (40 points) -- plus bonus points for recognised initiatives and deductions
     for violations, on a grid of 0.25 points.
     """
-    crime = Group(
-        "đấu tranh phòng chống tội phạm",
-        [
-            Criterion(
-                "clearance_rate",
-                25,
-                scale=Target(0.75),
-                label="tỷ lệ điều tra khám phá án trật tự xã hội (chỉ tiêu 75 %)",
-            ),
-            Criterion(
-                "serious_clearance_rate",
-                15,
-                scale=Target(0.90, zero_at=0.75),
-                label="án rất nghiêm trọng, đặc biệt nghiêm trọng (chỉ tiêu 90 %)",
-            ),
-            Criterion("drug_cases", 10, scale=MinMax(), label="số vụ ma túy phát hiện"),
-            Criterion(
-                "corruption_cases", 10, scale=Linear(0, 30), label="án tham nhũng, kinh tế, chức vụ"
-            ),
-        ],
-        cap=60,
-    )
-    force = Group(
-        "xây dựng lực lượng",
-        [
-            Criterion(
-                "movement_score",
-                20,
-                scale=Linear(5, 10),
-                label="phong trào thi đua (điểm đánh giá 0-10)",
-            ),
-            Criterion(
-                "training_pass_rate",
-                20,
-                scale=Linear(0.6, 1.0),
-                label="tỷ lệ đạt yêu cầu huấn luyện",
-            ),
-        ],
-        cap=40,
-    )
-    return Scorecard(
-        [
-            crime,
-            force,
-            Bonus("initiatives", 0.5, cap=2, label="sáng kiến được công nhận"),
-            Penalty("violations", 1, cap=5, label="vi phạm điều lệnh, kỷ luật"),
-        ],
-        resolution=0.25,
-    )
+    # The Vietnamese pack's police-cluster template with its default targets (75 %, 90 %).
+    from ..vn.cluster import default_scorecard
+
+    return default_scorecard()
 
 
 def ranking() -> Ranking:

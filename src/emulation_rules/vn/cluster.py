@@ -180,12 +180,20 @@ class PoliceCluster:
         )
 
 
+def _pct(x: float) -> str:
+    """A target as the tables write it: ``75 %``."""
+    return f"{x * 100:g} %"
+
+
 def default_scorecard(clearance_target: object = 0.75, serious_target: object = 0.90) -> Scorecard:
     """An illustrative 100-point table in the shape clusters use (no MPS table is public [U]).
 
-    The crime-fighting group scores each rate against its target (full points
-    at the target or above, ``Target``); the rest as in
-    :func:`emulation_rules.examples.cluster7.scorecard`.
+    Two groups -- the fight against crime (60 points: each rate scored against
+    its target, full points at the target or above, ``Target``) and building
+    the force (40 points) -- plus bonus points for recognised initiatives and
+    deductions for violations, on a grid of 0.25 points. The Cluster 7 example
+    (:func:`emulation_rules.examples.cluster7.scorecard`) is this table with its
+    default targets.
     """
     c = float(_target(clearance_target, "clearance_target"))
     s = float(_target(serious_target, "serious_target"))
@@ -196,13 +204,13 @@ def default_scorecard(clearance_target: object = 0.75, serious_target: object = 
                 "clearance_rate",
                 25,
                 scale=Target(c),
-                label=f"tỷ lệ điều tra khám phá án trật tự xã hội (chỉ tiêu {c:.0%})",
+                label=f"tỷ lệ điều tra khám phá án trật tự xã hội (chỉ tiêu {_pct(c)})",
             ),
             Criterion(
                 "serious_clearance_rate",
                 15,
                 scale=Target(s, zero_at=min(c, s)),
-                label=f"án rất nghiêm trọng, đặc biệt nghiêm trọng (chỉ tiêu {s:.0%})",
+                label=f"án rất nghiêm trọng, đặc biệt nghiêm trọng (chỉ tiêu {_pct(s)})",
             ),
             Criterion("drug_cases", 10, scale=MinMax(), label="số vụ ma túy phát hiện"),
             Criterion(
@@ -215,7 +223,10 @@ def default_scorecard(clearance_target: object = 0.75, serious_target: object = 
         "xây dựng lực lượng",
         [
             Criterion(
-                "movement_score", 20, scale=Linear(5, 10), label="phong trào thi đua (điểm 0-10)"
+                "movement_score",
+                20,
+                scale=Linear(5, 10),
+                label="phong trào thi đua (điểm đánh giá 0-10)",
             ),
             Criterion(
                 "training_pass_rate",
