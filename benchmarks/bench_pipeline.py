@@ -68,6 +68,7 @@ from bench_scoring import (
     floor_plan,
     floor_total,
     make_matrix,
+    pandas_ticks,
     scorecard,
 )
 from emulation_rules import Ranking, asc, desc
@@ -130,30 +131,9 @@ def build_library(source: str, data: Any, copy: bool | None = None) -> er.ScoreT
 # -- pandas and polars, as their users write it --------------------------------------
 
 
-def pandas_points(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """(total, penalty) in ticks, as bench_scoring.pandas_total writes it."""
-    pts = {}
-    for c in CRITERIA:
-        m = c.points * TPP
-        a, b = c.affine(df[c.column])
-        pts[c.column] = np.floor((df[c.column] * (a * m) + (b * m)).clip(0.0, m) + HALF)
-    p = pd.DataFrame(pts)
-    base = 0
-    for it in CARD:
-        if isinstance(it, Grp):
-            base = base + p[[c.column for c in it.items]].sum(axis=1).clip(upper=it.cap * TPP)
-        else:
-            base = base + p[it.column]
-    bonus = np.floor(df[BONUS.column] * (BONUS.per * TPP) + HALF).clip(upper=BONUS.cap * TPP)
-    penalty = np.floor(df[PENALTY.column] * (PENALTY.per * TPP) + HALF).clip(
-        upper=PENALTY.cap * TPP
-    )
-    return (base + bonus - penalty).clip(lower=TOTAL_FLOOR * TPP), penalty
-
-
 def pandas_select(df: pd.DataFrame) -> np.ndarray:
     """The selected ids: rank by the three keys (competition ranks of the key tuple)."""
-    total, penalty = pandas_points(df)
+    total, penalty = pandas_ticks(df)
     keys = pd.DataFrame({"t": -total, "r": -df[RAW], "p": penalty})
     order = keys.sort_values(["t", "r", "p"], kind="stable")
     kth = order.iloc[k_of(len(df)) - 1]

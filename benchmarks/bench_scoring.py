@@ -328,6 +328,11 @@ def floor_total(m: np.ndarray, plan: FloorPlan, chunk: int | None) -> np.ndarray
 
 
 def pandas_total(df: pd.DataFrame) -> pd.Series:
+    return pandas_ticks(df)[0]
+
+
+def pandas_ticks(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(total, penalty) in ticks, as a pandas user writes the card."""
     pts = {}
     for c in CRITERIA:
         m = c.points * TPP
@@ -345,7 +350,7 @@ def pandas_total(df: pd.DataFrame) -> pd.Series:
     penalty = np.floor(df[PENALTY.column] * (PENALTY.per * TPP) + HALF).clip(
         upper=PENALTY.cap * TPP
     )
-    return (base + bonus - penalty).clip(lower=TOTAL_FLOOR * TPP)
+    return (base + bonus - penalty).clip(lower=TOTAL_FLOOR * TPP), penalty
 
 
 # -- the benchmark ----------------------------------------------------------------
