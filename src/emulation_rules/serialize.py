@@ -59,7 +59,6 @@ import enum
 import inspect
 import json
 import math
-import operator
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -127,14 +126,8 @@ _VALUE_TAGS: Final = (
     "set",
 )
 _FLOATS: Final = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
-_OPS: Final[dict[str, Callable[[Any, Any], Any]]] = {
-    ">=": operator.ge,
-    ">": operator.gt,
-    "<=": operator.le,
-    "<": operator.lt,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
+#: The comparison operators of conditions, as eligibility applies them.
+_OPS: Final = eligibility._OPS
 
 
 @attrs.frozen

@@ -36,7 +36,6 @@ from __future__ import annotations
 import datetime
 import functools
 import math
-import operator
 import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -57,6 +56,9 @@ except ImportError as exc:
 
 from ._names import nfc
 from .awards import Amount, Award, AwardScheme, Dated, Quota
+from .eligibility import (
+    _OPS as _APPLY,
+)
 from .eligibility import (
     Condition,
     Window,
@@ -844,19 +846,11 @@ def rankings(
 # -- conditions ----------------------------------------------------------------------
 
 _SHARES = (Fraction(1, 2), Fraction(2, 3), Fraction(7, 10), Fraction(9, 10), 0.25, 0.75)
-_OPS = (">=", ">", "<=", "<", "==", "!=")
+_OPS = tuple(_APPLY)
 
 
 def _compare(value: Any, op: str, threshold: Any) -> Condition:
-    fn = {
-        ">=": operator.ge,
-        ">": operator.gt,
-        "<=": operator.le,
-        "<": operator.lt,
-        "==": operator.eq,
-        "!=": operator.ne,
-    }[op]
-    out: Condition = fn(value, threshold)
+    out: Condition = _APPLY[op](value, threshold)
     return out
 
 
