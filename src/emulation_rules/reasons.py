@@ -44,7 +44,6 @@ __all__ = [
     "Language",
     "Reason",
     "codes_table",
-    "render_all",
     "render_failed",
     "render_tree",
 ]
@@ -208,11 +207,6 @@ class Reason:
         )
 
 
-def render_all(reasons: Iterable[Reason], language: Language = "en") -> tuple[str, ...]:
-    """Each reason in words."""
-    return tuple(r.render(language) for r in reasons)
-
-
 @attrs.frozen
 class Code:
     """A reason code: what it means, which values it carries, how it is said."""
@@ -248,10 +242,6 @@ def listing(items: Iterable[str], conj: str = "and") -> str:
     if len(xs) <= 1:
         return "".join(xs)
     return f"{', '.join(xs[:-1])} {conj} {xs[-1]}"
-
-
-def _vi_list(items: Iterable[str]) -> str:
-    return listing(items, "và")
 
 
 def _r(r: Reason, name: str) -> Any:
