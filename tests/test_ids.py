@@ -147,6 +147,9 @@ def test_the_byte_word_order_of_arrow_ids_is_by_code_point(prefix: str, tails: l
     values = [prefix + t for t in tails]
     got = _ids._utf8_order(pa.array(values, pa.string()))
     assert got.tolist() == sorted(range(len(values)), key=values.__getitem__)
+    key = _ids._utf8_words_key(pa.array(values, pa.string()))
+    if key is not None:
+        _assert_keys_order_as_texts(key, values)
 
 
 @given(
@@ -162,6 +165,28 @@ def test_ties_of_int_ids_are_listed_by_their_texts(values: list[int], xs: list[i
     assert s.order == tuple(str(values[i]) for i in want)
 
 
+def _exact_buffers(values: list[str]) -> object:
+    """An Arrow string array whose data buffer ends at the last id's last byte (no
+    padding), so that reads of 8 bytes near the end would run past it."""
+    raw = [v.encode() for v in values]
+    offsets = np.cumsum([0, *map(len, raw)], dtype=np.int32)
+    return pa.Array.from_buffers(
+        pa.string(),
+        len(values),
+        [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(b"".join(raw))],
+    )
+
+
+def _assert_keys_order_as_texts(key: np.ndarray, values: list[str]) -> None:
+    # Non-negative: a standing packs them with group numbers.
+    assert key.dtype == np.int64
+    assert bool((key >= 0).all())
+    for i, a in enumerate(values):
+        for j, b in enumerate(values):
+            assert (key[i] < key[j]) == (a < b), (a, b)
+            assert (key[i] == key[j]) == (a == b), (a, b)
+
+
 @given(st.permutations(range(40)), st.integers(0, 3), st.booleans())
 def test_ids_of_one_length_are_ordered_and_checked_as_fixed_records(
     perm: list[int], start: int, repeat: bool
@@ -170,9 +195,34 @@ def test_ids_of_one_length_are_ordered_and_checked_as_fixed_records(
     if repeat:
         values[-1] = values[0]
     arr = pa.array(values, pa.string()).slice(start)  # an offset into the buffers too
-    got = _ids._utf8_words_order(arr)
-    assert got is not None
-    order, repeated = got
+    key = _ids._utf8_words_key(arr)
+    assert key is not None
+    _assert_keys_order_as_texts(key, values[start:])
+    _, problems = _ids.parse_ids(arr)
+    assert bool(problems) == (len(set(values[start:])) < len(values[start:]))
+
+
+@given(
+    st.sampled_from(["", "x", "DV-0", "Đà-", "abcdefgh", "abcdefghi"]),
+    st.integers(1, 12).flatmap(
+        lambda width: st.lists(
+            st.text(alphabet=st.sampled_from("\x01aAz09\x7f\xff"), min_size=width, max_size=width),
+            min_size=2,
+            max_size=10,
+        )
+    ),
+    st.integers(0, 2),
+    st.booleans(),
+)
+def test_text_keys_of_fixed_width_ids_order_as_their_texts(
+    prefix: str, tails: list[str], start: int, exact: bool
+) -> None:
+    # Shared starts of 0-9 bytes, 1-12 bytes left (one word, or the general path),
+    # repeats, offsets, and data buffers that end at the last byte.
+    values = [prefix + t for t in tails]
+    arr = (_exact_buffers(values) if exact else pa.array(values, pa.string())).slice(start)
     kept = values[start:]
-    assert [kept[i] for i in order.tolist()] == sorted(kept)  # equal ids: either order
-    assert repeated == (len(set(kept)) < len(kept))
+    key = _ids._utf8_words_key(arr)
+    assert key is not None
+    _assert_keys_order_as_texts(key, kept)
+    assert [kept[i] for i in _ids._utf8_order(arr).tolist()] == sorted(kept)

@@ -51,7 +51,7 @@ class UnitIds(Sequence[str]):
     of NFC texts) and ``tuple`` (Python texts) holds them.
     """
 
-    __slots__ = ("_arrow", "_ints", "_order", "_sorted", "_texts")
+    __slots__ = ("_arrow", "_ints", "_keys", "_order", "_texts")
 
     def __init__(
         self,
@@ -62,7 +62,8 @@ class UnitIds(Sequence[str]):
     ) -> None:
         self._ints, self._arrow, self._texts = ints, arrow_texts, texts
         self._order: IntArray | None = None  # each unit's position in the ids' order
-        self._sorted: IntArray | None = None  # the ids' order, when found while checking
+        # int64 keys that order as the texts, when found while checking the ids
+        self._keys: IntArray | None = None
 
     def __len__(self) -> int:
         if self._ints is not None:
@@ -126,8 +127,10 @@ class UnitIds(Sequence[str]):
         return [u.encode() for u in self.take(index)]
 
     def text_keys(self, index: IntArray) -> IntArray:
-        """int64 keys, one per id at ``index``, that order as those ids' texts (not
-        necessarily 0..k-1: integer ids give them without a sort)."""
+        """Non-negative int64 keys, one per id at ``index``, that order as those ids'
+        texts (not necessarily 0..k-1: they come without a sort when they can)."""
+        if self._keys is not None:
+            return self._keys[index]
         if self._ints is not None and self._order is None:
             key = _decimal_text_key(self._ints[index])
             if key is not None:
@@ -138,9 +141,11 @@ class UnitIds(Sequence[str]):
         """Positions in the order of the ids' texts that compare the ids at ``index``
         as their texts compare: the table's whole order when known (or when ``index``
         is most of the table), else an order of these ids only."""
-        if self._order is not None or self._sorted is not None or 2 * len(index) >= len(self):
+        if self._order is not None or 2 * len(index) >= len(self):
             return self.text_rank()[index]
-        if self._ints is not None:
+        if self._keys is not None:
+            order = np.argsort(self._keys[index])
+        elif self._ints is not None:
             order = _decimal_text_order(self._ints[index])
         elif self._arrow is not None and self._texts is None:
             order = _utf8_order(self._arrow.take(np.asarray(index, dtype=np.int64)))
@@ -153,8 +158,8 @@ class UnitIds(Sequence[str]):
     def text_rank(self) -> IntArray:
         """Each unit's position in the order of the ids' texts (by code point)."""
         if self._order is None:
-            if self._sorted is not None:
-                order = self._sorted
+            if self._keys is not None:
+                order = np.argsort(self._keys)
             elif self._ints is not None:
                 order = _decimal_text_order(self._ints)
             elif self._arrow is not None and self._texts is None:
@@ -296,33 +301,35 @@ def _text_ids(raw: object) -> UnitIds | None:
         # NFC is the identity on ASCII: only text with other characters is normalised.
         arr = pc.utf8_normalize(arr, "NFC")
         offsets, data = _utf8(arr)
-    # Spaces around, or empty: decided from each id's first and last byte (an ASCII
-    # space, or a non-ASCII character, which the per-id rule then judges).
+    # Spaces around, or empty: decided from each id's first and last byte. A byte
+    # below "!" (an ASCII space or control character) or a non-ASCII one at either
+    # end sends the ids to the per-id rule, or is looked at alone.
     starts, ends = offsets[:-1], offsets[1:]
     if bool((ends <= starts).any()):
         return None  # an empty id
     first, last = data[starts], data[ends - 1]
-    if bool((_ASCII_SPACE[first] | _ASCII_SPACE[last]).any()):
+    if min(int(first.min()), int(last.min())) <= 0x20:
         return None
-    if bool(((first >= 0x80) | (last >= 0x80)).any()):
+    if max(int(first.max()), int(last.max())) >= 0x80:
         # A non-ASCII character at an end may be a space (U+00A0, U+3000, ...): only
         # those ids are looked at one by one.
         odd = np.flatnonzero((first >= 0x80) | (last >= 0x80))
         for u in arr.take(odd).to_pylist():
             if u != u.strip():
                 return None
-    # Repeats: from the ids' order as integer words when they are short (the order is
-    # kept: ties are listed by id), else by Arrow's hash-based unique.
-    got = _utf8_words_order(arr)
-    if got is None:
+    del first, last, starts, ends
+    # Repeats: short ids as integer keys in the texts' order (kept: ties are listed by
+    # id), found equal by one integer sort; longer ones by Arrow's hash-based unique.
+    key = _utf8_words_key(arr)
+    ids = UnitIds(arrow_texts=arr)
+    if key is None:
         if len(pc.unique(arr)) != n:  # faster here than count_distinct
             return None
-        return UnitIds(arrow_texts=arr)
-    order, repeated = got
-    if repeated:
+        return ids
+    s = np.sort(key)
+    if bool((s[1:] == s[:-1]).any()):
         return None
-    ids = UnitIds(arrow_texts=arr)
-    ids._sorted = order
+    ids._keys = key
     return ids
 
 
@@ -341,34 +348,37 @@ _WORD_SORT_BYTES = 32
 
 def _utf8_order(arr: Any) -> IntArray:
     """The order of an Arrow string array by code point (UTF-8 bytes compare alike)."""
-    got = _utf8_words_order(arr)
-    if got is None:
+    key = _utf8_words_key(arr)
+    if key is None:
         pc = importlib.import_module("pyarrow.compute")
         return np.asarray(pc.sort_indices(arr), dtype=np.int64)
-    return got[0]
+    return np.argsort(key)
 
 
-def _utf8_words_order(arr: Any) -> tuple[IntArray, bool] | None:
-    """The order of an Arrow string array by code point, and whether two ids are
-    equal; None for ids longer than :data:`_WORD_SORT_BYTES`.
+def _utf8_words_key(arr: Any) -> IntArray | None:
+    """Non-negative int64 keys, one per id of an Arrow string array, that order as the
+    ids by code point (equal ids have equal keys); None for ids longer than :data:`_WORD_SORT_BYTES`.
 
     Without a sort of strings: the bytes all ids share at the start are skipped; what
-    follows is cut into big-endian 8-byte words and sorted as integers -- one sort
-    when it fits a word beside the length (a prefix sorts first), else each word's
-    dense rank folded into one integer key. Equal ids have equal keys, neighbours
-    once sorted.
+    follows is cut into big-endian 8-byte words -- one word when it fits beside the
+    length (a prefix sorts first), else each word's dense rank folded into one key.
     """
     offsets, data = _utf8(arr)
     n = len(arr)
-    lens = np.diff(offsets).astype(np.int64)
+    lens = np.diff(offsets)
     longest = int(lens.max(initial=0))
     if longest > _WORD_SORT_BYTES:
         return None
     if n < 2:
-        return np.arange(n, dtype=np.int64), False
+        return np.zeros(n, dtype=np.int64)
+    shortest = int(lens.min())
+    if shortest == longest:
+        key = _fixed_width_key(data, int(offsets[0]), longest, n)
+        if key is not None:
+            return key
+    lens = lens.astype(np.int64)
     starts = offsets[:-1].astype(np.int64)
     shared = 0
-    shortest = int(lens.min())
     while shared < shortest and bool((data[starts + shared] == data[starts[0] + shared]).all()):
         shared += 1
     rest = lens - shared
@@ -377,23 +387,66 @@ def _utf8_words_order(arr: Any) -> tuple[IntArray, bool] | None:
         # The bytes left and their count in one word: bytes first, then the count.
         pad = np.zeros((n, 8), dtype=np.uint8)
         _fill(pad, data, starts + shared, rest, width)
-        pad[:, 7] = rest
         word = pad.view(">u8").astype(np.uint64).ravel()
-        word ^= np.uint64(1 << 63)  # as int64, in the same order
-        key = word.view(np.int64)
-    else:
-        pad = np.zeros((n, 8 * -(-width // 8)), dtype=np.uint8)
-        _fill(pad, data, starts + shared, rest, width)
-        words = pad.view(">u8").astype(np.uint64)
-        words ^= np.uint64(1 << 63)
-        key = dense_codes(words[:, 0].view(np.int64))
-        for w in range(1, words.shape[1]):
-            d = dense_codes(words[:, w].view(np.int64))
-            key = dense_codes(key) * (int(d.max()) + 1) + d
-        key = dense_codes(key) * (width + 1) + rest
-    order = np.argsort(key)
-    s = key[order]
-    return order, bool((s[1:] == s[:-1]).any())
+        word >>= np.uint64(5)  # 7 bytes in bits 3..58: non-negative as int64
+        word |= rest.astype(np.uint64)
+        out: IntArray = word.view(np.int64)
+        return out
+    pad = np.zeros((n, 8 * -(-width // 8)), dtype=np.uint8)
+    _fill(pad, data, starts + shared, rest, width)
+    return _fold_words(pad, width + 1, rest)
+
+
+def _fold_words(pad: AnyArray, radix: int, rest: IntArray | int) -> IntArray:
+    """One int64 key per row of ``pad`` (bytes, big-endian words) in the rows' order:
+    each word's dense rank folded in, then ``rest`` (the length, below ``radix``)."""
+    words = pad.view(">u8").astype(np.uint64)
+    words ^= np.uint64(1 << 63)
+    key = dense_codes(words[:, 0].view(np.int64))
+    for w in range(1, words.shape[1]):
+        d = dense_codes(words[:, w].view(np.int64))
+        key = dense_codes(key) * (int(d.max()) + 1) + d
+    out: IntArray = dense_codes(key) * radix + rest
+    return out
+
+
+def _fixed_width_key(data: AnyArray, base: int, width: int, n: int) -> IntArray | None:
+    """The keys of :func:`_utf8_words_key` for ids of one length (``width`` bytes, back
+    to back from ``base``): 8-byte words read in place, no copy of the bytes; None when
+    more than 8 bytes are left after the shared start."""
+    shared = 0
+    while shared < width:
+        w = _words_at(data, base + shared, width, n)
+        lo, hi = int(w.min()), int(w.max())
+        # BE words order as their bytes: all share the leading bytes min and max share.
+        same = 8 if lo == hi else (64 - (lo ^ hi).bit_length()) // 8
+        shared = min(width, shared + same)
+        if same < 8:
+            break
+    left = width - shared
+    if left > 8:
+        return None
+    key = _words_at(data, base + shared, width, n)
+    if left < 8:
+        key >>= np.uint64(8 * (8 - left))  # below 2**56
+    elif int(key.max()) >= 2**63:
+        return None  # 8 bytes left, the first non-ASCII: not a non-negative int64
+    return key.view(np.int64)
+
+
+def _words_at(data: AnyArray, base: int, step: int, n: int) -> AnyArray:
+    """uint64 of the 8 bytes (big-endian) at ``base + i * step`` for ``i < n``; bytes
+    past the end of ``data`` read as 0. Only a record's own bytes are ever used."""
+    out = np.empty(n, dtype=np.uint64)
+    fit = 0 if data.size < base + 8 else min(n, (data.size - base - 8) // step + 1)
+    if fit:
+        # An unaligned, strided view of the records: read once, never written.
+        view = np.ndarray((fit,), dtype=">u8", buffer=data, offset=base, strides=(step,))
+        out[:fit] = view
+    for i in range(fit, n):  # the last few records, when fewer than 8 bytes follow
+        at = base + i * step
+        out[i] = int.from_bytes(data[at : at + 8].tobytes().ljust(8, b"\0"), "big")
+    return out
 
 
 def _fill(pad: AnyArray, data: AnyArray, starts: IntArray, lens: IntArray, width: int) -> None:

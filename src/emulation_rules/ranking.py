@@ -1139,8 +1139,14 @@ class _Engine:
         # Positions in the order of the ids among these units only (a few of many are
         # sorted alone, not the whole table's ids).
         by_id = self.table._ids.text_keys(local if self.subset is None else self.subset[local])
-        # Groups are contiguous and ids distinct: one packed key sorts both at once.
+        # Groups are contiguous and ids distinct: one packed key sorts both at once,
+        # once the id keys are made narrow enough (their order among these units).
         width = max(1, int(by_id.max()) + 1)
+        if (int(gid[-1]) + 1) * width >= 2**62:
+            o = np.argsort(by_id)
+            by_id = np.empty_like(o)
+            by_id[o] = np.arange(o.size)
+            width = max(1, o.size)
         if (int(gid[-1]) + 1) * width < 2**62:
             perm = np.argsort(gid * width + by_id)
         else:

@@ -44,6 +44,7 @@ import attrs
 import numpy as np
 
 from . import _kernels as K
+from . import _threads
 from ._checks import expect, require, scenario_index
 from ._names import listing, nfc, unknown
 from ._repr import code_repr
@@ -807,14 +808,27 @@ def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
     group_plan = [(g, node_slot[id(g)], parent_slot[nodes.index(g)]) for g in group_order]
 
     n_batch = int(np.prod(batch)) if batch else 1
-    step = max(1, K.CHUNK // n_batch)
-    width = min(step, n)
-    buf_full = np.empty((*batch, width))
-    acc_full = np.zeros((len(groups) + 1, *batch, width))
-    bacc_full = np.zeros((*batch, width))
-    pacc_full = np.zeros((*batch, width))
-    for start in range(0, n, step):
-        sl = slice(start, min(n, start + step))
+    elements = n * n_batch * max(1, n_items)
+    n_threads = _threads.count(elements)
+    # Threads contend for the GIL between numpy calls: they take longer chunks.
+    step = max(1, (K.CHUNK if n_threads == 1 else 4 * K.CHUNK) // n_batch)
+
+    def run(part: tuple[int, int]) -> None:
+        # One contiguous part of the units, chunk by chunk, with buffers of its own.
+        lo, hi = part
+        width = min(step, hi - lo)
+        buf_full = np.empty((*batch, width))
+        acc_full = np.zeros((len(groups) + 1, *batch, width))
+        bacc_full = np.zeros((*batch, width))
+        pacc_full = np.zeros((*batch, width))
+        for start in range(lo, hi, step):
+            _score_chunk(
+                slice(start, min(hi, start + step)), buf_full, acc_full, bacc_full, pacc_full
+            )
+
+    def _score_chunk(
+        sl: slice, buf_full: Any, acc_full: Any, bacc_full: Any, pacc_full: Any
+    ) -> None:
         w = sl.stop - sl.start
         buf = buf_full[..., :w]
         acc = acc_full[..., :w]
@@ -871,6 +885,9 @@ def _score_sum(card: Scorecard, table: ScoreTable, inp: _Inputs) -> Scores:
         if total_cap is not None or total_floor is not None:
             np.clip(top, total_floor, total_cap, out=top)
         total[..., sl] = top
+
+    # Units are scored independently: parts on several threads give the same ticks.
+    _threads.run(run, _threads.parts(n, step, n_threads), elements=elements)
 
     return Scores(card, table, items, group_ticks, base, bonus, penalty, total, inp)
 

@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from . import _threads
 from ._checks import FLOAT_EXACT, expect, past_float, require, scenario_index
 from ._checks import records as _records
 from ._ids import UnitIds, parse_ids
@@ -396,20 +397,39 @@ class ScoreTable:
         self._columns: dict[str, AnyArray] = {}
         self._kinds: dict[str, ColumnKind] = {}
         self._has_missing: dict[str, bool] = {}
+        # Names are checked first; the columns are then converted and checked on
+        # several threads when they are large, their problems kept in column order.
+        todo: list[tuple[str, object] | str] = []  # (key, values), or a problem
+        seen: set[str] = set()
         for name, values in cols.items():
             if not isinstance(name, str) or not name.strip():
-                problems.add(f"column name {name!r} is not a non-empty text; name every column")
+                todo.append(f"column name {name!r} is not a non-empty text; name every column")
                 continue
             key = nfc(name)
-            if key in self._columns:
-                problems.add(f"column {name!r} is given twice (after Unicode NFC normalisation)")
+            if key in seen:
+                todo.append(f"column {name!r} is given twice (after Unicode NFC normalisation)")
                 continue
+            seen.add(key)
+            todo.append((key, values))
+
+        def convert(item: tuple[str, object] | str) -> tuple[Any, list[str], bool]:
+            if isinstance(item, str):
+                return None, [item], False
+            key, values = item
+            own = _Problems()
             complete: set[str] = set()  # float columns one pass found free of NaN
-            converted = self._convert(key, values, ids, problems, copy=copy, complete=complete)
-            if converted is not None:
-                arr, kind = converted
-                self._columns[key], self._kinds[key] = arr, kind
-                self._has_missing[key] = key not in complete and _any_missing(arr, kind)
+            got = self._convert(key, values, ids, own, copy=copy, complete=complete)
+            missing = got is not None and key not in complete and _any_missing(*got)
+            return got, own.items, missing
+
+        done = _threads.run(convert, todo, elements=len(ids) * len(todo))
+        for item, (got, found, missing) in zip(todo, done, strict=True):
+            for msg in found:
+                problems.add(msg)
+            if got is not None and not isinstance(item, str):
+                key = item[0]
+                self._columns[key], self._kinds[key] = got
+                self._has_missing[key] = missing
         self._batch_shape = self._validate_batch(problems)
         self._pairwise: dict[str, Pairwise] = {}
         if pairwise:
