@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 import reference as R
 from emulation_rules import DataError, Key, Lot, Ranking, ScoreTable, asc, desc
 from emulation_rules import _kernels as K
+from emulation_rules import ranking as ranking_module
 
 finite = st.floats(allow_nan=False, allow_infinity=False)
 # Few distinct values, both zeros, and extremes: ties on every key are common.
@@ -70,9 +72,14 @@ def chains(draw: st.DrawFn) -> Ranking:
     return Ranking(*keys)
 
 
-@given(float_tables(), chains())
-def test_float_key_chains_equal_the_reference(t: ScoreTable, ranking: Ranking) -> None:
-    s = ranking.rank(t)
+@given(float_tables(), chains(), st.booleans())
+def test_float_key_chains_equal_the_reference(t: ScoreTable, ranking: Ranking, pack: bool) -> None:
+    # Without packing (as when keys span more than an int64 holds, on large tables),
+    # a block of keys is sorted one key at a time, float keys inside the ties left.
+    with pytest.MonkeyPatch.context() as mp:
+        if not pack:
+            mp.setattr(ranking_module, "_dense_pack", lambda *a, **k: None)
+        s = ranking.rank(t)
 
     def values(key: Key, u: int) -> float:
         return float(t[key.name][u])
@@ -87,6 +94,12 @@ def test_float_key_chains_equal_the_reference(t: ScoreTable, ranking: Ranking) -
 
         want = sorted(range(t.n_units), key=lambda u: (tup(u), t.units[u]))
         assert s.order == tuple(t.units[u] for u in want)
+        # Each adjacent pair is separated by the first key on which they differ.
+        steps = []
+        for u, v in itertools.pairwise(want):
+            differ = [i for i, (x, y) in enumerate(zip(tup(u), tup(v), strict=True)) if x != y]
+            steps.append(differ[0] if differ else -1)
+        assert s.deciding_step.tolist() == steps
 
 
 @given(float_tables(), chains())
@@ -130,3 +143,35 @@ def test_dense_ranks_by_hashing_or_sorting_agree(xs: list[int]) -> None:
 
     c = np.array(xs, dtype=np.int64)
     assert np.array_equal(_dense(c), K.dense_codes(c))
+
+
+@given(
+    st.integers(2, 12).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.integers(0, 2), min_size=n, max_size=n),
+            st.lists(st.one_of(tie_heavy, finite), min_size=n, max_size=n),
+        )
+    ),
+    st.booleans(),
+)
+def test_a_wide_float_key_inside_ties_of_a_first_key(data: tuple, descending: bool) -> None:
+    # The float key spans more than an int64 can pack beside the groups of the first:
+    # it is sorted inside them (by itself), and decides only pairs the first key tied.
+    ks, xs = data
+    xs = [*xs[:-1], 1e308] if len(set(xs)) < 2 else xs
+    units = [f"U{i}" for i in range(len(ks))]
+    t = ScoreTable({"k": ks, "x": xs}, units=units)
+    key = desc("x") if descending else asc("x")
+    sign = -1.0 if descending else 1.0
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ranking_module, "_dense_pack", lambda *a, **k: None)
+        s = Ranking(desc("k"), key).rank(t)
+    want = sorted(range(len(ks)), key=lambda u: (-ks[u], sign * xs[u] + 0.0, units[u]))
+    assert s.order == tuple(units[u] for u in want)
+    steps = []
+    for u, v in itertools.pairwise(want):
+        if ks[u] != ks[v]:
+            steps.append(0)
+        else:
+            steps.append(1 if xs[u] + 0.0 != xs[v] + 0.0 else -1)
+    assert s.deciding_step.tolist() == steps

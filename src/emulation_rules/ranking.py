@@ -844,6 +844,13 @@ class _Engine:
         # the same order, in a range that may pack with the other keys.
         # (A single key of one group is sorted alone at once: its dense ranks would cost
         # that very sort.)
+        if (
+            len(keys) == 1
+            and pos is not None
+            and gid is not None
+            and self._refine_wide(pos, gid, codes[0], ids[0])
+        ):
+            return
         dense = (
             None
             if pos is None and len(keys) == 1
@@ -862,6 +869,42 @@ class _Engine:
             self._sort_whole(codes[0], ids[0])
         else:
             self._refine(pos, gid, codes, None, ids)
+
+    def _refine_wide(self, pos: IntArray, gid: IntArray, codes: IntArray, sid: int) -> bool:
+        """Sort the units at ``pos`` inside their groups by one key too wide to pack
+        with the group ids (a float key's codes); False, doing nothing, when the codes
+        are not int64 or the groups and positions do not fit one int64.
+
+        Two passes, least significant first: an index sort by the key (not stable: equal
+        codes stay one tie), then a stable sort by group -- a plain sort of the group
+        ids with the position in the low bits. Cheaper than the key's dense ranks
+        (which cost that same index sort, a gather, a scan and a scatter) and a sort of
+        them packed with the groups."""
+        size = pos.size
+        bits = max(1, (size - 1).bit_length())
+        span = int(gid[-1] - gid[0]) + 1
+        if codes.dtype != np.int64 or span << bits >= 2**63:
+            return False
+        by_key = np.argsort(codes)
+        v = gid[by_key]
+        v -= gid[0]
+        v <<= bits
+        v |= np.arange(size, dtype=np.int64)
+        v.sort()
+        g = v >> bits  # the groups, in the new order
+        v &= (1 << bits) - 1
+        perm = by_key[v]
+        del by_key, v
+        c = codes[perm]
+        at = np.flatnonzero((c[1:] != c[:-1]) & (g[1:] == g[:-1]))
+        del c, g
+        at += 1
+        self.whole = False
+        self.order[pos] = self.order[pos][perm]
+        p_new = pos[at]
+        self.boundary[p_new] = True
+        self.decided[p_new] = sid
+        return True
 
     def _sort_whole(self, codes: IntArray, sid: int) -> None:
         """Sort every unit of one group by one key whose codes do not pack with the
@@ -935,7 +978,9 @@ class _Engine:
             packed >>= bits
             p = packed
         else:
-            perm = np.argsort(packed, kind="stable")
+            # Not stable, and need not be: units left equal stay one tie, whose inner
+            # order is never shown (later steps sort inside it, the rest is listed by id).
+            perm = np.argsort(packed)
             p = packed[perm]
         del packed
         self.whole = False
