@@ -121,3 +121,39 @@ def test_one_thread_runs_on_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_threads, "MIN_ELEMENTS", 0)
     me = threading.get_ident()
     assert _threads.run(lambda _: threading.get_ident(), range(3), elements=10**9) == [me] * 3
+
+
+@given(
+    st.integers(2, 40).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.integers(0, 3), min_size=n, max_size=n),
+            st.lists(
+                st.sampled_from([0.0, -0.0, 1.5, -1.5, 5e-324, 1e308, -1e308, 0.1]),
+                min_size=n,
+                max_size=n,
+            ),
+            st.lists(st.integers(0, 1), min_size=n, max_size=n),
+        )
+    )
+)
+def test_rankings_on_threads_equal_rankings_on_one(data: tuple) -> None:
+    # Groups of ties sorted by a wide float key in parts of whole groups, on threads.
+    from emulation_rules import Ranking, asc, desc, ranking
+
+    ks, xs, ps = data
+    table = ScoreTable({"k": ks, "x": xs, "p": ps}, units=[f"U{i:02d}" for i in range(len(ks))])
+    chain = Ranking(desc("k"), desc("x"), asc("p"))
+    with pytest.MonkeyPatch.context() as mp:
+        # No dense ranks: the float key is sorted inside the ties of the first, as on
+        # large tables where it cannot pack.
+        mp.setattr(ranking, "_dense_pack", lambda *a, **k: None)
+        mp.setenv("EMULATION_RULES_THREADS", "1")
+        one = chain.rank(table)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ranking, "_dense_pack", lambda *a, **k: None)
+        mp.setattr(_threads, "MIN_ELEMENTS", 0)
+        mp.setenv("EMULATION_RULES_THREADS", "3")
+        many = chain.rank(table)
+    assert many.order == one.order
+    assert many.deciding_step.tolist() == one.deciding_step.tolist()
+    assert many.ranks().tolist() == one.ranks().tolist()

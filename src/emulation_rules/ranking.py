@@ -34,7 +34,7 @@ from typing import Any, Literal, TypeAlias
 import attrs
 import numpy as np
 
-from . import _exact, _ids
+from . import _exact, _ids, _threads
 from . import _kernels as K
 from ._checks import records as _records
 from ._checks import scenario_index
@@ -636,6 +636,19 @@ def _dense(codes: AnyArray) -> IntArray:
     return out
 
 
+def _group_parts(gid: IntArray, k: int) -> list[tuple[int, int]]:
+    """``[0, len(gid))`` cut into at most ``k`` parts of whole groups (``gid`` is
+    non-decreasing), of about equal length."""
+    n = gid.size
+    cuts = [0]
+    for j in range(1, k):
+        at = int(np.searchsorted(gid, gid[n * j // k], side="left"))
+        if at > cuts[-1]:
+            cuts.append(at)
+    cuts.append(n)
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a] or [(0, n)]
+
+
 def _with_of(key: Key, of: str) -> str:
     fn = "desc" if key.descending else "asc"
     res = f", resolution={key.resolution!r}" if key.resolution else ""
@@ -820,11 +833,20 @@ class _Engine:
         del resolved
         self._sort_keys(codes, ids)
 
-    def _sort_keys(self, keys: list[AnyArray], ids: Sequence[int]) -> None:
+    def _sort_keys(
+        self,
+        keys: list[AnyArray],
+        ids: Sequence[int],
+        tied: tuple[IntArray | None, IntArray | None, list[AnyArray]] | None = None,
+    ) -> None:
         """Refine by ``keys`` (codes per unit): one sort of the packed keys when they
         pack; else the first key alone, then the others only inside the runs of ties
-        it leaves (a block of keys refines exactly as its keys one after another)."""
-        if self.whole:
+        it leaves (a block of keys refines exactly as its keys one after another).
+        ``tied``: the tied positions, their groups and the keys' codes there, when the
+        caller has them already."""
+        if tied is not None:
+            pos, gid, codes = tied
+        elif self.whole:
             if self.m < 2:
                 return
             pos = gid = None
@@ -862,8 +884,12 @@ class _Engine:
             return
         del dense
         if len(keys) > 1:
-            del codes, pos, gid
-            self._sort_keys(keys[:1], ids[:1])
+            first = codes[:1]
+            del codes
+            # Inside ties, the first key's codes there are reused; for every unit (one
+            # group) they are views, and its dense ranks, if made, replaced it in keys.
+            self._sort_keys(keys[:1], ids[:1], None if pos is None else (pos, gid, first))
+            del first, pos, gid
             self._sort_keys(keys[1:], ids[1:])
         elif pos is None or gid is None:
             self._sort_whole(codes[0], ids[0])
@@ -879,28 +905,39 @@ class _Engine:
         codes stay one tie), then a stable sort by group -- a plain sort of the group
         ids with the position in the low bits. Cheaper than the key's dense ranks
         (which cost that same index sort, a gather, a scan and a scatter) and a sort of
-        them packed with the groups."""
+        them packed with the groups. Groups are contiguous in ``pos``: parts of whole
+        groups are sorted on several threads."""
         size = pos.size
         bits = max(1, (size - 1).bit_length())
-        span = int(gid[-1] - gid[0]) + 1
-        if codes.dtype != np.int64 or span << bits >= 2**63:
+        if codes.dtype != np.int64 or int(gid[-1] - gid[0] + 1) << bits >= 2**63:
             return False
-        by_key = np.argsort(codes)
-        v = gid[by_key]
-        v -= gid[0]
-        v <<= bits
-        v |= np.arange(size, dtype=np.int64)
-        v.sort()
-        g = v >> bits  # the groups, in the new order
-        v &= (1 << bits) - 1
-        perm = by_key[v]
-        del by_key, v
-        c = codes[perm]
-        at = np.flatnonzero((c[1:] != c[:-1]) & (g[1:] == g[:-1]))
-        del c, g
-        at += 1
+
+        def part(bounds: tuple[int, int]) -> tuple[IntArray, IntArray]:
+            lo, hi = bounds
+            c, g = codes[lo:hi], gid[lo:hi]
+            by_key = np.argsort(c)
+            v = g[by_key]
+            v -= g[0]
+            v <<= bits
+            v |= np.arange(hi - lo, dtype=np.int64)
+            v.sort()
+            g = v >> bits  # the groups, in the new order
+            v &= (1 << bits) - 1
+            perm = by_key[v]
+            del by_key, v
+            c = c[perm]
+            at = np.flatnonzero((c[1:] != c[:-1]) & (g[1:] == g[:-1]))
+            at += 1 + lo
+            perm += lo
+            return perm, at
+
+        done = _threads.run(part, _group_parts(gid, _threads.count(size)), elements=size)
+        perm = done[0][0] if len(done) == 1 else np.concatenate([d[0] for d in done])
+        at = done[0][1] if len(done) == 1 else np.concatenate([d[1] for d in done])
+        del done
         self.whole = False
         self.order[pos] = self.order[pos][perm]
+        del perm
         p_new = pos[at]
         self.boundary[p_new] = True
         self.decided[p_new] = sid
