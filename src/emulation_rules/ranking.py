@@ -636,6 +636,17 @@ def _dense(codes: AnyArray) -> IntArray:
     return out
 
 
+def _or_positions(packed: IntArray) -> None:
+    """``packed |= arange(len(packed))``, a chunk at a time: no array of positions as
+    long as ``packed`` at the peak of a sort."""
+    step = K.CHUNK * 16
+    pos = np.arange(min(step, packed.size), dtype=np.int64)
+    for lo in range(0, packed.size, step):
+        part = packed[lo : lo + step]
+        np.bitwise_or(part, pos[: part.size], out=part)
+        pos += step
+
+
 def _group_parts(gid: IntArray, k: int) -> list[tuple[int, int]]:
     """``[0, len(gid))`` cut into at most ``k`` parts of whole groups (``gid`` is
     non-decreasing), of about equal length."""
@@ -700,7 +711,9 @@ class _Engine:
             if isinstance(st, HeadToHead):
                 for k in st.keys:
                     self.table.pairwise(k.name)  # unknown metric: fail before any work
-        self.order = np.arange(self.m, dtype=np.int64)
+        # The identity order is made only if a step needs it before the first sort
+        # (which replaces it): one array of M fewer at the peak of a ranking.
+        self._order: IntArray | None = None
         self.boundary = np.zeros(self.m, dtype=bool)
         self.boundary[:: max(self.n, 1)] = True
         n_labels = sum(len(st.keys) if isinstance(st, HeadToHead) else 1 for st in ranking.steps)
@@ -718,6 +731,17 @@ class _Engine:
         self.whole = self.rows == 1
 
     # -- helpers ----------------------------------------------------------------
+
+    @property
+    def order(self) -> IntArray:
+        """A permutation of the flat unit indices: position ``p`` holds unit ``order[p]``."""
+        if self._order is None:
+            self._order = np.arange(self.m, dtype=np.int64)
+        return self._order
+
+    @order.setter
+    def order(self, value: IntArray) -> None:
+        self._order = value
 
     def _flat(self, a: AnyArray) -> AnyArray:
         return np.broadcast_to(a, (*self.batch, self.n)).reshape(self.m)
@@ -878,19 +902,29 @@ class _Engine:
             if pos is None and len(keys) == 1
             else _dense_pack(codes, gid, keys if pos is None else None)
         )
-        if dense is not None and self._refine_packed(
-            pos, gid, dense, ids, keys, value_only=len(keys) > 1
-        ):
-            return
-        del dense
+        if dense is not None:
+            # The dense ranks order as the codes they replace: the codes are let go, so
+            # that they are not held through the sort (and a split uses the ranks).
+            codes[:] = dense
+            del dense
+            if self._refine_packed(pos, gid, codes, ids, keys, value_only=len(keys) > 1):
+                return
         if len(keys) > 1:
             first = codes[:1]
             del codes
-            # Inside ties, the first key's codes there are reused; for every unit (one
-            # group) they are views, and its dense ranks, if made, replaced it in keys.
-            self._sort_keys(keys[:1], ids[:1], None if pos is None else (pos, gid, first))
+            rest = keys[1:]
+            if pos is None:
+                head = keys[:1]  # views of every unit's codes (or their dense ranks)
+                keys.clear()
+                self._sort_keys(head, ids[:1])
+                del head
+            else:
+                # The first key's codes at the tied positions, gathered above, are all
+                # it needs: its codes for every unit are let go (the caller's list too).
+                keys.clear()
+                self._sort_keys(first, ids[:1], (pos, gid, first))
             del first, pos, gid
-            self._sort_keys(keys[1:], ids[1:])
+            self._sort_keys(rest, ids[1:])
         elif pos is None or gid is None:
             self._sort_whole(codes[0], ids[0])
         else:
@@ -912,35 +946,48 @@ class _Engine:
         if codes.dtype != np.int64 or int(gid[-1] - gid[0] + 1) << bits >= 2**63:
             return False
 
-        def part(bounds: tuple[int, int]) -> tuple[IntArray, IntArray]:
+        # Each part writes its slice of the order and of the new boundaries: nothing
+        # as long as the positions is made twice (at 10^7 units, 80 MB each).
+        perm = np.empty(size, dtype=np.int64)
+        new = np.zeros(size, dtype=np.bool_)
+        chunk = K.CHUNK * 16
+
+        def part(bounds: tuple[int, int]) -> None:
             lo, hi = bounds
             c, g = codes[lo:hi], gid[lo:hi]
             by_key = np.argsort(c)
             v = g[by_key]
             v -= g[0]
             v <<= bits
-            v |= np.arange(hi - lo, dtype=np.int64)
+            _or_positions(v)
             v.sort()
-            g = v >> bits  # the groups, in the new order
-            v &= (1 << bits) - 1
-            perm = by_key[v]
-            del by_key, v
-            c = c[perm]
-            at = np.flatnonzero((c[1:] != c[:-1]) & (g[1:] == g[:-1]))
-            at += 1 + lo
-            perm += lo
-            return perm, at
+            # v's low bits give the order, its high bits (kept) the groups in it.
+            out = perm[lo:hi]
+            mask = (1 << bits) - 1
+            for a in range(0, hi - lo, chunk):
+                w = v[a : a + chunk]
+                np.take(by_key, w & mask, out=out[a : a + w.size])
+                w >>= bits
+            del by_key
+            c = c[out]
+            np.not_equal(c[1:], c[:-1], out=new[lo + 1 : hi])
+            del c
+            new[lo + 1 : hi] &= v[1:] == v[:-1]
+            out += lo
 
-        done = _threads.run(part, _group_parts(gid, _threads.count(size)), elements=size)
-        perm = done[0][0] if len(done) == 1 else np.concatenate([d[0] for d in done])
-        at = done[0][1] if len(done) == 1 else np.concatenate([d[1] for d in done])
-        del done
+        _threads.run(part, _group_parts(gid, _threads.count(size)), elements=size)
         self.whole = False
-        self.order[pos] = self.order[pos][perm]
-        del perm
-        p_new = pos[at]
-        self.boundary[p_new] = True
-        self.decided[p_new] = sid
+        units = self.order[pos]
+        for a in range(0, size, chunk):
+            perm[a : a + chunk] = units[perm[a : a + chunk]]
+        del units
+        self.order[pos] = perm
+        b = self.boundary[pos]
+        b |= new
+        self.boundary[pos] = b
+        d = self.decided[pos]
+        d[new] = sid
+        self.decided[pos] = d
         return True
 
     def _sort_whole(self, codes: IntArray, sid: int) -> None:
@@ -1009,7 +1056,7 @@ class _Engine:
             # The position in the low bits makes every value unique, so a plain sort of
             # the values is the stable order, without an index sort and a gather.
             packed <<= bits
-            packed |= np.arange(size, dtype=np.int64)
+            _or_positions(packed)
             packed.sort()
             perm = packed & ((1 << bits) - 1)
             packed >>= bits
