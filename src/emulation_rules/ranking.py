@@ -22,19 +22,18 @@ Inside a :class:`HeadToHead` block, names are the table's pairwise metrics.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import importlib
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, Literal, TypeAlias
 
 import attrs
 import numpy as np
 
-from . import _exact, _ids, _threads
+from . import _digests, _exact, _ids, _threads
 from . import _kernels as K
 from ._checks import records as _records
 from ._checks import scenario_index
@@ -269,7 +268,7 @@ class Lot:
         ids, problems = check_ids(_records(unit_ids, "Lot.draw", "unit ids"), where="position")
         if problems:
             raise DataError.collect(problems, "the ids drawn")
-        return self._mix(_id_digests(ids))
+        return self._mix(_digests.of_texts(ids))
 
     def _mix(self, digests: npt_uint64) -> npt_uint64:
         """The lots of units whose id digests are ``digests``."""
@@ -298,22 +297,6 @@ def _digest(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
 
 
-#: ``h`` of :class:`Lot`, bound once: the per-id loop below is the only Python work of
-#: a lot, so it calls this and ``digest`` and nothing else.
-_H8 = functools.partial(hashlib.blake2b, digest_size=8)
-
-
-def _utf8_digests(ids: Iterable[bytes]) -> npt_uint64:
-    """``h(id)`` of ids given as their UTF-8 bytes (NFC already)."""
-    raw = b"".join([_H8(u).digest() for u in ids])
-    return np.frombuffer(raw, dtype="<u8").astype(np.uint64)
-
-
-def _id_digests(ids: Sequence[str]) -> npt_uint64:
-    """``h(id)`` of each (already NFC) id, as in :class:`Lot`."""
-    return _utf8_digests([u.encode() for u in ids])
-
-
 class _IdDigestCache:
     """The id digests of one table's units, computed the first time a unit reaches a lot."""
 
@@ -324,13 +307,15 @@ class _IdDigestCache:
         self.digests: npt_uint64 = np.zeros(len(units), dtype=np.uint64)
         self.known = np.zeros(len(units), dtype=bool)
 
-    def of(self, index: IntArray) -> npt_uint64:
+    def of(self, index: IntArray, *, distinct: bool = False) -> npt_uint64:
+        """The digests of the units at ``index`` (``distinct``: no unit twice in it)."""
         missing = index[~self.known[index]]
         if missing.size:
-            missing = np.unique(missing)
-            # Table ids are NFC already (the table normalises them); their UTF-8 bytes
-            # come from the id array without making every text.
-            self.digests[missing] = _utf8_digests(self.units.utf8(missing))
+            if not distinct:
+                missing = np.unique(missing)
+            # Table ids are NFC already (the table normalises them); the digests come
+            # from the id array without making every text.
+            self.digests[missing] = _digests.of_units(self.units, missing)
             self.known[missing] = True
         out: npt_uint64 = self.digests[index]
         return out
@@ -1222,7 +1207,8 @@ class _Engine:
         if self.rows == 1:
             # One ranking: the tied units are distinct, each is drawn once.
             local = units
-            drawn = lot._mix(cache.of(local if self.subset is None else self.subset[local]))
+            sub = local if self.subset is None else self.subset[local]
+            drawn = lot._mix(cache.of(sub, distinct=True))
             codes = drawn
         else:
             of_unit = units % self.n
