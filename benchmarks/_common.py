@@ -113,6 +113,20 @@ def peak_memory(fn: Callable[[], T]) -> tuple[float, T]:
     return (peak - before) / MB, result
 
 
+#: Calls of a row that decides a target at 10^7 units, at the least. There one call
+#: lasts seconds, but the first touch of freshly mapped memory (numpy asks for huge
+#: pages; this VM backs them erratically) moves it by up to 2x -- a raw ranking took
+#: 1.2-3.7 s over six calls in one process -- so a best of two or three is luck. Every
+#: side of a comparison (the library, its floor, polars) gets the same number of calls.
+DECIDING_RUNS_LARGE = 5
+
+
+def deciding_repeats(size: int, repeats: int) -> int:
+    """``repeats``, raised for a deciding row at 10^7 units or more (see
+    :data:`DECIDING_RUNS_LARGE`)."""
+    return max(repeats, DECIDING_RUNS_LARGE) if size >= 10**7 else repeats
+
+
 def repeats_for(size: int) -> int:
     """Fewer repeats for big sizes, where one call already lasts long enough to time well."""
     if size >= 10**7:

@@ -54,7 +54,7 @@ import polars as pl
 import pyarrow as pa
 
 import emulation_rules as er
-from _common import MB, Row, Target, best_of, peak_memory, repeats_for
+from _common import MB, Row, Target, best_of, deciding_repeats, peak_memory, repeats_for
 from bench_scoring import (
     BONUS,
     CARD,
@@ -264,14 +264,19 @@ def _check(name: str, got: Any, want: np.ndarray) -> None:
         )
 
 
-def timed(fn: Callable[[], Any], n: int, budget: float = BUDGET) -> tuple[float, Any]:
-    """Best seconds of ``fn`` (first call included, also the checked one) within a budget."""
+def timed(
+    fn: Callable[[], Any], n: int, budget: float = BUDGET, *, deciding: bool = False
+) -> tuple[float, Any]:
+    """Best seconds of ``fn`` (first call included, also the checked one) within a
+    budget; a ``deciding`` row gets at least ``DECIDING_RUNS_LARGE`` calls at 10^7."""
     import time
 
     t0 = time.perf_counter()
     first = fn()
     one = time.perf_counter() - t0
     reps = max(1, min(repeats_for(n) - 1, int(budget / max(one, 1e-9))))
+    if deciding:
+        reps = deciding_repeats(n, reps + 1) - 1
     best, _ = best_of(fn, reps, min_seconds=0.3)
     return min(best, one), first
 
@@ -291,9 +296,14 @@ def _measure(n: int, kind: str, card: er.Scorecard, plan: Any) -> list[Row]:
     rows: list[Row] = []
 
     def add(
-        method: str, fn: Callable[[], Any], want: np.ndarray | None, ids: Any, note: str = ""
+        method: str,
+        fn: Callable[[], Any],
+        want: np.ndarray | None,
+        ids: Any,
+        note: str = "",
+        deciding: bool = True,
     ) -> float:
-        s, got = timed(fn, n)
+        s, got = timed(fn, n, deciding=deciding)
         if want is not None:
             _check(f"{kind} {method}", ids(got), want)
         peak = float("nan")
@@ -363,6 +373,7 @@ def _measure(n: int, kind: str, card: er.Scorecard, plan: Any) -> list[Row]:
             lambda data=data, source=source: pandas_select(pandas_from(source, data)),
             want,
             lambda got: got,
+            deciding=False,  # no target compares with pandas' pipeline
         )
         add(
             f"pipeline {source}: polars",

@@ -66,7 +66,16 @@ import pandas as pd
 import polars as pl
 
 import emulation_rules as er
-from _common import MB, Row, Target, best_of, peak_memory, repeats_for, rows_at
+from _common import (
+    MB,
+    Row,
+    Target,
+    best_of,
+    deciding_repeats,
+    peak_memory,
+    repeats_for,
+    rows_at,
+)
 from emulation_rules import HeadToHead, Lot, Ranking, asc, desc
 
 NAME = "ranking"
@@ -102,6 +111,7 @@ TARGET_BYTES_PER_UNIT = 80.0  # 0.5x an N x 20 float64 matrix
 TARGET_RAW_FLOOR = 1.5  # raw: rank over the first-key floor
 TARGET_RAW_POLARS = 2.0  # raw: rank over polars' two-threaded sort
 TARGET_FIRST_CALL = 1.3  # rank, 1st call over rank
+FIRST_CALL_TABLES = 3  # "1st call" is the best first ranking of this many new tables
 REF_BYTES_PER_UNIT = 160.0  # the N x 20 float64 matrix peak/input is taken against
 
 KINDS = ("tie", "cont", "raw")
@@ -283,12 +293,15 @@ def timed(fn: Callable[[], Any], n: int, budget: float = BUDGET_BASELINE) -> tup
     """Best seconds of ``fn`` and the result of its first call (the one to check).
 
     Calls it ``repeats_for(n)`` times, fewer when that would take more than
-    ``budget`` seconds (once, for a call that takes half the budget or more).
+    ``budget`` seconds (once, for a call that takes half the budget or more); a
+    deciding row (``BUDGET_DECIDING``) at 10^7 is called ``DECIDING_RUNS_LARGE`` times.
     """
     t0 = time.perf_counter()
     first = fn()
     best = time.perf_counter() - t0
     reps = min(repeats_for(n) - 1, int((budget - best) // best) if best > 0 else 200)
+    if budget >= BUDGET_DECIDING:
+        reps = deciding_repeats(n, reps + 1) - 1
     if reps > 0:
         seconds, _ = best_of(fn, reps)
         best = min(best, seconds)
@@ -368,9 +381,10 @@ def _measure(n: int) -> Iterator[Row]:
     h2h = make_h2h_columns(n) if n <= H2H_MAX_SIZE else H2HData({}, {}, {})
     # One table per size (validating 10^7 unit ids takes seconds), with the
     # head-to-head columns too; a ranking only reads the columns it names.
+    ids = [str(i) for i in range(n)]
     table = er.ScoreTable(
         {k: v for k, v in cols.items() if k != "lot"} | h2h.points,
-        units=[str(i) for i in range(n)],
+        units=ids,
         pairwise=h2h.pairwise,
         copy=False,
     )
@@ -382,11 +396,22 @@ def _measure(n: int) -> Iterator[Row]:
     warm = er.ScoreTable(
         {k: v for k, v in cols.items() if k != "lot"}, units=np.arange(n), copy=False
     )
+    # Tables never ranked before, with the same columns and the same string ids as
+    # ``table`` (from one Arrow array, so that making them is quick): each one's first
+    # ranking is a "1st call", timed like every row as the best of a few.
+    ids_arrow = pl.Series(ids, dtype=pl.String).to_arrow()
+    del ids
+
+    def fresh() -> er.ScoreTable:
+        return er.ScoreTable(
+            {k: v for k, v in cols.items() if k != "lot"}, units=ids_arrow, copy=False
+        )
+
     ref_mb = n * REF_BYTES_PER_UNIT / MB
     kinds = KINDS if n <= RAW_MAX_SIZE else tuple(k for k in KINDS if k != "raw")
     for kind in kinds:
         ctx = Ctx(n, ref_mb, [])
-        _measure_kind(ctx, kind, cols, table, df, pdf, warm)
+        _measure_kind(ctx, kind, cols, table, df, pdf, warm, fresh)
         yield from ctx.rows
     del df, pdf
     first: tuple[int, float] | None = None
@@ -405,6 +430,7 @@ def _measure_kind(
     df: pd.DataFrame,
     pdf: pl.DataFrame,
     warm: er.ScoreTable,
+    fresh: Callable[[], er.ScoreTable],
 ) -> None:
     n = ctx.n
     rk = ranking(kind)
@@ -423,6 +449,14 @@ def _measure_kind(
     lib_s, standing = timed(rank, n, BUDGET_DECIDING)
     want = np.asarray(standing.order_index)
     _permutation(f"{kind}: rank", want, n)
+    for _ in range(FIRST_CALL_TABLES - 1):
+        t = fresh()
+        t0 = time.perf_counter()
+        first = rk.rank(t)
+        cold_s = min(cold_s, time.perf_counter() - t0)
+        if not np.array_equal(first.order_index, want):
+            raise AssertionError(f"{kind}: the first ranking of a new table differs")
+        del t, first
     if standing.tied.any():
         raise AssertionError(f"{kind}: the standing kept ties although the chain ends in a lot")
     n_tied, n_groups = tied_on_keys(want, keys)
@@ -458,7 +492,10 @@ def _measure_kind(
         cold_s,
         None,
         floor_s,
-        note="the first ranking of this table (process warm): also hashes each tied id once",
+        note=(
+            f"best first ranking of {FIRST_CALL_TABLES} never-ranked tables (process warm): "
+            "also hashes each tied id once"
+        ),
     )
     if kind == "raw":
         note = "argsort on key 1, lexsort inside its ties only"
@@ -489,7 +526,7 @@ def _measure_kind(
     def polars() -> pl.DataFrame:
         return polars_sort(pdf, kind)
 
-    s, got = timed(polars, n)
+    s, got = timed(polars, n, BUDGET_DECIDING)  # decides the raw and tie targets
     order = got["_i"].to_numpy().astype(np.int64)
     _permutation(f"{kind}: polars", order, n)
     check_keys(f"{kind}: polars", order, want, keys)

@@ -91,15 +91,16 @@ def of_ints(values: IntArray) -> U64Array:
 
 def of_units(units: UnitIds, index: IntArray) -> U64Array:
     """The digests of a table's ids at the positions ``index``."""
-    if _c is not None:
-        if units._texts is None and units._ints is not None:
-            return of_ints(units._ints[index])
-        if units._texts is None and units._arrow is not None:
-            from ._ids import _utf8
+    if _c is None:
+        return of_utf8(units.utf8(index))
+    if units._ints is not None:
+        return of_ints(units._ints[index])
+    if units._arrow is not None:
+        from ._ids import _utf8
 
-            offsets, data = _utf8(units._arrow)
-            return _of_buffer(data, offsets, np.ascontiguousarray(index, dtype=np.int64))
-    return of_utf8(units.utf8(index))
+        offsets, data = _utf8(units._arrow)
+        return _of_buffer(data, offsets, np.ascontiguousarray(index, dtype=np.int64))
+    return of_texts(units.take(index))
 
 
 def _of_buffer(data: Any, offsets: Any, index: IntArray) -> U64Array:
