@@ -24,7 +24,7 @@ static const uint64_t IV[8] = {
     0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL,
 };
 
-static const uint8_t SIGMA[12][16] = {
+static const uint8_t SIGMA[10][16] = {
     {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
     {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
     {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4},
@@ -35,9 +35,7 @@ static const uint8_t SIGMA[12][16] = {
     {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
     {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5},
     {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-    {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
-};
+}; /* rounds 10 and 11 take rows 0 and 1 again */
 
 #define ROTR64(x, n) (((x) >> (n)) | ((x) << (64 - (n))))
 
@@ -53,17 +51,34 @@ static const uint8_t SIGMA[12][16] = {
         v[b] = ROTR64(v[b] ^ v[c], 63);  \
     } while (0)
 
+/* One of the 12 rounds, on a state ``v`` and message words ``m`` of any one type: the
+   same text serves the scalar and the vector (eight ids at once) versions. */
+#define ROUND(s, m)                          \
+    do {                                     \
+        G(0, 4, 8, 12, m[s[0]], m[s[1]]);    \
+        G(1, 5, 9, 13, m[s[2]], m[s[3]]);    \
+        G(2, 6, 10, 14, m[s[4]], m[s[5]]);   \
+        G(3, 7, 11, 15, m[s[6]], m[s[7]]);   \
+        G(0, 5, 10, 15, m[s[8]], m[s[9]]);   \
+        G(1, 6, 11, 12, m[s[10]], m[s[11]]); \
+        G(2, 7, 8, 13, m[s[12]], m[s[13]]);  \
+        G(3, 4, 9, 14, m[s[14]], m[s[15]]);  \
+    } while (0)
+
+/* The little-endian word at ``p``, whatever the machine's byte order. */
+static uint64_t load64(const uint8_t *p)
+{
+    return (uint64_t)p[0] | ((uint64_t)p[1] << 8) | ((uint64_t)p[2] << 16) |
+           ((uint64_t)p[3] << 24) | ((uint64_t)p[4] << 32) | ((uint64_t)p[5] << 40) |
+           ((uint64_t)p[6] << 48) | ((uint64_t)p[7] << 56);
+}
+
 static void compress(uint64_t h[8], const uint8_t block[128], uint64_t t, int last)
 {
     uint64_t v[16], m[16];
     int i;
-    for (i = 0; i < 16; i++) {
-        /* little-endian words, whatever the machine's byte order */
-        const uint8_t *p = block + 8 * i;
-        m[i] = (uint64_t)p[0] | ((uint64_t)p[1] << 8) | ((uint64_t)p[2] << 16) |
-               ((uint64_t)p[3] << 24) | ((uint64_t)p[4] << 32) | ((uint64_t)p[5] << 40) |
-               ((uint64_t)p[6] << 48) | ((uint64_t)p[7] << 56);
-    }
+    for (i = 0; i < 16; i++)
+        m[i] = load64(block + 8 * i);
     for (i = 0; i < 8; i++) {
         v[i] = h[i];
         v[i + 8] = IV[i];
@@ -71,17 +86,8 @@ static void compress(uint64_t h[8], const uint8_t block[128], uint64_t t, int la
     v[12] ^= t; /* the byte counter's high word stays 0: one id is far below 2^64 bytes */
     if (last)
         v[14] = ~v[14];
-    for (i = 0; i < 12; i++) {
-        const uint8_t *s = SIGMA[i];
-        G(0, 4, 8, 12, m[s[0]], m[s[1]]);
-        G(1, 5, 9, 13, m[s[2]], m[s[3]]);
-        G(2, 6, 10, 14, m[s[4]], m[s[5]]);
-        G(3, 7, 11, 15, m[s[6]], m[s[7]]);
-        G(0, 5, 10, 15, m[s[8]], m[s[9]]);
-        G(1, 6, 11, 12, m[s[10]], m[s[11]]);
-        G(2, 7, 8, 13, m[s[12]], m[s[13]]);
-        G(3, 4, 9, 14, m[s[14]], m[s[15]]);
-    }
+    for (i = 0; i < 12; i++)
+        ROUND(SIGMA[i % 10], m);
     for (i = 0; i < 8; i++)
         h[i] ^= v[i] ^ v[i + 8];
 }
@@ -126,18 +132,6 @@ typedef uint64_t lanes_t __attribute__((vector_size(8 * LANES)));
 #define CLONES
 #endif
 
-#define VG(a, b, c, d, x, y)             \
-    do {                                 \
-        v[a] = v[a] + v[b] + (x);        \
-        v[d] = ROTR64(v[d] ^ v[a], 32);  \
-        v[c] = v[c] + v[d];              \
-        v[b] = ROTR64(v[b] ^ v[c], 24);  \
-        v[a] = v[a] + v[b] + (y);        \
-        v[d] = ROTR64(v[d] ^ v[a], 16);  \
-        v[c] = v[c] + v[d];              \
-        v[b] = ROTR64(v[b] ^ v[c], 63);  \
-    } while (0)
-
 /* out[l] = digest8 of the one-block message whose words are m[.][l] and length t[l]. */
 CLONES static void digest_lanes(const uint64_t m[16][LANES], const uint64_t t[LANES],
                                 uint64_t out[LANES])
@@ -155,17 +149,8 @@ CLONES static void digest_lanes(const uint64_t m[16][LANES], const uint64_t t[LA
         v[i + 8] = (lanes_t){0} + IV[i];
     v[12] ^= tl;
     v[14] = ~v[14];
-    for (i = 0; i < 12; i++) {
-        const uint8_t *s = SIGMA[i];
-        VG(0, 4, 8, 12, w[s[0]], w[s[1]]);
-        VG(1, 5, 9, 13, w[s[2]], w[s[3]]);
-        VG(2, 6, 10, 14, w[s[4]], w[s[5]]);
-        VG(3, 7, 11, 15, w[s[6]], w[s[7]]);
-        VG(0, 5, 10, 15, w[s[8]], w[s[9]]);
-        VG(1, 6, 11, 12, w[s[10]], w[s[11]]);
-        VG(2, 7, 8, 13, w[s[12]], w[s[13]]);
-        VG(3, 4, 9, 14, w[s[14]], w[s[15]]);
-    }
+    for (i = 0; i < 12; i++)
+        ROUND(SIGMA[i % 10], w);
     v[0] = ((lanes_t){0} + h0) ^ v[0] ^ v[8];
     memcpy(out, &v[0], sizeof(lanes_t));
 }
@@ -215,12 +200,8 @@ static void batch_add(batch_t *b, const uint8_t *p, size_t len, uint64_t *dest)
     int l = b->k, w;
     memset(block, 0, sizeof block);
     memcpy(block, p, len);
-    for (w = 0; w < 16; w++) {
-        const uint8_t *q = block + 8 * w;
-        b->m[w][l] = (uint64_t)q[0] | ((uint64_t)q[1] << 8) | ((uint64_t)q[2] << 16) |
-                     ((uint64_t)q[3] << 24) | ((uint64_t)q[4] << 32) | ((uint64_t)q[5] << 40) |
-                     ((uint64_t)q[6] << 48) | ((uint64_t)q[7] << 56);
-    }
+    for (w = 0; w < 16; w++)
+        b->m[w][l] = load64(block + 8 * w);
     b->t[l] = len;
     b->dest[l] = dest;
     if (++b->k == LANES)
