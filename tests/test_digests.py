@@ -169,3 +169,26 @@ def test_digests_at_every_block_and_word_boundary(c: bool) -> None:
     with backend(c):
         got = _digests.of_texts(values)
     assert got.tolist() == [blake(u.encode()) for u in values]
+
+
+@pytest.mark.parametrize("c", BACKENDS)
+def test_draw_of_many_ids_equals_the_formula(c: bool) -> None:
+    # From _FAST_DRAW ids on, Lot.draw checks the ids by array passes: same lots, and
+    # the same named problems as the per-id rule.
+    from emulation_rules import DataError
+    from emulation_rules.ranking import _FAST_DRAW
+
+    names = [f"Công an tỉnh {i}" for i in range(_FAST_DRAW + 5)]
+    ints = list(range(-3, _FAST_DRAW + 2))
+    lot = Lot(seed="cụm 7")
+    with backend(c):
+        for ids in (names, ints, np.array(ints), names[:5]):
+            got = lot.draw(ids)
+            want = Lot(seed="cụm 7")._mix(
+                np.array([blake(str(u).encode()) for u in list(ids)], dtype=np.uint64)
+            )
+            assert got.tolist() == want.tolist()
+        with pytest.raises(DataError, match=r"positions 0 and 1029"):
+            lot.draw([*names, names[0]])
+        with pytest.raises(DataError, match=r"at position 3 has leading or trailing spaces"):
+            lot.draw([*names[:3], " x", *names[3:]])
