@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
+import shutil
+import subprocess
+import sysconfig
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -192,3 +198,44 @@ def test_draw_of_many_ids_equals_the_formula(c: bool) -> None:
             lot.draw([*names, names[0]])
         with pytest.raises(DataError, match=r"at position 3 has leading or trailing spaces"):
             lot.draw([*names[:3], " x", *names[3:]])
+
+
+def _build_variant(tmp: Path, *flags: str) -> Any:
+    """``_digest.c`` compiled again with ``flags``, loaded as a module of its own."""
+    cc = (sysconfig.get_config_var("CC") or "cc").split()
+    if shutil.which(cc[0]) is None:
+        pytest.skip(f"no C compiler ({cc[0]}) to build a variant of _digest.c")
+    src = Path(__file__).parent.parent / "src" / "emulation_rules" / "_digest.c"
+    suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+    target = tmp / f"_digest{suffix}"
+    include = sysconfig.get_paths()["include"]
+    cmd = [*cc, "-O1", "-shared", "-fPIC", f"-I{include}", *flags, str(src), "-o", str(target)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"could not build a variant of _digest.c: {done.stderr[-300:]}")
+    spec = importlib.util.spec_from_file_location("_digest", target)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@compiled
+def test_the_build_without_vectors_gives_the_same_digests(tmp_path: Path) -> None:
+    # Compilers without GCC/Clang vector extensions (MSVC) build the one-id-at-a-time
+    # loop instead of eight lanes: built here on purpose, it must agree with hashlib.
+    scalar = _build_variant(tmp_path, "-DDIGEST_NO_LANES")
+    lengths = [0, 1, 7, 8, 9, 15, 16, 17, 127, 128, 129, 255, 256, 257, 300]
+    words = [bytes((i * 31 + k) % 256 for i in range(k)) for k in lengths]
+    data = np.frombuffer(b"".join(words), dtype=np.uint8)
+    offsets = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum([len(w) for w in words], out=offsets[1:])
+    index = np.arange(len(words), dtype=np.int64)[::-1].copy()
+    out = np.empty(len(words), dtype=np.uint64)
+    scalar.utf8_digests(data, offsets, index, out)
+    assert out.tolist() == [blake(words[i]) for i in index]
+    ints = np.array([0, -1, 7, -(2**63), 2**63 - 1, 10**15, *range(20)], dtype=np.int64)
+    got = np.empty(ints.size, dtype=np.uint64)
+    scalar.int_digests(ints, got)
+    assert got.tolist() == [blake(str(v).encode()) for v in ints.tolist()]
