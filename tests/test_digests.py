@@ -178,23 +178,24 @@ def test_digests_at_every_block_and_word_boundary(c: bool) -> None:
 
 
 @pytest.mark.parametrize("c", BACKENDS)
-def test_draw_of_many_ids_equals_the_formula(c: bool) -> None:
-    # From _FAST_DRAW ids on, Lot.draw checks the ids by array passes: same lots, and
-    # the same named problems as the per-id rule.
+def test_draw_reads_ids_as_a_table_does(c: bool) -> None:
+    # Lot.draw checks its ids as a table does (array passes, the per-id rule where it
+    # names a problem): the same lots for a list, a numpy array and an Arrow array, at
+    # any length, and problems named by position.
     from emulation_rules import DataError
-    from emulation_rules.ranking import _FAST_DRAW
 
-    names = [f"Công an tỉnh {i}" for i in range(_FAST_DRAW + 5)]
-    ints = list(range(-3, _FAST_DRAW + 2))
+    pa = pytest.importorskip("pyarrow")
+    names = [f"Công an tỉnh {i}" for i in range(1500)]
+    ints = list(range(-3, 1200))
     lot = Lot(seed="cụm 7")
     with backend(c):
-        for ids in (names, ints, np.array(ints), names[:5]):
-            got = lot.draw(ids)
-            want = Lot(seed="cụm 7")._mix(
-                np.array([blake(str(u).encode()) for u in list(ids)], dtype=np.uint64)
-            )
-            assert got.tolist() == want.tolist()
-        with pytest.raises(DataError, match=r"positions 0 and 1029"):
+        for ids in (names, names[:5], ints, ints[:3]):
+            want = lot._mix(np.array([blake(str(u).encode()) for u in ids], dtype=np.uint64))
+            assert lot.draw(ids).tolist() == want.tolist()
+            assert lot.draw(np.array(ids)).tolist() == want.tolist()
+            assert lot.draw(pa.array(ids)).tolist() == want.tolist()
+            assert lot.draw(pa.chunked_array([ids[:2], ids[2:]])).tolist() == want.tolist()
+        with pytest.raises(DataError, match=r"positions 0 and 1500"):
             lot.draw([*names, names[0]])
         with pytest.raises(DataError, match=r"at position 3 has leading or trailing spaces"):
             lot.draw([*names[:3], " x", *names[3:]])

@@ -226,3 +226,25 @@ def test_text_keys_of_fixed_width_ids_order_as_their_texts(
     assert key is not None
     _assert_keys_order_as_texts(key, kept)
     assert [kept[i] for i in _ids._utf8_order(arr).tolist()] == sorted(kept)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\U00016d67\U00016d67",  # Kirat Rai (Unicode 16): composes in Unicode 16's NFC
+        "\U000113c2\U000113c2",  # Tulu-Tigalari (Unicode 16)
+        "Hoa\u0300 \U00016d67\U00016d67",
+    ],
+)
+def test_an_id_means_pythons_nfc_whatever_arrows_unicode_version(text: str) -> None:
+    # Arrow's Unicode tables may be newer than Python's: where they compose a character
+    # Python does not know, the per-id rule (Python's NFC) decides, on every path.
+    want, problems = check_ids([text, "B"])
+    assert not problems
+    for given_as in ([text, "B"], pa.array([text, "B"], pa.string())):
+        ids, found = _ids.parse_ids(given_as)
+        assert not found
+        assert ids.texts() == tuple(want)
+    assert (
+        Lot(seed=1).draw([text, "B"]).tolist() == Lot(seed=1).draw(pa.array([text, "B"])).tolist()
+    )

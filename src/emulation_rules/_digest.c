@@ -125,7 +125,8 @@ static uint64_t digest8(const uint8_t *p, size_t len)
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(DIGEST_NO_LANES)
 #define HAVE_LANES 1
 typedef uint64_t lanes_t __attribute__((vector_size(8 * LANES)));
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__linux__) && \
+/* target_clones dispatches through an ifunc: glibc has them, musl does not. */
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__linux__) && defined(__GLIBC__) && \
     (!defined(__clang__) || __clang_major__ >= 14)
 #define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else

@@ -18,6 +18,7 @@ paths only ever accept what that rule accepts.
 from __future__ import annotations
 
 import importlib
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +28,7 @@ from ._kernels import dense_codes
 from ._names import check_ids
 from .types import AnyArray, IntArray
 
-__all__ = ["UnitIds", "arrow", "parse_ids"]
+__all__ = ["UnitIds", "arrow", "is_arrow", "parse_ids"]
 
 _INT64_MAX = int(np.iinfo(np.int64).max)
 
@@ -42,6 +43,14 @@ def arrow() -> Any:
         return importlib.import_module("pyarrow")
     except ImportError:
         return None
+
+
+def is_arrow(raw: object) -> bool:
+    """Whether ``raw`` is an Arrow array (plain or chunked)."""
+    if type(raw).__module__.split(".")[0] != "pyarrow":
+        return False
+    pa = arrow()
+    return pa is not None and isinstance(raw, pa.Array | pa.ChunkedArray)
 
 
 class UnitIds(Sequence[str]):
@@ -209,8 +218,9 @@ def _decimal_text_order(v: IntArray) -> IntArray:
     return np.lexsort((digits, scaled, ~neg))
 
 
-def parse_ids(raw: object, *, copy: bool = True) -> tuple[UnitIds, list[str]]:
-    """The ids of ``raw`` and every problem with them (as :func:`check_ids` words it).
+def parse_ids(raw: object, *, copy: bool = True, where: str = "row") -> tuple[UnitIds, list[str]]:
+    """The ids of ``raw`` and every problem with them (as :func:`check_ids` words it,
+    naming each id's ``where``: "row", "position").
 
     ``raw``: a :class:`UnitIds` (already checked), an integer array, a range, an
     Arrow string array, or any sequence of ids.
@@ -223,7 +233,7 @@ def parse_ids(raw: object, *, copy: bool = True) -> tuple[UnitIds, list[str]]:
     if fast is not None:
         return fast, []
     values = _as_list(raw)
-    ids, problems = check_ids(values)
+    ids, problems = check_ids(values, where=where)
     return UnitIds(texts=tuple(ids)), problems
 
 
@@ -299,7 +309,10 @@ def _text_ids(raw: object) -> UnitIds | None:
     offsets, data = _utf8(arr)
     if data[offsets[0] : offsets[-1]].max(initial=0) >= 0x80:
         # NFC is the identity on ASCII: only text with other characters is normalised.
-        arr = pc.utf8_normalize(arr, "NFC")
+        normal = pc.utf8_normalize(arr, "NFC")
+        if not _same_nfc(arr, normal, offsets, data):
+            return None
+        arr = normal
         offsets, data = _utf8(arr)
     # Spaces around, or empty: decided from each id's first and last byte. A byte
     # below "!" (an ASCII space or control character) or a non-ASCII one at either
@@ -331,6 +344,25 @@ def _text_ids(raw: object) -> UnitIds | None:
         return None
     ids._keys = key
     return ids
+
+
+def _same_nfc(arr: Any, normal: Any, offsets: AnyArray, data: AnyArray) -> bool:
+    """Whether Arrow's NFC of ``arr`` (``normal``) is Python's too, for every id.
+
+    An id means its NFC by Python's ``unicodedata``, the per-id rule. Arrow's Unicode
+    tables (utf8proc) may be newer: a character Python does not know yet may compose
+    there (U+16D67 twice is U+16D68 in Unicode 16). Only the ids Arrow changed can
+    differ this way, and they are rare (text typed in NFD), so those alone are compared.
+    """
+    new_offsets, new_data = _utf8(normal)
+    a, b = data[offsets[0] : offsets[-1]], new_data[new_offsets[0] : new_offsets[-1]]
+    if np.array_equal(offsets - offsets[0], new_offsets - new_offsets[0]) and np.array_equal(a, b):
+        return True  # nothing changed (the common case: text already in NFC)
+    pc = importlib.import_module("pyarrow.compute")
+    changed = np.flatnonzero(~pc.equal(arr, normal).to_numpy(zero_copy_only=False))
+    before = arr.take(changed).to_pylist()
+    after = normal.take(changed).to_pylist()
+    return all(unicodedata.normalize("NFC", u) == v for u, v in zip(before, after, strict=True))
 
 
 def _utf8(arr: Any) -> tuple[AnyArray, AnyArray]:

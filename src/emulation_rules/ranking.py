@@ -38,7 +38,7 @@ from . import _kernels as K
 from ._checks import records as _records
 from ._checks import scenario_index
 from ._ids import UnitIds
-from ._names import check_ids, listing, nfc, unknown
+from ._names import listing, nfc, unknown
 from .errors import DataError, DataTypeError, RuleError, RuleTypeError, UnknownNameError
 from .explain import Explanation
 from .reasons import Language, Reason
@@ -265,16 +265,16 @@ class Lot:
         """The lot of each unit id (uint64; the smaller ranks first)."""
         if isinstance(unit_ids, str):
             raise DataTypeError(f"draw takes a list of unit ids (got {unit_ids!r})")
-        values = _records(unit_ids, "Lot.draw", "unit ids")
-        # Many ids are checked by array passes, as a table's are (they accept exactly
-        # what the per-id rule accepts); that rule names the problems when there are any.
-        fast = _ids._fast(values, copy=False) if len(values) >= _FAST_DRAW else None
-        if fast is not None:
-            return self._mix(_digests.of_units(fast, np.arange(len(fast))))
-        ids, problems = check_ids(values, where="position")
+        raw: object = unit_ids  # also a numpy or Arrow array of ids
+        one_axis = isinstance(raw, np.ndarray) and raw.ndim == 1
+        if not one_axis and not _ids.is_arrow(raw):
+            raw = _records(raw, "Lot.draw", "unit ids")
+        # The ids are read as a table's are: by array passes, which accept exactly what
+        # the per-id rule accepts, and that rule where it names a problem.
+        ids, problems = _ids.parse_ids(raw, where="position")
         if problems:
             raise DataError.collect(problems, "the ids drawn")
-        return self._mix(_digests.of_texts(ids))
+        return self._mix(_digests.of_units(ids, np.arange(len(ids))))
 
     def _mix(self, digests: npt_uint64) -> npt_uint64:
         """The lots of units whose id digests are ``digests``."""
@@ -293,9 +293,6 @@ class Lot:
 
 
 npt_uint64: TypeAlias = "np.ndarray[Any, np.dtype[np.uint64]]"
-
-#: From this many ids on, Lot.draw checks them by array passes first.
-_FAST_DRAW = 1024
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
