@@ -262,7 +262,11 @@ class Lot:
     seed: int | str = attrs.field(converter=_seed)
 
     def draw(self, unit_ids: Sequence[str]) -> npt_uint64:
-        """The lot of each unit id (uint64; the smaller ranks first)."""
+        """The lot of each unit id (uint64; the smaller ranks first).
+
+        ``unit_ids``: a sequence of ids, or a numpy or Arrow array of them, read as a
+        table reads its ids (NFC texts; whole numbers as their decimal text; no repeats).
+        """
         if isinstance(unit_ids, str):
             raise DataTypeError(f"draw takes a list of unit ids (got {unit_ids!r})")
         raw: object = unit_ids  # also a numpy or Arrow array of ids
