@@ -321,8 +321,9 @@ class _IdDigestCache:
         """The digests of the units at ``index`` (``distinct``: no unit twice in it)."""
         missing = index[~self.known[index]]
         if missing.size:
-            if not distinct:
-                missing = np.unique(missing)
+            # In the order of the table: the ids' bytes are then read front to back, not
+            # at random (a cache miss or two per id, most of the time of a large draw).
+            missing = np.sort(missing) if distinct else np.unique(missing)
             # Table ids are NFC already (the table normalises them); the digests come
             # from the id array without making every text.
             self.digests[missing] = _digests.of_units(self.units, missing)
