@@ -103,7 +103,7 @@ def test_unit_digests_read_every_way_ids_are_held(
     held = [ids, _ids.UnitIds(arrow_texts=arr), _ids.UnitIds(texts=ids.texts())]
     with backend(c):
         for units in held:
-            assert _digests.of_units(units, index).tolist() == [want[i] for i in index]
+            assert units.digests(index).tolist() == [want[i] for i in index]
 
 
 @pytest.mark.parametrize("c", BACKENDS)
@@ -114,7 +114,7 @@ def test_unit_digests_of_int_ids(c: bool) -> None:
     assert ids.ints is not None
     index = np.array([5, 0, 3, 3, 4, 1, 2], dtype=np.int64)
     with backend(c):
-        got = _digests.of_units(ids, index)
+        got = ids.digests(index)
     assert got.tolist() == [blake(str(int(v[i])).encode()) for i in index]
 
 

@@ -17,15 +17,12 @@ import functools
 import hashlib
 import importlib
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 
 from . import _threads
 from .types import IntArray
-
-if TYPE_CHECKING:
-    from ._ids import UnitIds
 
 
 def _load() -> Any:
@@ -39,7 +36,7 @@ def _load() -> Any:
 #: out)``; see ``_digest.c``), or None.
 _c: Any = _load()
 
-__all__ = ["compiled", "of_ints", "of_texts", "of_units", "of_utf8"]
+__all__ = ["compiled", "of_buffer", "of_ints", "of_texts", "of_utf8"]
 
 U64Array: TypeAlias = "np.ndarray[Any, np.dtype[np.uint64]]"
 
@@ -70,8 +67,7 @@ def of_texts(texts: Sequence[str]) -> U64Array:
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    data = b"".join(encoded)
-    return _of_buffer(data, offsets, np.arange(len(encoded), dtype=np.int64))
+    return of_buffer(b"".join(encoded), offsets, np.arange(len(encoded)))
 
 
 def of_ints(values: IntArray) -> U64Array:
@@ -89,25 +85,14 @@ def of_ints(values: IntArray) -> U64Array:
     return out
 
 
-def of_units(units: UnitIds, index: IntArray) -> U64Array:
-    """The digests of a table's ids at the positions ``index``."""
+def of_buffer(data: Any, offsets: Any, index: IntArray) -> U64Array:
+    """The digests of the texts ``data[offsets[j]:offsets[j + 1]]`` for ``j`` in
+    ``index`` (Arrow's layout: UTF-8 bytes and int32 or int64 offsets)."""
+    index = np.ascontiguousarray(index, dtype=np.int64)
     if _c is None:
-        return of_utf8(units.utf8(index))
-    if units._ints is not None:
-        return of_ints(units._ints[index])
-    if units._arrow is not None:
-        from ._ids import _utf8
-
-        offsets, data = _utf8(units._arrow)
-        return _of_buffer(data, offsets, np.ascontiguousarray(index, dtype=np.int64))
-    return of_texts(units.take(index))
-
-
-def _of_buffer(data: Any, offsets: Any, index: IntArray) -> U64Array:
-    """The digests of the texts ``data[offsets[j]:offsets[j + 1]]`` for ``j`` in ``index``."""
+        return of_utf8([bytes(data[offsets[j] : offsets[j + 1]]) for j in index.tolist()])
     out = np.empty(index.shape[0], dtype=np.uint64)
     c = _c
-    assert c is not None
 
     def part(lo: int, hi: int) -> None:
         c.utf8_digests(data, offsets, index[lo:hi], out[lo:hi])

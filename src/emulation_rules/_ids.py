@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from . import _digests
+from ._digests import U64Array
 from ._kernels import dense_codes
 from ._names import check_ids
 from .types import AnyArray, IntArray
@@ -123,17 +125,15 @@ class UnitIds(Sequence[str]):
             return list(map(str, self._ints[index].tolist()))
         return list(self._arrow.take(np.asarray(index, dtype=np.int64)).to_pylist())
 
-    def utf8(self, index: IntArray) -> list[bytes]:
-        """The UTF-8 bytes of the ids at ``index`` (what a lot hashes)."""
-        if self._arrow is not None and self._texts is None:
-            pa = arrow()
-            return list(
-                self._arrow.take(np.asarray(index, dtype=np.int64)).cast(pa.binary()).to_pylist()
-            )
-        if self._ints is not None and self._texts is None:
-            # numpy writes the decimal text of each (at most 20 characters)
-            return self._ints[index].astype("S20").tolist()  # type: ignore[no-any-return]
-        return [u.encode() for u in self.take(index)]
+    def digests(self, index: IntArray) -> U64Array:
+        """The digests a lot draws by (:mod:`._digests`) of the ids at ``index``, read
+        from the id array without making their texts."""
+        if self._ints is not None:
+            return _digests.of_ints(self._ints[index])
+        if self._arrow is not None:
+            offsets, data = _utf8(self._arrow)
+            return _digests.of_buffer(data, offsets, index)
+        return _digests.of_texts(self.take(index))
 
     def text_keys(self, index: IntArray) -> IntArray:
         """Non-negative int64 keys, one per id at ``index``, that order as those ids'

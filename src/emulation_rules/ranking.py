@@ -22,7 +22,6 @@ Inside a :class:`HeadToHead` block, names are the table's pairwise metrics.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import itertools
 import math
@@ -278,11 +277,11 @@ class Lot:
         ids, problems = _ids.parse_ids(raw, where="position")
         if problems:
             raise DataError.collect(problems, "the ids drawn")
-        return self._mix(_digests.of_units(ids, np.arange(len(ids))))
+        return self._mix(ids.digests(np.arange(len(ids))))
 
     def _mix(self, digests: npt_uint64) -> npt_uint64:
         """The lots of units whose id digests are ``digests``."""
-        key = np.uint64(_digest(f"{self.seed}"))
+        key: np.uint64 = _digests.of_texts([f"{self.seed}"])[0]
         z = digests ^ key
         z += _GOLDEN
         z ^= z >> np.uint64(30)
@@ -301,10 +300,6 @@ npt_uint64: TypeAlias = "np.ndarray[Any, np.dtype[np.uint64]]"
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
-
-
-def _digest(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
 
 
 class _IdDigestCache:
@@ -326,7 +321,7 @@ class _IdDigestCache:
             missing = np.sort(missing) if distinct else np.unique(missing)
             # Table ids are NFC already (the table normalises them); the digests come
             # from the id array without making every text.
-            self.digests[missing] = _digests.of_units(self.units, missing)
+            self.digests[missing] = self.units.digests(missing)
             self.known[missing] = True
         out: npt_uint64 = self.digests[index]
         return out
